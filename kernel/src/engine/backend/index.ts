@@ -1,0 +1,10 @@
+/**
+ * Compute backend of the engine: the tfjs namespace and the choice of backend.
+ *
+ * `ensureBackend()` picks the best available backend once (tfjs-node-gpu, tfjs-node, wasm with
+ * the training fixes of ./wasm, then the plain-JS cpu backend); every engine entry point that
+ * runs tensors awaits it first.
+ */
+export { tf } from './tf';
+export type { BackendInfo, BackendName } from './types';
+export { ensureBackend, backendInfo } from './select';
