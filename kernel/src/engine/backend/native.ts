@@ -26,12 +26,10 @@ export function loadNative(pkg: NativePackage): void {
   if (ours !== theirs) {
     throw new Error(`${pkg} uses another copy of @tensorflow/tfjs-core (${theirs})`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const version = (require(pkgJson) as { version: string }).version;
   if (version !== tf.version_core) {
     throw new Error(`${pkg} ${version} does not match @tensorflow/tfjs-core ${tf.version_core}`);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(pkg);
   if (tf.findBackendFactory('tensorflow') == null) {
     throw new Error(`${pkg} loaded but did not register the 'tensorflow' backend`);

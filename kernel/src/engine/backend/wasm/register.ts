@@ -1,24 +1,41 @@
 /**
- * Registers the kernels and gradients that stock tfjs-backend-wasm 4.22 lacks or gets wrong
- * in Node, through tfjs's public kernel registry (no fork of the backend). Each fix lives in
- * its own file with the reason it exists.
+ * Registers the kernels that stock tfjs-backend-wasm 4.22 lacks or gets wrong in Node, through
+ * tfjs's public kernel registry (no fork of the backend). Each fix lives in its own file with
+ * the reason it exists. Replacements that fall back to (or set up) the stock kernel receive it.
  */
 import { tf } from '../tf';
+import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
+import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
+import { maxPoolGradConfig } from './max_pool_grad';
 
-type KernelConfig = tf.KernelConfig;
+type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
-const FIXES: KernelConfig[] = [];
+function needsStock(name: string, make: (stock: tf.KernelConfig) => tf.KernelConfig): Fix {
+  return stock => {
+    if (stock == null) throw new Error(`stock wasm kernel ${name} is missing`);
+    return make(stock);
+  };
+}
+
+const FIXES: Record<string, Fix> = {
+  Conv2DBackpropFilter: () => conv2DBackpropFilterConfig,
+  Conv2DBackpropInput: needsStock('Conv2DBackpropInput', makeConv2DBackpropInputConfig),
+  MaxPoolGrad: () => maxPoolGradConfig
+};
 
 let registered = false;
 
-/** Replaces (or adds) each fixed kernel on the 'wasm' backend; safe to call more than once. */
+/** Replaces (or adds) each fixed kernel on the 'wasm' backend; later calls do nothing. */
 export function registerWasmFixes(): void {
   if (registered) return;
   registered = true;
-  for (const config of FIXES) {
-    if (tf.getKernel(config.kernelName, 'wasm') != null) {
-      tf.unregisterKernel(config.kernelName, 'wasm');
-    }
+  for (const [name, fix] of Object.entries(FIXES)) {
+    const stock = tf.getKernel(name, 'wasm');
+    const config = fix(stock);
+    if (stock != null) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
   }
 }
+
+/** Names of the kernels this module replaces or adds, for tests and diagnostics. */
+export const FIXED_KERNELS = Object.keys(FIXES);

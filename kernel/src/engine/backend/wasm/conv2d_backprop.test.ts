@@ -1,0 +1,85 @@
+import { tf } from '../tf';
+import { randomArray, wasmVsCpu } from '../testing/compare';
+
+type Pad = 'same' | 'valid';
+interface Case {
+  x: [number, number, number, number];
+  f: [number, number, number, number];
+  strides: number | [number, number];
+  pad: Pad;
+}
+
+// Odd and even sizes, strides that do and do not tile the input, non-square filters.
+const CASES: Case[] = [
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: 'same' },
+  { x: [2, 7, 7, 3], f: [3, 3, 3, 4], strides: 1, pad: 'valid' },
+  { x: [3, 8, 6, 2], f: [3, 2, 2, 5], strides: 2, pad: 'same' },
+  { x: [3, 9, 9, 2], f: [3, 3, 2, 3], strides: 2, pad: 'valid' },
+  { x: [1, 10, 11, 4], f: [5, 5, 4, 2], strides: [2, 3], pad: 'same' },
+  { x: [2, 12, 12, 1], f: [1, 1, 1, 6], strides: 3, pad: 'valid' },
+  { x: [4, 6, 6, 8], f: [4, 4, 8, 8], strides: 1, pad: 'same' }
+];
+
+const name = (c: Case) => `x ${c.x} filter ${c.f} strides ${c.strides} ${c.pad}`;
+
+function outShape(c: Case): number[] {
+  return tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, 1, c.pad).outShape;
+}
+
+describe('wasm Conv2D gradients match the cpu backend', () => {
+  it.each(CASES.map(c => [name(c), c] as const))('filter gradient, %s', async (_, c) => {
+    const x = randomArray(tf.util.sizeFromShape(c.x), 1);
+    const dyShape = outShape(c);
+    const dy = randomArray(tf.util.sizeFromShape(dyShape), 2);
+    const diff = await wasmVsCpu(
+      () =>
+        tf.engine().runKernel(
+          'Conv2DBackpropFilter',
+          {
+            x: tf.tensor(x, c.x),
+            dy: tf.tensor(dy, dyShape)
+          },
+          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f }
+        ) as tf.Tensor
+    );
+    expect(diff).toBeLessThan(1e-5);
+  });
+
+  it.each(CASES.map(c => [name(c), c] as const))('input gradient, %s', async (_, c) => {
+    const f = randomArray(tf.util.sizeFromShape(c.f), 3);
+    const dyShape = outShape(c);
+    const dy = randomArray(tf.util.sizeFromShape(dyShape), 4);
+    const diff = await wasmVsCpu(
+      () =>
+        tf.engine().runKernel(
+          'Conv2DBackpropInput',
+          {
+            dy: tf.tensor(dy, dyShape),
+            filter: tf.tensor(f, c.f)
+          },
+          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x }
+        ) as tf.Tensor
+    );
+    expect(diff).toBeLessThan(1e-5);
+  });
+
+  it('gives the gradients of tf.conv2d through tf.grads (explicit padding)', async () => {
+    const xs = randomArray(2 * 9 * 9 * 3, 5);
+    const fs = randomArray(3 * 3 * 3 * 4, 6);
+    const diff = await wasmVsCpu(() => {
+      const w = tf.tensor(randomArray(2 * 5 * 5 * 4, 7), [2, 5, 5, 4]);
+      const loss = (x: tf.Tensor, f: tf.Tensor) =>
+        tf
+          .conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, [
+            [0, 0],
+            [1, 1],
+            [2, 0],
+            [0, 0]
+          ])
+          .mul(w)
+          .sum();
+      return tf.grads(loss)([tf.tensor(xs, [2, 9, 9, 3]), tf.tensor(fs, [3, 3, 3, 4])]);
+    });
+    expect(diff).toBeLessThan(1e-5);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * MaxPoolGrad for wasm: the stock kernel is wrong. It starts each window's running maximum at
+ * 0 instead of -∞, so a window whose values are all negative (after BatchNorm, many are)
+ * passes no gradient at all; whole-model gradients then differ from the cpu backend by
+ * 30-100% while the loss still falls a little. This one sends each output's gradient to the
+ * first position (in row-major window order, as the cpu backend does) holding the window's
+ * maximum, padding excluded. A plain loop: pooling windows are small and this is cheap.
+ */
+import { tf } from '../tf';
+import type { Attrs, BackendWasm, TensorInfo } from './util';
+import { heapF32 } from './util';
+
+interface MaxPoolGradAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+function maxPoolGrad(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: Attrs;
+}): TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+  const attrs = args.attrs as unknown as MaxPoolGradAttrs;
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode
+  );
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+
+  const out = backend.makeOutput(input.shape, 'float32');
+  const x = heapF32(backend, input);
+  const g = heapF32(backend, dy);
+  const dx = heapF32(backend, out);
+  dx.fill(0);
+  for (let b = 0; b < batchSize; b++) {
+    const xBatch = b * inHeight * inWidth * c;
+    for (let oy = 0; oy < outHeight; oy++) {
+      const y0 = oy * strideHeight - top;
+      const yStart = Math.max(0, y0);
+      const yEnd = Math.min(inHeight, y0 + filterHeight);
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - left;
+        const xStart = Math.max(0, x0);
+        const xEnd = Math.min(inWidth, x0 + filterWidth);
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let y = yStart; y < yEnd; y++) {
+            for (let xx = xStart; xx < xEnd; xx++) {
+              const i = xBatch + (y * inWidth + xx) * c + ch;
+              if (x[i] > best) {
+                best = x[i];
+                at = i;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += g[gBase + ch];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const maxPoolGradConfig: tf.KernelConfig = {
+  kernelName: 'MaxPoolGrad',
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad as tf.KernelFunc
+};
