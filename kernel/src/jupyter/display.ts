@@ -1,0 +1,70 @@
+import { inspect } from 'node:util';
+import { hasMimeBundle, MIME_BUNDLE } from '../engine/mimebundle';
+import { CellContext, currentCell } from './output';
+
+/**
+ * Rich display. A value becomes a MIME bundle: always 'text/plain' (util.inspect, as a REPL
+ * prints it), merged with the value's own bundle when it implements the engine's display
+ * contract (`value[Symbol.for('jupyter.mimebundle')]()`).
+ *
+ * Cells call `display(value)`: a global the kernel defines and declares to the type checker
+ * (see `DISPLAY_DECLARATION`), so it needs no import. It publishes `display_data` to the cell
+ * that called it, even from a callback that runs after the cell returned.
+ */
+export interface DisplayOptions {
+  /** Lets a later display with the same id replace this output (update_display_data). */
+  display_id?: string;
+  /** Per-MIME-type metadata (e.g. image sizes). */
+  metadata?: Record<string, unknown>;
+}
+
+export type DisplaySink = (
+  cell: CellContext,
+  data: Record<string, unknown>,
+  metadata: Record<string, unknown>,
+  transient: Record<string, unknown>
+) => void;
+
+export function mimeBundleOf(value: unknown): Record<string, unknown> {
+  const data: Record<string, unknown> = {
+    'text/plain': inspect(value, { depth: 4, maxArrayLength: 50, breakLength: 100 })
+  };
+  if (hasMimeBundle(value)) {
+    const own = value[MIME_BUNDLE]();
+    // The value's own text/plain, when it has one, describes it better than inspect().
+    for (const [mime, payload] of Object.entries(own)) data[mime] = payload;
+  }
+  return data;
+}
+
+let sink: DisplaySink | undefined;
+
+export function setDisplaySink(next: DisplaySink): void {
+  sink = next;
+}
+
+export function display(value: unknown, options: DisplayOptions = {}): void {
+  const cell = currentCell();
+  if (!cell || !sink) {
+    throw new Error('display() can only be called from code that a notebook cell started');
+  }
+  const transient = options.display_id ? { display_id: options.display_id } : {};
+  sink(cell, mimeBundleOf(value), options.metadata ?? {}, transient);
+}
+
+/** Type declaration of the `display` global, given to the cells' type checker. */
+export const DISPLAY_DECLARATION = `declare global {
+  /** Show a value in this cell's output: its MIME bundle when it has one, else its text. */
+  function display(value: unknown, options?: { display_id?: string; metadata?: Record<string, unknown> }): void;
+}
+`;
+
+/** Define the runtime global that DISPLAY_DECLARATION describes. */
+export function installDisplayGlobal(): void {
+  Object.defineProperty(globalThis, 'display', {
+    value: display,
+    writable: true,
+    configurable: true,
+    enumerable: false
+  });
+}

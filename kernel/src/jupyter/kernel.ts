@@ -1,0 +1,282 @@
+import { randomUUID } from 'node:crypto';
+import type * as zmq from 'zeromq';
+import { runWithSignal } from '../engine/cancel';
+import { mimeBundleOf, setDisplaySink } from './display';
+import { compileErrorContent, ErrorContent, interruptedContent, thrownContent } from './errors';
+import type { CellRunner } from './executor';
+import {
+  codePointToUtf16,
+  completeContent,
+  inspectContent,
+  isCompleteContent,
+  utf16ToCodePoint
+} from './introspection';
+import { kernelInfoContent } from './kernelInfo';
+import { log } from './log';
+import { CellContext, installStreamRouting, runInCell } from './output';
+import type { KernelSockets } from './sockets';
+import { JsonObject, Message, newHeader } from './wire';
+
+/**
+ * Request dispatch: shell requests one at a time in arrival order, control requests at once
+ * (so interrupt and shutdown work while a cell runs), busy/idle around every request.
+ */
+export class Kernel {
+  /** Our session id, in the header of every message we send. */
+  readonly session = randomUUID();
+  private executionCount = 0;
+  private readonly shellQueue: Message[] = [];
+  private shellRunning = false;
+  /** execute_requests to abort: they were queued when an earlier cell failed. */
+  private readonly toAbort = new Set<string>();
+  private running: CellContext | undefined;
+  private shutdownResolve!: () => void;
+  /** Resolves when a shutdown_request has been answered and the sockets are closed. */
+  readonly finished = new Promise<void>(resolve => (this.shutdownResolve = resolve));
+
+  constructor(
+    private readonly sockets: KernelSockets,
+    private readonly runner: CellRunner
+  ) {
+    installStreamRouting((cell, name, text) => {
+      this.publish('stream', { name, text }, cell.request);
+    });
+    setDisplaySink((cell, data, metadata, transient) => {
+      this.publish('display_data', { data, metadata, transient }, cell.request);
+    });
+  }
+
+  start(): void {
+    void this.sockets.listen(this.sockets.shell, 'shell', msg => {
+      this.shellQueue.push(msg);
+      void this.pumpShell();
+    });
+    void this.sockets.listen(this.sockets.control, 'control', msg => void this.onControl(msg));
+    // Nothing is read from stdin yet (input() arrives with the kernel issue), but replies to
+    // input_request would come here; reading keeps the socket's queue from growing.
+    void this.sockets.listen(this.sockets.stdin, 'stdin', msg =>
+      log(`ignored ${msg.header.msg_type} on stdin`)
+    );
+    this.publish('status', { execution_state: 'starting' }, undefined);
+  }
+
+  /** Interrupt the running cell: abort its signal and stop awaiting its top-level await. */
+  interrupt(): void {
+    if (!this.running) return;
+    this.running.controller.abort(new Error('interrupted'));
+    this.runner.interrupt();
+  }
+
+  publish(msgType: string, content: JsonObject, parent: Message | undefined): void {
+    void this.sockets.send(this.sockets.iopub, {
+      identities: [Buffer.from(`kernel.${this.session}.${msgType}`)],
+      header: newHeader(msgType, this.session),
+      parent_header: parent ? parent.header : {},
+      metadata: {},
+      content,
+      buffers: []
+    });
+  }
+
+  private reply(
+    socket: zmq.Router,
+    request: Message,
+    content: JsonObject,
+    metadata: JsonObject = {}
+  ): Promise<void> {
+    const msgType = request.header.msg_type.replace(/_request$/, '_reply');
+    return this.sockets.send(socket, {
+      identities: request.identities,
+      header: newHeader(msgType, this.session),
+      parent_header: request.header,
+      metadata,
+      content,
+      buffers: []
+    });
+  }
+
+  private async pumpShell(): Promise<void> {
+    if (this.shellRunning) return;
+    this.shellRunning = true;
+    try {
+      let msg: Message | undefined;
+      while ((msg = this.shellQueue.shift())) {
+        this.publish('status', { execution_state: 'busy' }, msg);
+        try {
+          await this.onShell(msg);
+        } catch (err) {
+          log(`error handling ${msg.header.msg_type}: ${(err as Error).stack ?? err}`);
+        }
+        this.publish('status', { execution_state: 'idle' }, msg);
+      }
+    } finally {
+      this.shellRunning = false;
+    }
+  }
+
+  private async onShell(msg: Message): Promise<void> {
+    const shell = this.sockets.shell;
+    const content = msg.content;
+    switch (msg.header.msg_type) {
+      case 'execute_request':
+        if (this.toAbort.delete(msg.header.msg_id)) {
+          await this.reply(shell, msg, { status: 'aborted', execution_count: this.executionCount }, { status: 'aborted' });
+          return;
+        }
+        return this.execute(msg);
+      case 'kernel_info_request':
+        await this.reply(shell, msg, kernelInfoContent());
+        return;
+      case 'is_complete_request':
+        await this.reply(shell, msg, isCompleteContent(String(content.code ?? '')));
+        return;
+      case 'complete_request': {
+        const code = String(content.code ?? '');
+        const cursor = codePointToUtf16(code, Number(content.cursor_pos ?? code.length));
+        const reply = completeContent(this.runner, code, cursor);
+        reply.cursor_start = utf16ToCodePoint(code, reply.cursor_start);
+        reply.cursor_end = utf16ToCodePoint(code, reply.cursor_end);
+        await this.reply(shell, msg, reply);
+        return;
+      }
+      case 'inspect_request': {
+        const code = String(content.code ?? '');
+        const cursor = codePointToUtf16(code, Number(content.cursor_pos ?? code.length));
+        await this.reply(shell, msg, inspectContent(this.runner, code, cursor));
+        return;
+      }
+      case 'history_request':
+        // Full history (tail/range/search) arrives with the kernel issue.
+        await this.reply(shell, msg, { status: 'ok', history: [] });
+        return;
+      case 'comm_info_request':
+        await this.reply(shell, msg, { status: 'ok', comms: {} });
+        return;
+      case 'shutdown_request':
+        // Older clients send it on shell; the spec moved it to control.
+        return this.shutdown(shell, msg);
+      case 'comm_open':
+      case 'comm_msg':
+      case 'comm_close':
+        log(`no comm targets yet; ignored ${msg.header.msg_type}`);
+        return;
+      default:
+        log(`unknown shell message type '${msg.header.msg_type}'`);
+    }
+  }
+
+  private async onControl(msg: Message): Promise<void> {
+    const control = this.sockets.control;
+    this.publish('status', { execution_state: 'busy' }, msg);
+    try {
+      switch (msg.header.msg_type) {
+        case 'interrupt_request':
+          this.interrupt();
+          await this.reply(control, msg, { status: 'ok' });
+          break;
+        case 'shutdown_request':
+          await this.shutdown(control, msg);
+          return;
+        case 'kernel_info_request':
+          await this.reply(control, msg, kernelInfoContent());
+          break;
+        default:
+          log(`unknown control message type '${msg.header.msg_type}'`);
+      }
+    } catch (err) {
+      log(`error handling ${msg.header.msg_type}: ${(err as Error).stack ?? err}`);
+    }
+    this.publish('status', { execution_state: 'idle' }, msg);
+  }
+
+  private async execute(msg: Message): Promise<void> {
+    const content = msg.content;
+    const code = String(content.code ?? '');
+    const silent = content.silent === true;
+    const stopOnError = content.stop_on_error !== false;
+    if (!silent) this.executionCount += 1;
+    const count = this.executionCount;
+    if (!silent) this.publish('execute_input', { code, execution_count: count }, msg);
+
+    const started = new Date().toISOString();
+    const cell: CellContext = { request: msg, controller: new AbortController() };
+    this.running = cell;
+    let error: ErrorContent | undefined;
+    try {
+      const outcome = await runInCell(cell, () =>
+        runWithSignal(cell.controller.signal, () => this.runner.execute(code))
+      );
+      if (outcome.kind === 'diagnostics') {
+        error = compileErrorContent(outcome.diagnostics);
+      } else if (outcome.kind === 'thrown') {
+        error =
+          cell.controller.signal.aborted || isSigintError(outcome.error)
+            ? interruptedContent()
+            : thrownContent(outcome.error);
+      } else if (outcome.hasValue && !silent) {
+        // A display method that throws is the cell's error, not the kernel's.
+        const data = runInCell(cell, () => mimeBundleOf(outcome.value));
+        this.publish('execute_result', { execution_count: count, data, metadata: {} }, msg);
+      }
+    } catch (err) {
+      error = thrownContent(err);
+    } finally {
+      this.running = undefined;
+    }
+
+    const metadata = { started, dependencies_met: true, engine: this.session };
+    if (!error) {
+      await this.reply(
+        this.sockets.shell,
+        msg,
+        { status: 'ok', execution_count: count, payload: [], user_expressions: {} },
+        { ...metadata, status: 'ok' }
+      );
+      return;
+    }
+    this.publish('error', { ...error }, msg);
+    if (stopOnError && !silent) await this.abortQueued();
+    await this.reply(
+      this.sockets.shell,
+      msg,
+      { status: 'error', execution_count: count, ...error },
+      { ...metadata, status: 'error' }
+    );
+  }
+
+  /**
+   * stop_on_error, as ipykernel does it: execute requests that reached the kernel before this
+   * error reply are aborted; those sent after it (the user saw the error) run normally.
+   */
+  private async abortQueued(): Promise<void> {
+    // Let the socket reader take in what is already waiting in ZeroMQ's queue.
+    for (let i = 0; i < 3; i++) await new Promise(resolve => setImmediate(resolve));
+    for (const queued of this.shellQueue) {
+      if (queued.header.msg_type === 'execute_request') this.toAbort.add(queued.header.msg_id);
+    }
+  }
+
+  private async shutdown(socket: zmq.Router, msg: Message): Promise<void> {
+    const content = { status: 'ok', restart: msg.content.restart === true };
+    this.interrupt();
+    await this.reply(socket, msg, content);
+    // Clients that watch iopub learn of the shutdown there too (as from ipykernel).
+    this.publish('shutdown_reply', content, msg);
+    await this.sockets.send(this.sockets.iopub, {
+      identities: [Buffer.from(`kernel.${this.session}.status`)],
+      header: newHeader('status', this.session),
+      parent_header: msg.header,
+      metadata: {},
+      content: { execution_state: 'idle' },
+      buffers: []
+    });
+    this.sockets.close();
+    this.runner.close();
+    this.shutdownResolve();
+  }
+}
+
+/** The error vm throws when SIGINT stops a synchronous cell (`breakOnSigint`). */
+function isSigintError(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Script execution interrupted.';
+}

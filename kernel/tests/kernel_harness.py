@@ -1,0 +1,87 @@
+"""Start the medflow kernel through Debian's jupyter_client, as Jupyter itself does.
+
+A kernelspec is written into a temporary directory that is put first on JUPYTER_PATH, so the
+tests use the freshly built kernel (dist/) and never a kernelspec installed on the machine.
+"""
+import json
+import os
+import shutil
+import tempfile
+import time
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+KERNEL_NAME = 'medflow-test'
+NODE = shutil.which('node') or 'node'
+
+_spec_root = tempfile.mkdtemp(prefix='medflow-kernelspec-')
+
+
+def kernel_argv():
+    """The integrator's CLI when it is built, else the kernel's entry point directly."""
+    if os.path.exists(os.path.join(REPO, 'dist', 'kernel', 'cli', 'main.js')):
+        return [NODE, os.path.join(REPO, 'bin', 'medflow.js'), 'kernel', '-f', '{connection_file}']
+    entry = os.path.join(REPO, 'dist', 'kernel', 'jupyter', 'index.js')
+    code = 'require(%s).runKernel(process.argv[1])' % json.dumps(entry)
+    return [NODE, '-e', code, '{connection_file}']
+
+
+def write_kernelspec(interrupt_mode='message'):
+    if not os.path.exists(os.path.join(REPO, 'dist', 'kernel', 'jupyter', 'index.js')):
+        raise RuntimeError('kernel not built: run `npx tsc -p kernel/tsconfig.json` first')
+    spec_dir = os.path.join(_spec_root, 'kernels', KERNEL_NAME)
+    os.makedirs(spec_dir, exist_ok=True)
+    with open(os.path.join(spec_dir, 'kernel.json'), 'w') as f:
+        json.dump({
+            'argv': kernel_argv(),
+            'display_name': 'medflow (test)',
+            'language': 'typescript',
+            'interrupt_mode': interrupt_mode,
+        }, f)
+    os.environ['JUPYTER_PATH'] = _spec_root + os.pathsep + os.environ.get('JUPYTER_PATH', '')
+
+
+write_kernelspec()
+
+
+def start_kernel(cwd=None, interrupt_mode='message', timeout=60):
+    """A started kernel and a ready client; stop both with stop_kernel."""
+    from jupyter_client.manager import KernelManager
+    write_kernelspec(interrupt_mode)
+    km = KernelManager(kernel_name=KERNEL_NAME)
+    km.start_kernel(cwd=cwd or tempfile.mkdtemp(prefix='medflow-nb-'))
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=timeout)
+    return km, kc
+
+
+def stop_kernel(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+
+
+def execute(kc, code, timeout=60, **kwargs):
+    """Run `code`; return (shell reply, iopub messages of this request up to its idle status)."""
+    msg_id = kc.execute(code, **kwargs)
+    return collect(kc, msg_id, timeout)
+
+
+def collect(kc, msg_id, timeout=60):
+    reply = kc.get_shell_msg(timeout=timeout)
+    while reply['parent_header'].get('msg_id') != msg_id:
+        reply = kc.get_shell_msg(timeout=timeout)
+    outputs = []
+    deadline = time.monotonic() + timeout
+    while True:
+        msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if msg['parent_header'].get('msg_id') != msg_id:
+            continue
+        if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
+            return reply, outputs
+        if msg['msg_type'] != 'status':
+            outputs.append(msg)
+
+
+def stream_text(outputs, name='stdout'):
+    return ''.join(m['content']['text'] for m in outputs
+                   if m['msg_type'] == 'stream' and m['content']['name'] == name)
