@@ -1,0 +1,42 @@
+/**
+ * Tokens that medflow's plugins provide to each other (and to third-party plugins).
+ */
+import { Token } from '@lumino/coreutils';
+import type { ISignal } from '@lumino/signaling';
+import type { GraphDirection } from './pipeline/graph-model';
+
+/** User settings of the pipeline graph (schema/settings/pipeline-graph.json). */
+export interface IPipelineGraphSettings {
+  /** Main axis of the graph. */
+  direction: GraphDirection;
+  /** Height of the graph in a cell's output, in CSS pixels. */
+  height: number;
+}
+
+export const DEFAULT_GRAPH_SETTINGS: IPipelineGraphSettings = { direction: 'LR', height: 360 };
+
+/** A pipeline graph shown somewhere in the application (a cell output today). */
+export interface IPipelineGraphView {
+  /** The DOM node of the view, to find it from an event target. */
+  readonly node: HTMLElement;
+  /** Fits the whole graph into the visible area. */
+  fitView(): void;
+}
+
+/**
+ * Shared state of every pipeline graph: the current settings, and the live views so that
+ * commands (fit to view) and future plugins (the editable graph) can reach them.
+ */
+export interface IPipelineGraphRegistry {
+  readonly settings: IPipelineGraphSettings;
+  readonly settingsChanged: ISignal<IPipelineGraphRegistry, IPipelineGraphSettings>;
+  /** Views that are alive now, in creation order. */
+  readonly views: ReadonlyArray<IPipelineGraphView>;
+  /** Keeps a view in `views` until it is disposed (the function returned forgets it). */
+  add(view: IPipelineGraphView): () => void;
+}
+
+export const IPipelineGraphRegistry = new Token<IPipelineGraphRegistry>(
+  'medflow:IPipelineGraphRegistry',
+  'Settings and live views of the medflow pipeline graph.'
+);
