@@ -6,7 +6,9 @@
 import { tf } from '../tf';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
+import { fusedBatchNormGradConfig } from './fused_batch_norm_grad';
 import { maxPoolGradConfig } from './max_pool_grad';
+import { makeMeanConfig, makeSumConfig } from './reduce_leading';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -35,6 +37,8 @@ export function registerWasmFixes(): void {
     if (stock != null) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
   }
+  // Gradients are shared by all backends; this one is plain tfjs ops (see its file).
+  tf.registerGradient(fusedBatchNormGradConfig);
 }
 
 /** Names of the kernels this module replaces or adds, for tests and diagnostics. */

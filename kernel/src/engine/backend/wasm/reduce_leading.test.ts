@@ -1,0 +1,54 @@
+import { tf } from '../tf';
+import { randomArray, runOn, wasmVsCpu } from '../testing/compare';
+import { leadingAxesCount } from './reduce_leading';
+
+describe('Sum and Mean over leading axes on wasm', () => {
+  it('recognises leading axes only', () => {
+    expect(leadingAxesCount([0, 1, 2], 4)).toBe(3);
+    expect(leadingAxesCount([2, 0, 1], 4)).toBe(3);
+    expect(leadingAxesCount(0, 2)).toBe(1);
+    expect(leadingAxesCount([-4, -3], 4)).toBe(2);
+    expect(leadingAxesCount([1, 2], 4)).toBe(-1);
+    expect(leadingAxesCount([0, 1, 2, 3], 4)).toBe(-1);
+  });
+
+  it.each([
+    [[0, 1, 2], false],
+    [[0, 1, 2], true],
+    [[0], false],
+    [[1, 2], false],
+    [[3], true],
+    [[0, 1, 2, 3], false]
+  ] as const)('matches the cpu backend over axes %j (keepDims %s)', async (axes, keepDims) => {
+    const xs = randomArray(4 * 7 * 5 * 6, 31);
+    const diff = await wasmVsCpu(() => {
+      const x = tf.tensor(xs, [4, 7, 5, 6]);
+      return [tf.sum(x, [...axes], keepDims), tf.mean(x, [...axes], keepDims)];
+    });
+    expect(diff).toBeLessThan(1e-6);
+  });
+
+  it('keeps the shape contract and leaves int32 sums to the stock kernel', async () => {
+    const [s, i] = await runOn('wasm', () => {
+      const x = tf.tensor(randomArray(24, 32), [2, 3, 4]);
+      const sum = tf.sum(x, [0, 1], true);
+      expect(sum.shape).toEqual([1, 1, 4]);
+      return [
+        sum,
+        tf.sum(
+          tf.tensor(
+            [
+              [1, 2],
+              [3, 4]
+            ],
+            [2, 2],
+            'int32'
+          ),
+          0
+        )
+      ];
+    });
+    expect(s).toHaveLength(4);
+    expect(Array.from(i)).toEqual([4, 6]);
+  });
+});
