@@ -1,0 +1,93 @@
+// Builds the embedded JupyterLab 4 frontend that serves medflow (run from the repo root:
+// `npm run build:app`; NODE_ENV=production for a minified build).
+//
+// The bundle is a Module Federation *host*: every core package is shared, so that prebuilt
+// (federated) extensions such as medflow's own `labextension/medflow/` load into it at runtime
+// instead of being bundled here.
+const fs = require('fs');
+const path = require('path');
+const webpack = require('webpack');
+const { merge } = require('webpack-merge');
+const { Build } = require('@jupyterlab/builder');
+const baseConfig = require('@jupyterlab/builder/lib/webpack.config.base');
+const { generateExtensionsModule } = require('./build-extensions');
+
+const appDir = __dirname;
+const buildDir = path.join(appDir, 'build');
+const appData = require('./package.json');
+const mode = process.env.NODE_ENV === 'production' ? 'production' : 'development';
+
+// Packages needed only by the build: never part of the browser bundle.
+const BUILD_ONLY = new Set(['@jupyterlab/builder']);
+
+// Start from an empty output folder: chunk names carry content hashes, so stale ones would
+// otherwise pile up. Emptied (not removed) in case it is a symlink.
+fs.mkdirSync(buildDir, { recursive: true });
+for (const entry of fs.readdirSync(buildDir)) {
+  fs.rmSync(path.join(buildDir, entry), { recursive: true, force: true });
+}
+
+// Copies every extension's settings schemas to app/schemas/ and returns one small webpack
+// config per theme (CSS extracted to app/themes/); also writes build/style.js, which imports
+// each extension's stylesheet.
+const themeConfigs = Build.ensureAssets({
+  packageNames: appData.jupyterlab.extensions,
+  output: buildDir,
+  schemaOutput: appDir,
+  themeOutput: appDir
+});
+
+// build/extensions.js: the list of core plugin modules the app registers.
+generateExtensionsModule(appData.jupyterlab.extensions, path.join(buildDir, 'extensions.js'));
+
+/**
+ * The shared-module map of the host: all core dependencies and resolutions, at the versions
+ * installed, with the core metadata's singletons marked. A prebuilt extension built with
+ * `--core-path app` expects exactly these to be provided (it bundles none of them).
+ */
+function createShared() {
+  const singletons = new Set(appData.jupyterlab.singletonPackages);
+  const ranges = { ...appData.dependencies, ...appData.resolutions };
+  const shared = {};
+  for (const [name, requiredVersion] of Object.entries(ranges)) {
+    if (BUILD_ONLY.has(name)) {
+      continue;
+    }
+    shared[name] = { requiredVersion, singleton: singletons.has(name) };
+  }
+  for (const name of singletons) {
+    if (!shared[name]) {
+      throw new Error(`singleton package ${name} has no version in app/package.json`);
+    }
+  }
+  return shared;
+}
+
+const appConfig = merge(baseConfig, {
+  mode,
+  // Source maps cost ~2x build time and size; worth it in development only.
+  devtool: mode === 'development' ? 'source-map' : false,
+  entry: { main: path.join(appDir, 'index.js') },
+  output: {
+    path: buildDir,
+    // The page template adds a `?v=<hash>` to bundle.js; every other file is content-hashed.
+    filename: 'bundle.js',
+    chunkFilename: '[name].[contenthash].js',
+    // Overridden at runtime from the page config (index.js), so a base_url works.
+    publicPath: 'auto'
+  },
+  plugins: [
+    new webpack.container.ModuleFederationPlugin({
+      name: 'CORE_FEDERATION',
+      library: { type: 'var', name: ['_JUPYTERLAB', 'CORE_LIBRARY_FEDERATION'] },
+      shared: createShared()
+    })
+  ],
+  performance: { hints: false },
+  stats: mode === 'production' ? 'normal' : 'minimal'
+});
+
+module.exports = [
+  appConfig,
+  ...themeConfigs.map(config => ({ ...config, stats: 'errors-warnings' }))
+];
