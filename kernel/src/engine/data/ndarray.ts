@@ -1,0 +1,105 @@
+/**
+ * A minimal n-dimensional array: a typed array in C (row-major) order plus its shape and dtype.
+ * This is the engine's currency for images and labels; it maps 1:1 to a numpy array so that
+ * arrays can travel to a Python worker as raw bytes later.
+ */
+
+/** Element types the engine reads and writes (numpy names). */
+export type DType =
+  | 'bool'
+  | 'uint8'
+  | 'int8'
+  | 'uint16'
+  | 'int16'
+  | 'uint32'
+  | 'int32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64';
+
+export type TypedArray =
+  | Uint8Array
+  | Int8Array
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+/** Typed arrays holding plain numbers (every dtype except int64/uint64). */
+export type NumericArray = Exclude<TypedArray, BigInt64Array | BigUint64Array>;
+
+export interface NDArray<T extends TypedArray = TypedArray> {
+  data: T;
+  shape: number[];
+  dtype: DType;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Value range a dtype can hold; images of integer dtypes are rescaled from this range. */
+export function dtypeRange(dtype: DType): [number, number] {
+  switch (dtype) {
+    case 'bool':
+      return [0, 1];
+    case 'uint8':
+      return [0, 255];
+    case 'int8':
+      return [-128, 127];
+    case 'uint16':
+      return [0, 65535];
+    case 'int16':
+      return [-32768, 32767];
+    case 'uint32':
+      return [0, 4294967295];
+    case 'int32':
+      return [-2147483648, 2147483647];
+    default:
+      return [0, 1];
+  }
+}
+
+/** Allocates a typed array of a numeric dtype. */
+export function allocate(dtype: DType, length: number): NumericArray {
+  switch (dtype) {
+    case 'bool':
+    case 'uint8':
+      return new Uint8Array(length);
+    case 'int8':
+      return new Int8Array(length);
+    case 'uint16':
+      return new Uint16Array(length);
+    case 'int16':
+      return new Int16Array(length);
+    case 'uint32':
+      return new Uint32Array(length);
+    case 'int32':
+      return new Int32Array(length);
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+    default:
+      throw new Error(`cannot allocate an array of dtype ${dtype} (64-bit integers hold BigInts)`);
+  }
+}
+
+export function isIntegerDType(dtype: DType): boolean {
+  return dtype !== 'float32' && dtype !== 'float64';
+}
+
+/** Reads element i as a number (BigInt-backed arrays are converted). */
+export function toNumberArray(array: TypedArray): NumericArray {
+  if (array instanceof BigInt64Array || array instanceof BigUint64Array) {
+    const out = new Float64Array(array.length);
+    for (let i = 0; i < array.length; i++) out[i] = Number(array[i]);
+    return out;
+  }
+  return array;
+}

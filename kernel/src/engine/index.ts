@@ -1,0 +1,110 @@
+/**
+ * medflow's engine, as notebook cells meet it: `import * as mf from "medflow"`.
+ *
+ *   await mf.backend();                                  // "wasm (2 threads, SIMD)"
+ *   const data = await mf.datasets.load('pneumoniamnist');
+ *   const p = mf.pipeline({ name: 'pneumonia', seed: 42 })
+ *     .input(data)
+ *     .add('rescale')
+ *     .add('resize', { height: 32, width: 32 })
+ *     .network(mf.networks.builtin('small_cnn', { classes: 2 }))
+ *     .training({ epochs: 3, batch_size: 32, optimizer: { name: 'adam', lr: 1e-3 } });
+ *   const run = await p.train();
+ *   run.metrics.val.accuracy;
+ *
+ * Plain TypeScript with no Jupyter in it: usable from scripts and tests too.
+ */
+import { backendInfo as activeBackend, ensureBackend, type BackendInfo } from './backend';
+import { builtinNames, loadBuiltin, loadNpz, type NpzOptions } from './data/builtin';
+import type { Dataset } from './data/dataset';
+import { listModules, getModule, validateParams } from './modules/registry';
+import type { ModuleInfo } from './modules/types';
+import * as networkCatalog from './networks';
+import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './pipeline/pipeline';
+import type { PipelineDocument } from '../../../schema/documents';
+
+/**
+ * The compute backend's label, e.g. "wasm (2 threads, SIMD)" or "tensorflow (CUDA)".
+ *
+ * Async because choosing a backend may have to load and initialise it (the wasm binary, or the
+ * native TensorFlow library): the first call starts the best available backend, later calls
+ * return the same one. Use `await mf.backend()` in a cell. `mf.backendInfo()` is the sync
+ * variant: the active backend's details, or undefined before any backend was started.
+ */
+export async function backend(): Promise<string> {
+  return (await ensureBackend()).label;
+}
+
+/** Details of the active backend (name, label, threads), or undefined before it started. */
+export function backendInfo(): BackendInfo | undefined {
+  return activeBackend();
+}
+
+/** Datasets: the built-ins (shipped with medflow) and MedMNIST-style .npz files. */
+export const datasets = {
+  /** Loads a built-in dataset: 'pneumoniamnist' or 'breastmnist' (no download). */
+  load(name: string): Promise<Dataset> {
+    return loadBuiltin(name);
+  },
+  /**
+   * Loads any MedMNIST-style .npz: {train,val,test}_images (N, H, W[, C]) and
+   * {train,val,test}_labels ((N,), (N, 1) or one-hot (N, K)).
+   */
+  npz(path: string, options?: NpzOptions): Promise<Dataset> {
+    return loadNpz(path, options);
+  },
+  /** Names and descriptions of the built-in datasets. */
+  list(): { name: string; description: string }[] {
+    return builtinNames();
+  },
+};
+
+/** Image-processing modules: the catalog and parameter validation. */
+export const modules = {
+  /** Every module with its name, category, modality, description and JSON-Schema params. */
+  list(): ModuleInfo[] {
+    return listModules();
+  },
+  /** One module's catalog entry. */
+  get(name: string): ModuleInfo {
+    const { category, modality, description, params } = getModule(name);
+    return { name, category, modality: modality.slice(), description, params: structuredClone(params) };
+  },
+  /** Checks parameters for a module and returns them with defaults filled in. */
+  validate(name: string, params?: Record<string, unknown>): Record<string, unknown> {
+    return validateParams(name, params);
+  },
+};
+
+/** Networks as backend-neutral documents (schema/network.schema.json). */
+export const networks = {
+  builtin: networkCatalog.builtin,
+  list: networkCatalog.list,
+};
+
+/** Starts a pipeline: dataset → image-processing steps → network → training. */
+export function pipeline(options: PipelineOptions): Pipeline {
+  return new Pipeline(options);
+}
+
+/** Rebuilds a pipeline from its JSON document (e.g. one edited in the graph widget). */
+export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
+  return fromJSON(doc);
+}
+
+export { Pipeline, PIPELINE_MIME } from './pipeline/pipeline';
+export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline';
+export { Run } from './pipeline/run';
+export { Dataset, Split } from './data/dataset';
+export type { SplitName, DatasetInfo } from './data/dataset';
+export type { DataDict, ImageHeader, ClassificationLabel } from './data/datadict';
+export type { NDArray, DType, TypedArray } from './data/ndarray';
+export { parseNpy } from './data/npy';
+export { parseNpz, readNpz } from './data/npz';
+export { classificationMetrics, rocAuc } from './metrics/classification';
+export type { ClassificationMetrics, ClassMetrics } from './metrics/classification';
+export type { EpochRecord, BatchEvent } from './training/train';
+export type { ModuleInfo, ModuleDefinition } from './modules/types';
+export type { NetworkDocument, PipelineDocument, TrainingSettings } from '../../../schema/documents';
+export type { BackendInfo } from './backend';
+export { CancelledError } from './cancel';

@@ -1,0 +1,250 @@
+/**
+ * The pipeline builder behind `mf.pipeline()`: dataset → image-processing steps → network →
+ * training. The builder holds a pipeline document (schema/pipeline.schema.json) as its state,
+ * so what a cell builds, what the graph widget shows and what gets exported are one thing.
+ */
+import type {
+  DatasetRef,
+  NetworkDocument,
+  PipelineDocument,
+  TrainingSettings,
+} from '../../../../schema/documents';
+import { ensureBackend } from '../backend';
+import { loadBuiltin, loadNpz } from '../data/builtin';
+import type { Dataset } from '../data/dataset';
+import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
+import { formatMetrics, type ClassificationMetrics } from '../metrics/classification';
+import { validateParams } from '../modules/registry';
+import { trainClassifier, type BatchEvent, type EpochRecord } from '../training/train';
+import { resolveTraining } from '../training/settings';
+import { documentValidator, formatErrors } from '../util/ajv';
+import { preprocess } from './preprocess';
+import { Run } from './run';
+
+export const PIPELINE_MIME = 'application/vnd.medflow.pipeline+json';
+
+export interface PipelineOptions {
+  name: string;
+  /** Seed of weight initialisation and shuffling; default 0. */
+  seed?: number;
+}
+
+export interface PipelineTrainOptions {
+  /** Stops training between batches; default: the ambient signal (kernel interrupt). */
+  signal?: AbortSignal;
+  /** Print one line per epoch with console.log (default true). */
+  verbose?: boolean;
+  onBatch?: (event: BatchEvent) => void;
+  onEpoch?: (record: EpochRecord, valMetrics: ClassificationMetrics) => void;
+}
+
+/** Throws with every schema problem of a pipeline document. */
+export function validatePipelineDocument(doc: unknown): asserts doc is PipelineDocument {
+  const validate = documentValidator('pipeline');
+  if (!validate(doc)) {
+    throw new Error(`invalid pipeline document: ${formatErrors(validate.errors, doc).join('; ')}`);
+  }
+}
+
+export class Pipeline {
+  private doc: PipelineDocument;
+  private data: Dataset | undefined;
+
+  constructor(options: PipelineOptions) {
+    const seed = options.seed ?? 0;
+    if (!Number.isInteger(seed)) throw new Error(`pipeline: seed must be an integer (got ${seed})`);
+    if (!options.name) throw new Error('pipeline: a name is required');
+    this.doc = {
+      version: 1,
+      name: options.name,
+      seed,
+      dataset: null,
+      steps: [],
+      network: null,
+      training: {},
+    };
+  }
+
+  get name(): string {
+    return this.doc.name;
+  }
+  get seed(): number {
+    return this.doc.seed;
+  }
+  /** The dataset given to .input(), if it was loaded in this session. */
+  get dataset(): Dataset | undefined {
+    return this.data;
+  }
+
+  /** Sets the dataset the pipeline reads. */
+  input(dataset: Dataset): this {
+    this.data = dataset;
+    this.doc.dataset = dataset.toRef();
+    return this;
+  }
+
+  /**
+   * Appends an image-processing step. Parameters are validated against the module's schema
+   * now (defaults filled in), so mistakes surface in the cell that makes them.
+   */
+  add(module: string, params: Record<string, unknown> = {}): this {
+    const filled = validateParams(module, params);
+    const used = new Set(this.doc.steps.map((s) => s.id));
+    let n = 1;
+    while (used.has(`${module}_${n}`)) n++;
+    this.doc.steps.push({ id: `${module}_${n}`, module, params: filled });
+    return this;
+  }
+
+  /** Sets the network (a network document, e.g. mf.networks.builtin('small_cnn', {...})). */
+  network(doc: NetworkDocument): this {
+    const validate = documentValidator('network');
+    if (!validate(doc)) {
+      throw new Error(`network: ${formatErrors(validate.errors, doc).join('; ')}`);
+    }
+    this.doc.network = structuredClone(doc);
+    return this;
+  }
+
+  /** Sets training hyperparameters (merged over earlier ones; checked now). */
+  training(settings: TrainingSettings): this {
+    const merged = { ...this.doc.training, ...settings };
+    resolveTraining(merged);
+    this.doc.training = structuredClone(merged);
+    return this;
+  }
+
+  /** The pipeline document (a copy), valid against schema/pipeline.schema.json. */
+  toJSON(): PipelineDocument {
+    return structuredClone(this.doc);
+  }
+
+  toString(): string {
+    const d = this.doc;
+    const fmt = (p: Record<string, unknown>) =>
+      Object.entries(p)
+        .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+        .join(', ');
+    const lines = [`Pipeline '${d.name}' (seed ${d.seed})`];
+    const ds = d.dataset;
+    lines.push(
+      ds
+        ? `  dataset   ${ds.name} (${ds.source}${ds.shape ? `, ${ds.shape.join('×')}` : ''}${ds.classes ? `, ${ds.classes.length} classes` : ''})`
+        : '  dataset   (none: call .input(dataset))',
+    );
+    d.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.module} {${fmt(s.params)}}`));
+    lines.push(
+      d.network
+        ? `  network   ${d.network.name} (${d.network.layers.length} layers)`
+        : '  network   (none: call .network(doc))',
+    );
+    const t = resolveTraining(d.training);
+    const opt = Object.entries(t.optimizer)
+      .filter(([k]) => k !== 'name')
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    lines.push(
+      `  training  epochs ${t.epochs}, batch_size ${t.batch_size}, ${t.optimizer.name} (${opt})` +
+        (t.learning_rate_decay ? `, decay ${t.learning_rate_decay}/epoch` : ''),
+    );
+    return lines.join('\n');
+  }
+
+  [MIME_BUNDLE](): MimeBundle {
+    return { 'text/plain': this.toString(), [PIPELINE_MIME]: this.toJSON() };
+  }
+
+  /** Rebuilds a pipeline from a document, re-validating every part. */
+  static fromJSON(doc: PipelineDocument): Pipeline {
+    validatePipelineDocument(doc);
+    const p = new Pipeline({ name: doc.name, seed: doc.seed });
+    p.doc.dataset = structuredClone(doc.dataset);
+    // Steps keep their ids; params are re-validated so hand-edited documents get defaults too.
+    p.doc.steps = doc.steps.map((s) => ({
+      id: s.id,
+      module: s.module,
+      params: validateParams(s.module, s.params),
+    }));
+    if (doc.network) p.network(doc.network);
+    p.training(doc.training);
+    return p;
+  }
+
+  private async resolveDataset(): Promise<Dataset> {
+    if (this.data) return this.data;
+    const ref = this.doc.dataset as (DatasetRef & { path?: string }) | null;
+    if (!ref) throw new Error(`pipeline '${this.name}' has no dataset: call .input(dataset) first`);
+    if (ref.source === 'builtin') this.data = await loadBuiltin(ref.name);
+    else if (ref.source === 'npz' && ref.path) {
+      this.data = await loadNpz(ref.path, { name: ref.name, classes: ref.classes });
+    } else {
+      throw new Error(
+        `pipeline '${this.name}': cannot reload dataset '${ref.name}' (${ref.source}); call .input(dataset)`,
+      );
+    }
+    return this.data;
+  }
+
+  /**
+   * Preprocesses (cached), trains and evaluates. Prints one line per epoch unless
+   * `verbose: false`. Cancelled through `signal` or the kernel's interrupt.
+   */
+  async train(options: PipelineTrainOptions = {}): Promise<Run> {
+    const doc = this.toJSON();
+    if (!doc.network) throw new Error(`pipeline '${doc.name}' has no network: call .network(doc) first`);
+    const dataset = await this.resolveDataset();
+    const settings = resolveTraining(doc.training);
+    const verbose = options.verbose ?? true;
+    const backend = await ensureBackend();
+    const t0 = performance.now();
+    const data = preprocess(dataset, doc.steps);
+    const preprocessingSeconds = (performance.now() - t0) / 1000;
+    const [h, w, c] = data.train.shape;
+    if (verbose) {
+      console.log(
+        `training ${doc.network.name} on ${dataset.name} (${data.train.labels.length} train / ` +
+          `${data.val.labels.length} val images, ${h}×${w}×${c}) for ${settings.epochs} epochs ` +
+          `on ${backend.label}`,
+      );
+    }
+    const result = await trainClassifier({
+      network: doc.network,
+      settings,
+      seed: doc.seed,
+      classes: dataset.classes,
+      positiveClass: dataset.positiveClass,
+      train: data.train,
+      val: data.val,
+      test: data.test,
+      signal: options.signal,
+      onBatch: options.onBatch,
+      onEpoch: (record, metrics) => {
+        if (verbose) {
+          console.log(
+            `epoch ${record.epoch}/${settings.epochs}  loss ${record.loss.toFixed(4)}  ` +
+              `val_loss ${record.val_loss.toFixed(4)}  val_accuracy ${record.val_accuracy.toFixed(4)}  ` +
+              `val_auc ${record.val_auc.toFixed(4)}  ${record.seconds.toFixed(1)} s ` +
+              `(${record.images_per_second.toFixed(0)} images/s)`,
+          );
+        }
+        options.onEpoch?.(record, metrics);
+      },
+    });
+    if (verbose && result.metrics.test) console.log(`test  ${formatMetrics(result.metrics.test)}`);
+    return new Run(
+      doc,
+      backend.label,
+      result.metrics,
+      result.history,
+      result.model,
+      result.seconds,
+      result.images_per_second,
+      preprocessingSeconds,
+    );
+  }
+}
+
+/** Rebuilds a pipeline from its document (the dataset is reloaded when training, if needed). */
+export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
+  return Pipeline.fromJSON(doc);
+}
