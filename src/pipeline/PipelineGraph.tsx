@@ -127,7 +127,7 @@ function PipelineNodeView({
         <dl className="medflow-PipelineNode-fields">
           {lines.map(([label, value], i) => (
             <div className="medflow-PipelineNode-field" key={i}>
-              <dt>{label}</dt>
+              <dt className={value ? undefined : 'medflow-PipelineNode-more'}>{label}</dt>
               {value && <dd>{value}</dd>}
             </div>
           ))}

@@ -65,7 +65,10 @@ export interface LayoutOptions {
   direction?: GraphDirection;
   /** Width of every node. */
   nodeWidth?: number;
-  /** Height of a node's header; each field line adds `lineHeight`. */
+  /**
+   * Height of a node without its lines (padding, borders, title line); each field line adds
+   * `lineHeight`. The defaults match style/base.css, so that the edges run straight.
+   */
   headerHeight?: number;
   lineHeight?: number;
   /** Space between consecutive nodes along the main axis. */
@@ -76,8 +79,8 @@ export interface LayoutOptions {
 
 const DEFAULTS: Required<LayoutOptions> = {
   direction: 'LR',
-  nodeWidth: 200,
-  headerHeight: 44,
+  nodeWidth: 220,
+  headerHeight: 36,
   lineHeight: 18,
   gap: 60,
   maxParams: 4
