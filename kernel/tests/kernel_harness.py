@@ -66,7 +66,8 @@ def execute(kc, code, timeout=60, **kwargs):
     return collect(kc, msg_id, timeout)
 
 
-def collect(kc, msg_id, timeout=60):
+def collect(kc, msg_id, timeout=60, others=None):
+    """The reply to msg_id and its iopub messages; other cells' messages go to `others`."""
     reply = kc.get_shell_msg(timeout=timeout)
     while reply['parent_header'].get('msg_id') != msg_id:
         reply = kc.get_shell_msg(timeout=timeout)
@@ -75,6 +76,8 @@ def collect(kc, msg_id, timeout=60):
     while True:
         msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
         if msg['parent_header'].get('msg_id') != msg_id:
+            if others is not None:
+                others.append(msg)
             continue
         if msg['msg_type'] == 'status' and msg['content']['execution_state'] == 'idle':
             return reply, outputs

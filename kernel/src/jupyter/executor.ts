@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import type { CompletionInfo, Converter, Diagnostic } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
 import { Alias, installRuntimeAlias, installTypeAlias } from './moduleAlias';
@@ -47,8 +48,6 @@ const tslabTs = require(
 ) as { sys: Parameters<typeof installTypeAlias>[0] };
 
 export interface CellRunnerOptions {
-  /** The directory relative imports of cells resolve from (the notebook's directory). */
-  cwd: string;
   /** Bare specifiers mapped to fixed packages (see moduleAlias.ts). */
   aliases: Alias[];
   /** Ambient declarations every cell sees (e.g. the `display` global), in a module .d.ts. */
@@ -62,11 +61,13 @@ export interface CellRunnerOptions {
 
 export function createCellRunner(options: CellRunnerOptions): CellRunner {
   const prelude = options.prelude ?? '';
+  // tslab's converter and executor both work relative to the process's working directory,
+  // which Jupyter sets to the notebook's directory.
+  const cwd = process.cwd();
   for (const alias of options.aliases) {
-    installTypeAlias(tslabTs.sys, options.cwd, alias);
+    installTypeAlias(tslabTs.sys, cwd, alias);
     installRuntimeAlias(alias);
   }
-  // Loaded after the aliases: the converter captures `ts.sys` when it is created.
   const { createConverter } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
   const { createExecutor } = require('tslab/dist/executor') as typeof import('tslab/dist/executor');
 
@@ -103,7 +104,7 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
       browser?.close();
     }
   };
-  const executor: Executor = createExecutor(options.cwd, convs, {
+  const executor: Executor = createExecutor(cwd, convs, {
     log(value: unknown) {
       rec.value = value;
       rec.hasValue = true;
@@ -113,6 +114,8 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
       if (rest.length === 0) rec.thrown = { error: first };
     }
   });
+
+  aliasCellRequire(options.aliases);
 
   const defineLocals = (): void => {
     Object.assign(executor.locals, options.locals ?? {});
@@ -135,4 +138,23 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
     interrupt: () => executor.interrupt(),
     close: () => executor.close()
   };
+}
+
+/**
+ * Cells call `__tslab__.require`, which tslab installs on the global object of the main
+ * context. Route the aliased specifiers there too: it is the path every cell import takes,
+ * also where `Module._resolveFilename` is not Node's own (under jest).
+ */
+function aliasCellRequire(aliases: Alias[]): void {
+  const realGlobal = vm.runInThisContext('globalThis') as { __tslab__?: { require: NodeJS.Require } };
+  const hooks = realGlobal.__tslab__;
+  if (!hooks) throw new Error("tslab's executor did not install __tslab__");
+  const targets = new Map(aliases.map(a => [a.specifier, a.runtimeEntry]));
+  const base = hooks.require;
+  hooks.require = new Proxy(base, {
+    apply(target, thisArg, args: unknown[]) {
+      const entry = args.length === 1 ? targets.get(args[0] as string) : undefined;
+      return Reflect.apply(target, thisArg, entry !== undefined ? [entry] : args);
+    }
+  });
 }

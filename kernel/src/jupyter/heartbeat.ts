@@ -8,6 +8,7 @@ import { log } from './log';
  * died and restart it — the same reason ipykernel runs its heartbeat in a thread.
  */
 interface HeartbeatData {
+  role: 'heartbeat';
   endpoint: string;
   ipv6: boolean;
 }
@@ -19,7 +20,9 @@ export interface Heartbeat {
 }
 
 export function startHeartbeat(endpoint: string, ipv6: boolean): Promise<Heartbeat> {
-  const worker = new Worker(__filename, { workerData: { endpoint, ipv6 } satisfies HeartbeatData });
+  const worker = new Worker(__filename, {
+    workerData: { role: 'heartbeat', endpoint, ipv6 } satisfies HeartbeatData
+  });
   // The echo thread must never keep a kernel alive that is otherwise finished.
   worker.unref();
   worker.on('error', err => log(`heartbeat thread failed: ${err.message}`));
@@ -27,6 +30,9 @@ export function startHeartbeat(endpoint: string, ipv6: boolean): Promise<Heartbe
     const stop = (): Promise<void> =>
       new Promise(done => {
         worker.once('exit', () => done());
+        // Keep the process alive until the thread has closed its socket: a process exiting
+        // under a live ZeroMQ socket in a thread can abort.
+        worker.ref();
         worker.postMessage('stop');
       });
     worker.once('message', (m: { bound?: boolean; error?: string }) =>
@@ -56,6 +62,6 @@ async function echo({ endpoint, ipv6 }: HeartbeatData): Promise<void> {
   parentPort!.close();
 }
 
-if (!isMainThread && (workerData as Partial<HeartbeatData> | null)?.endpoint) {
+if (!isMainThread && (workerData as Partial<HeartbeatData> | null)?.role === 'heartbeat') {
   void echo(workerData as HeartbeatData);
 }

@@ -1,4 +1,5 @@
-import { readConnectionFile, endpoint } from './connection';
+import { randomUUID } from 'node:crypto';
+import { endpoint, readConnectionFile } from './connection';
 import { display, DISPLAY_DECLARATION, installDisplayGlobal } from './display';
 import { createCellRunner } from './executor';
 import { startHeartbeat } from './heartbeat';
@@ -16,7 +17,8 @@ export { display, mimeBundleOf } from './display';
  */
 export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
-  const sockets = new KernelSockets(info);
+  const session = randomUUID();
+  const sockets = new KernelSockets(info, session);
   await sockets.bind();
   const heartbeat = await startHeartbeat(
     endpoint(info, 'hb'),
@@ -25,15 +27,15 @@ export async function runKernel(connectionFile: string): Promise<void> {
 
   installDisplayGlobal();
   const runner = createCellRunner({
-    cwd: process.cwd(),
     aliases: [medflowAlias()],
     prelude: DISPLAY_DECLARATION,
     locals: { display }
   });
-  const kernel = new Kernel(sockets, runner);
+  const kernel = new Kernel(sockets, runner, session);
 
-  // interrupt_mode 'signal': Jupyter sends SIGINT. A synchronous cell is stopped by vm's
-  // breakOnSigint (tslab runs cells with it); an awaiting one by this handler.
+  // Interrupts arrive as SIGINT: from Jupyter (interrupt_mode 'signal') or raised by the control
+  // thread (mode 'message'). A synchronous cell is stopped by vm's breakOnSigint (tslab runs
+  // cells with it); an awaiting one by this handler.
   const onSigint = (): void => kernel.interrupt();
   process.on('SIGINT', onSigint);
   // Work a cell started may fail after the cell returned; that must not end the kernel.

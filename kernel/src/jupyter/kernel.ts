@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type * as zmq from 'zeromq';
 import { runWithSignal } from '../engine/cancel';
 import { mimeBundleOf, setDisplaySink } from './display';
 import { compileErrorContent, ErrorContent, interruptedContent, thrownContent } from './errors';
@@ -14,7 +12,7 @@ import {
 import { kernelInfoContent } from './kernelInfo';
 import { log } from './log';
 import { CellContext, installStreamRouting, runInCell } from './output';
-import type { KernelSockets } from './sockets';
+import type { KernelSockets, ReplyChannel } from './sockets';
 import { JsonObject, Message, newHeader } from './wire';
 
 /**
@@ -22,8 +20,6 @@ import { JsonObject, Message, newHeader } from './wire';
  * (so interrupt and shutdown work while a cell runs), busy/idle around every request.
  */
 export class Kernel {
-  /** Our session id, in the header of every message we send. */
-  readonly session = randomUUID();
   private executionCount = 0;
   private readonly shellQueue: Message[] = [];
   private shellRunning = false;
@@ -36,7 +32,9 @@ export class Kernel {
 
   constructor(
     private readonly sockets: KernelSockets,
-    private readonly runner: CellRunner
+    private readonly runner: CellRunner,
+    /** Our session id, in the header of every message we send. */
+    readonly session: string
   ) {
     installStreamRouting((cell, name, text) => {
       this.publish('stream', { name, text }, cell.request);
@@ -47,28 +45,36 @@ export class Kernel {
   }
 
   start(): void {
-    void this.sockets.listen(this.sockets.shell, 'shell', msg => {
+    this.sockets.listenShell(msg => {
       this.shellQueue.push(msg);
       void this.pumpShell();
     });
-    void this.sockets.listen(this.sockets.control, 'control', msg => void this.onControl(msg));
+    this.sockets.listenControl(
+      msg => void this.onControl(msg),
+      // The control thread has answered it and raised SIGINT; report the activity on iopub.
+      msg => {
+        this.publish('status', { execution_state: 'busy' }, msg);
+        this.publish('status', { execution_state: 'idle' }, msg);
+      }
+    );
     // Nothing is read from stdin yet (input() arrives with the kernel issue), but replies to
     // input_request would come here; reading keeps the socket's queue from growing.
-    void this.sockets.listen(this.sockets.stdin, 'stdin', msg =>
-      log(`ignored ${msg.header.msg_type} on stdin`)
-    );
+    this.sockets.listenStdin(msg => log(`ignored ${msg.header.msg_type} on stdin`));
     this.publish('status', { execution_state: 'starting' }, undefined);
   }
 
   /** Interrupt the running cell: abort its signal and stop awaiting its top-level await. */
   interrupt(): void {
-    if (!this.running) return;
-    this.running.controller.abort(new Error('interrupted'));
+    const cell = this.running;
+    if (!cell) return;
+    // Abort listeners run synchronously, here: inside the cell's context, so what they print
+    // goes to that cell.
+    runInCell(cell, () => cell.controller.abort(new Error('interrupted')));
     this.runner.interrupt();
   }
 
   publish(msgType: string, content: JsonObject, parent: Message | undefined): void {
-    void this.sockets.send(this.sockets.iopub, {
+    void this.sockets.publish({
       identities: [Buffer.from(`kernel.${this.session}.${msgType}`)],
       header: newHeader(msgType, this.session),
       parent_header: parent ? parent.header : {},
@@ -79,13 +85,13 @@ export class Kernel {
   }
 
   private reply(
-    socket: zmq.Router,
+    channel: ReplyChannel,
     request: Message,
     content: JsonObject,
     metadata: JsonObject = {}
   ): Promise<void> {
     const msgType = request.header.msg_type.replace(/_request$/, '_reply');
-    return this.sockets.send(socket, {
+    return this.sockets.send(channel, {
       identities: request.identities,
       header: newHeader(msgType, this.session),
       parent_header: request.header,
@@ -115,7 +121,7 @@ export class Kernel {
   }
 
   private async onShell(msg: Message): Promise<void> {
-    const shell = this.sockets.shell;
+    const shell = 'shell';
     const content = msg.content;
     switch (msg.header.msg_type) {
       case 'execute_request':
@@ -166,14 +172,10 @@ export class Kernel {
   }
 
   private async onControl(msg: Message): Promise<void> {
-    const control = this.sockets.control;
+    const control = 'control';
     this.publish('status', { execution_state: 'busy' }, msg);
     try {
       switch (msg.header.msg_type) {
-        case 'interrupt_request':
-          this.interrupt();
-          await this.reply(control, msg, { status: 'ok' });
-          break;
         case 'shutdown_request':
           await this.shutdown(control, msg);
           return;
@@ -227,7 +229,7 @@ export class Kernel {
     const metadata = { started, dependencies_met: true, engine: this.session };
     if (!error) {
       await this.reply(
-        this.sockets.shell,
+        'shell',
         msg,
         { status: 'ok', execution_count: count, payload: [], user_expressions: {} },
         { ...metadata, status: 'ok' }
@@ -237,7 +239,7 @@ export class Kernel {
     this.publish('error', { ...error }, msg);
     if (stopOnError && !silent) await this.abortQueued();
     await this.reply(
-      this.sockets.shell,
+      'shell',
       msg,
       { status: 'error', execution_count: count, ...error },
       { ...metadata, status: 'error' }
@@ -256,21 +258,14 @@ export class Kernel {
     }
   }
 
-  private async shutdown(socket: zmq.Router, msg: Message): Promise<void> {
+  private async shutdown(channel: ReplyChannel, msg: Message): Promise<void> {
     const content = { status: 'ok', restart: msg.content.restart === true };
     this.interrupt();
-    await this.reply(socket, msg, content);
+    await this.reply(channel, msg, content);
     // Clients that watch iopub learn of the shutdown there too (as from ipykernel).
     this.publish('shutdown_reply', content, msg);
-    await this.sockets.send(this.sockets.iopub, {
-      identities: [Buffer.from(`kernel.${this.session}.status`)],
-      header: newHeader('status', this.session),
-      parent_header: msg.header,
-      metadata: {},
-      content: { execution_state: 'idle' },
-      buffers: []
-    });
-    this.sockets.close();
+    this.publish('status', { execution_state: 'idle' }, msg);
+    await this.sockets.close();
     this.runner.close();
     this.shutdownResolve();
   }
@@ -278,5 +273,5 @@ export class Kernel {
 
 /** The error vm throws when SIGINT stops a synchronous cell (`breakOnSigint`). */
 function isSigintError(error: unknown): boolean {
-  return error instanceof Error && error.message === 'Script execution interrupted.';
+  return (error as { code?: unknown } | null)?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED';
 }

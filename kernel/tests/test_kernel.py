@@ -1,0 +1,265 @@
+"""The medflow kernel driven through Debian's jupyter_client, as JupyterLab drives it.
+
+Run: /usr/bin/python3 -m unittest discover -s kernel/tests -p 'test_*.py'
+(after `npx tsc -p kernel/tsconfig.json`).
+"""
+import json
+import os
+import tempfile
+import time
+import unittest
+
+from kernel_harness import REPO, collect, execute, start_kernel, stop_kernel, stream_text
+
+MIME_CLASS = r'''
+class Scan {
+  constructor(public readonly name: string) {}
+  [Symbol.for('jupyter.mimebundle')]() {
+    return {
+      'text/html': `<b>${this.name}</b>`,
+      'application/vnd.medflow.test+json': { name: this.name, nodes: [1, 2, 3] }
+    };
+  }
+}
+'''
+
+
+class KernelTest(unittest.TestCase):
+    """One kernel for the cases that do not end or restart it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_kernel()
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_kernel(cls.km, cls.kc)
+
+    def run_ok(self, code, timeout=60):
+        reply, outputs = execute(self.kc, code, timeout=timeout)
+        self.assertEqual(reply['content']['status'], 'ok', reply['content'])
+        return outputs
+
+    def result_of(self, outputs):
+        results = [m for m in outputs if m['msg_type'] == 'execute_result']
+        self.assertEqual(len(results), 1, outputs)
+        return results[0]['content']
+
+    def test_kernel_info(self):
+        self.kc.kernel_info()
+        reply = self.kc.get_shell_msg(timeout=10)
+        content = reply['content']
+        self.assertEqual(reply['msg_type'], 'kernel_info_reply')
+        self.assertEqual(content['status'], 'ok')
+        self.assertEqual(content['protocol_version'], '5.3')
+        self.assertEqual(content['implementation'], 'medflow')
+        info = content['language_info']
+        self.assertEqual(info['name'], 'typescript')
+        self.assertEqual(info['file_extension'], '.ts')
+        self.assertEqual(info['mimetype'], 'text/typescript')
+        self.assertEqual(info['codemirror_mode'], 'typescript')
+
+    def test_stdout_and_stderr_streams(self):
+        outputs = self.run_ok('console.log("to", "stdout"); console.error("to stderr"); '
+                              'process.stdout.write("raw write\\n")')
+        self.assertEqual(stream_text(outputs, 'stdout'), 'to stdout\nraw write\n')
+        self.assertEqual(stream_text(outputs, 'stderr'), 'to stderr\n')
+
+    def test_execute_result_of_last_expression(self):
+        reply, outputs = execute(self.kc, 'const xs = [1, 2, 3];\nxs.map(x => x * 2)')
+        result = self.result_of(outputs)
+        self.assertEqual(result['data']['text/plain'], '[ 2, 4, 6 ]')
+        self.assertEqual(result['execution_count'], reply['content']['execution_count'])
+        inputs = [m for m in outputs if m['msg_type'] == 'execute_input']
+        self.assertEqual(inputs[0]['content']['execution_count'], reply['content']['execution_count'])
+        # A statement has no value: no execute_result.
+        outputs = self.run_ok('let unused = 1;')
+        self.assertEqual([m for m in outputs if m['msg_type'] == 'execute_result'], [])
+
+    def test_variables_and_functions_carry_across_cells(self):
+        self.run_ok('let counter = 10;\nfunction bump(by: number): number { counter += by; return counter; }')
+        self.run_ok('bump(5);')
+        result = self.result_of(self.run_ok('bump(1) * 2'))
+        self.assertEqual(result['data']['text/plain'], '32')
+
+    def test_runtime_error(self):
+        reply, outputs = execute(self.kc, 'function inner() { throw new RangeError("pixel out of range"); }\n'
+                                          'inner();')
+        content = reply['content']
+        self.assertEqual(content['status'], 'error')
+        self.assertEqual(content['ename'], 'RangeError')
+        self.assertEqual(content['evalue'], 'pixel out of range')
+        self.assertEqual(content['traceback'][0], 'RangeError: pixel out of range')
+        self.assertTrue(any('inner' in line for line in content['traceback']), content['traceback'])
+        self.assertFalse(any('tslab' in line for line in content['traceback']), content['traceback'])
+        errors = [m for m in outputs if m['msg_type'] == 'error']
+        self.assertEqual(len(errors), 1)
+        self.assertEqual(errors[0]['content']['ename'], 'RangeError')
+
+    def test_type_error_reports_line_and_column(self):
+        reply, outputs = execute(self.kc, 'const ok = 1;\nconst size: number = "large";')
+        content = reply['content']
+        self.assertEqual(content['status'], 'error')
+        self.assertEqual(content['ename'], 'TypeScriptError')
+        self.assertIn('2:7', content['evalue'])
+        self.assertIn("not assignable to type 'number'", content['evalue'])
+        self.assertEqual([m['msg_type'] for m in outputs], ['execute_input', 'error'])
+        # The failed cell defined nothing.
+        reply, _ = execute(self.kc, 'size')
+        self.assertEqual(reply['content']['status'], 'error')
+
+    def test_thrown_non_error_value(self):
+        reply, _ = execute(self.kc, 'throw "plain string"')
+        self.assertEqual(reply['content']['status'], 'error')
+        self.assertEqual(reply['content']['evalue'], 'plain string')
+
+    def test_mime_bundle_of_last_value_and_display(self):
+        self.run_ok(MIME_CLASS)
+        data = self.result_of(self.run_ok('new Scan("chest-xray")'))['data']
+        self.assertEqual(data['text/html'], '<b>chest-xray</b>')
+        self.assertEqual(data['application/vnd.medflow.test+json'],
+                         {'name': 'chest-xray', 'nodes': [1, 2, 3]})
+        self.assertIn('Scan', data['text/plain'])
+        outputs = self.run_ok('display(new Scan("first")); display(new Scan("second")); 1')
+        shown = [m['content']['data']['text/html'] for m in outputs if m['msg_type'] == 'display_data']
+        self.assertEqual(shown, ['<b>first</b>', '<b>second</b>'])
+        self.assertEqual([m['msg_type'] for m in outputs][-1], 'execute_result')
+
+    def test_display_is_type_checked(self):
+        reply, _ = execute(self.kc, 'display()')
+        self.assertEqual(reply['content']['ename'], 'TypeScriptError')
+
+    def test_output_after_cell_returned_goes_to_its_cell(self):
+        first = self.kc.execute('setTimeout(() => console.log("late from first"), 400);')
+        collect(self.kc, first)
+        second = self.kc.execute('await new Promise(r => setTimeout(r, 1000)); console.log("second")')
+        others = []
+        reply, outputs = collect(self.kc, second, others=others)
+        self.assertEqual(stream_text(outputs), 'second\n')
+        # The late line was published with the first cell's header, while the second ran.
+        late = [m for m in others if m['msg_type'] == 'stream']
+        self.assertEqual([m['content']['text'] for m in late], ['late from first\n'])
+        self.assertEqual(late[0]['parent_header']['msg_id'], first)
+
+    def test_is_complete(self):
+        for code, status in [('let a = 1', 'complete'), ('function f() {', 'incomplete'),
+                             ('[1, 2,', 'incomplete'), ('let = = 2;', 'invalid'),
+                             ('let b = ) 3', 'invalid')]:
+            self.kc.is_complete(code)
+            reply = self.kc.get_shell_msg(timeout=10)
+            self.assertEqual(reply['content']['status'], status, code)
+
+    def test_complete_knows_earlier_cells(self):
+        self.run_ok('const imageWidth = 64; const imageHeight = 64;')
+        code = 'image'
+        self.kc.complete(code, len(code))
+        reply = self.kc.get_shell_msg(timeout=30)
+        content = reply['content']
+        self.assertEqual(content['status'], 'ok')
+        self.assertIn('imageWidth', content['matches'])
+        self.assertIn('imageHeight', content['matches'])
+        self.assertEqual((content['cursor_start'], content['cursor_end']), (0, len(code)))
+        code = '"Math".toUpp'
+        self.kc.complete(code, len(code))
+        self.assertIn('toUpperCase', self.kc.get_shell_msg(timeout=30)['content']['matches'])
+
+    def test_inspect(self):
+        self.run_ok('/** Scales every pixel. */\nfunction rescale(v: number[], k: number) { return v.map(x => x * k); }')
+        self.kc.inspect('rescale', 3)
+        content = self.kc.get_shell_msg(timeout=30)['content']
+        self.assertTrue(content['found'])
+        self.assertIn('rescale(v: number[], k: number): number[]', content['data']['text/plain'])
+        self.assertIn('Scales every pixel.', content['data']['text/plain'])
+
+    def test_history_and_comm_info_replies(self):
+        self.kc.history(hist_access_type='tail', n=3)
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual((reply['msg_type'], reply['content']['status']), ('history_reply', 'ok'))
+        msg = self.kc.session.msg('comm_info_request', {})
+        self.kc.shell_channel.send(msg)
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual(reply['msg_type'], 'comm_info_reply')
+        self.assertEqual(reply['content'], {'status': 'ok', 'comms': {}})
+
+    def test_interrupt_async_cell_keeps_state(self):
+        self.run_ok('let kept = "still here";')
+        cancel = os.path.join(REPO, 'dist', 'kernel', 'engine', 'cancel.js')
+        msg_id = self.kc.execute(
+            'const { ambientSignal } = require(%s);\n'
+            'ambientSignal()!.addEventListener("abort", () => console.log("engine saw the abort"));\n'
+            'await new Promise(r => setTimeout(r, 60000));' % json.dumps(cancel))
+        time.sleep(1.5)
+        self.km.interrupt_kernel()
+        reply, outputs = collect(self.kc, msg_id, timeout=20)
+        self.assertEqual(reply['content']['status'], 'error')
+        self.assertEqual(reply['content']['ename'], 'KeyboardInterrupt')
+        self.assertIn('engine saw the abort', stream_text(outputs))
+        result = self.result_of(self.run_ok('kept'))
+        self.assertEqual(result['data']['text/plain'], "'still here'")
+
+    def test_failed_cell_aborts_only_requests_queued_before_its_reply(self):
+        failing = self.kc.execute('await new Promise(r => setTimeout(r, 500)); throw new Error("stop")')
+        queued = self.kc.execute('console.log("must not run")')
+        reply, _ = collect(self.kc, failing)
+        self.assertEqual(reply['content']['status'], 'error')
+        reply, outputs = collect(self.kc, queued)
+        self.assertEqual(reply['content']['status'], 'aborted')
+        self.assertEqual(stream_text(outputs), '')
+        # Sent after the error reply: runs, with no grace window.
+        self.run_ok('1')
+
+
+class KernelLifecycleTest(unittest.TestCase):
+    """Cases that end, restart or signal their own kernel."""
+
+    def test_restart_clears_state(self):
+        km, kc = start_kernel()
+        try:
+            execute(kc, 'let before = 1;')
+            km.restart_kernel(now=False)
+            kc.wait_for_ready(timeout=60)
+            reply, _ = execute(kc, 'before')
+            self.assertEqual(reply['content']['status'], 'error')
+            reply, outputs = execute(kc, '1 + 1')
+            self.assertEqual(reply['content']['status'], 'ok')
+        finally:
+            stop_kernel(km, kc)
+
+    def test_shutdown_ends_the_process(self):
+        km, kc = start_kernel()
+        kc.shutdown()
+        reply = kc.get_control_msg(timeout=10) if hasattr(kc, 'get_control_msg') else None
+        if reply is not None:
+            self.assertEqual(reply['content']['status'], 'ok')
+        deadline = time.monotonic() + 10
+        while km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        self.assertFalse(km.is_alive(), 'kernel process still running after shutdown_request')
+        kc.stop_channels()
+        km.cleanup_resources()
+
+    def test_interrupt_synchronous_loop_with_signal(self):
+        self.check_synchronous_loop_interrupt('signal')
+
+    def test_interrupt_synchronous_loop_with_message(self):
+        # The main thread is stuck in the loop; the control thread must still see the request.
+        self.check_synchronous_loop_interrupt('message')
+
+    def check_synchronous_loop_interrupt(self, mode):
+        km, kc = start_kernel(interrupt_mode=mode)
+        try:
+            execute(kc, 'let survived = 3;')
+            msg_id = kc.execute('let spins = 0;\nwhile (true) { spins++; }')
+            time.sleep(1.5)
+            km.interrupt_kernel()
+            reply, _ = collect(kc, msg_id, timeout=20)
+            self.assertEqual(reply['content']['ename'], 'KeyboardInterrupt')
+            reply, outputs = execute(kc, 'survived')
+            self.assertEqual(reply['content']['status'], 'ok')
+            self.assertEqual(outputs[-1]['content']['data']['text/plain'], '3')
+        finally:
+            stop_kernel(km, kc)
+
+
+if __name__ == '__main__':
+    unittest.main()
