@@ -4,6 +4,7 @@
 // extensions to check.
 //
 //   node app/smoke.mjs [--extension DIR]... [--kernel NAME] [--screenshot FILE]
+//                      [--server-arg=--MedflowLab.static_dir=DIR]...
 //
 // It starts the server through startLab() (token on, as for users) with throwaway Jupyter
 // dirs, opens a notebook, and checks: JupyterLab starts with no error dialog and no page
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     extension: { type: 'string', multiple: true, default: [] },
     kernel: { type: 'string', default: 'python3' },
     screenshot: { type: 'string', default: path.join(os.tmpdir(), 'medflow-smoke.png') },
+    'server-arg': { type: 'string', multiple: true, default: [] },
     timeout: { type: 'string', default: '90' }
   }
 });
@@ -94,7 +96,8 @@ async function main() {
     extraArgs: [
       '--MedflowLab.expose_app_in_browser=True',
       `--MedflowLab.workspaces_dir=${dirs.workspaces}`,
-      `--MedflowLab.user_settings_dir=${dirs.settings}`
+      `--MedflowLab.user_settings_dir=${dirs.settings}`,
+      ...values['server-arg']
     ]
   });
   console.log(`server answered in ${Date.now() - t0} ms: ${lab.url}`);
@@ -125,12 +128,30 @@ async function main() {
       }
     });
 
+    // A 404 under /lab used to leave `notFoundUrl` in the page config of every later page.
+    const missing = await fetch(`http://127.0.0.1:${lab.port}/lab/no-such-page`, {
+      headers: { Authorization: `token ${lab.token}` }
+    });
+    const missingPage = await missing.text();
+    check(
+      missing.status === 200 && missingPage.includes('"notFoundUrl": "/lab/no-such-page"'),
+      'an unknown /lab URL gets the page with its "Path Not Found" notice'
+    );
+
     t0 = Date.now();
     await page.goto(lab.url);
     await page.waitForFunction(() => window.jupyterapp, null, { timeout: TIMEOUT });
     await page.evaluate(() => window.jupyterapp.restored);
     console.log(`JupyterLab restored in ${Date.now() - t0} ms`);
     check(!page.url().includes('token='), 'the token is removed from the address bar');
+    const config = await page.evaluate(() =>
+      JSON.parse(document.getElementById('jupyter-config-data').textContent)
+    );
+    check(!('notFoundUrl' in config), 'the page config carries no earlier 404');
+    check(
+      config.workspacesDir === dirs.workspaces && config.userSettingsDir === dirs.settings,
+      '--MedflowLab.workspaces_dir / user_settings_dir take effect'
+    );
 
     // Prebuilt extensions: listed by the server, loaded, their plugins activated.
     const federated = await page.evaluate(() => {

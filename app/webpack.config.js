@@ -20,11 +20,28 @@ const mode = process.env.NODE_ENV === 'production' ? 'production' : 'development
 // Packages needed only by the build: never part of the browser bundle.
 const BUILD_ONLY = new Set(['@jupyterlab/builder']);
 
-// Start from an empty output folder: chunk names carry content hashes, so stale ones would
-// otherwise pile up. Emptied (not removed) in case it is a symlink.
-fs.mkdirSync(buildDir, { recursive: true });
-for (const entry of fs.readdirSync(buildDir)) {
-  fs.rmSync(path.join(buildDir, entry), { recursive: true, force: true });
+// Generated here (not emitted by webpack), kept by RemoveStaleFilesPlugin.
+const GENERATED = new Set(['style.js', 'extensions.js']);
+
+/**
+ * Chunk names carry content hashes, so every rebuild would leave the previous chunks behind.
+ * This removes files of build/ that the finished compilation did not emit. Done after the
+ * build rather than emptying build/ first, so a running server keeps working meanwhile.
+ */
+class RemoveStaleFilesPlugin {
+  apply(compiler) {
+    compiler.hooks.done.tap('RemoveStaleFilesPlugin', stats => {
+      if (stats.hasErrors()) {
+        return;
+      }
+      const emitted = new Set(Object.keys(stats.compilation.assets));
+      for (const entry of fs.readdirSync(buildDir)) {
+        if (!emitted.has(entry) && !GENERATED.has(entry)) {
+          fs.rmSync(path.join(buildDir, entry), { recursive: true, force: true });
+        }
+      }
+    });
+  }
 }
 
 // Copies every extension's settings schemas to app/schemas/ and returns one small webpack
@@ -81,7 +98,8 @@ const appConfig = merge(baseConfig, {
       name: 'CORE_FEDERATION',
       library: { type: 'var', name: ['_JUPYTERLAB', 'CORE_LIBRARY_FEDERATION'] },
       shared: createShared()
-    })
+    }),
+    new RemoveStaleFilesPlugin()
   ],
   performance: { hints: false },
   stats: mode === 'production' ? 'normal' : 'minimal'

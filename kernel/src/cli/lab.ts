@@ -188,7 +188,8 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
+      // (No pid: it never started, and 'exit' may never come.)
+      if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
         // SIGTERM makes jupyter_server shut its kernels down before exiting.
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
