@@ -78,10 +78,14 @@ test('without a token: serves the JupyterLab page, its bundle and the kernel API
 
   const me = await fetch(`http://127.0.0.1:${lab.port}/api/me`);
   expect(me.status).toBe(200);
-  expect((await me.json()).identity.username).toEqual(expect.any(String));
+  expect(((await me.json()) as { identity: { username: string } }).identity.username).toEqual(
+    expect.any(String)
+  );
   const specs = await fetch(`http://127.0.0.1:${lab.port}/api/kernelspecs`);
   expect(specs.status).toBe(200);
-  expect(Object.keys((await specs.json()).kernelspecs).length).toBeGreaterThan(0);
+  expect(
+    Object.keys(((await specs.json()) as { kernelspecs: object }).kernelspecs).length
+  ).toBeGreaterThan(0);
 
   await lab.stop();
   expect(lab.process.exitCode !== null || lab.process.signalCode !== null).toBe(true);
@@ -98,9 +102,9 @@ test('with the default random token: the API needs it, the URL carries it', asyn
   expect((await fetch(api)).status).toBe(403);
   const listed = await fetch(api, { headers: { Authorization: `token ${lab.token}` } });
   expect(listed.status).toBe(200);
-  expect((await listed.json()).content.map((item: { name: string }) => item.name)).toContain(
-    'my notebooks'
-  );
+  expect(
+    ((await listed.json()) as { content: { name: string }[] }).content.map(item => item.name)
+  ).toContain('my notebooks');
   // The page URL logs the browser in (the token becomes a cookie).
   expect((await fetch(lab.url, { redirect: 'manual' })).status).toBe(200);
 });
