@@ -60,7 +60,8 @@ function graphLabels(trans: TranslationBundle): GraphLabels {
       batchSize: trans.__('batch size'),
       optimizer: trans.__('optimizer'),
       learningRate: trans.__('learning rate'),
-      learningRateDecay: trans.__('learning rate decay')
+      learningRateDecay: trans.__('learning rate decay'),
+      inputFromData: trans.__('input shape from the data')
     },
     notSet: trans.__('not set'),
     defaults: trans.__('engine defaults'),
@@ -127,7 +128,7 @@ function PipelineNodeView({
         <dl className="medflow-PipelineNode-fields">
           {lines.map(([label, value], i) => (
             <div className="medflow-PipelineNode-field" key={i}>
-              <dt className={value ? undefined : 'medflow-PipelineNode-more'}>{label}</dt>
+              <dt className={value ? undefined : 'medflow-mod-note'}>{label}</dt>
               {value && <dd>{value}</dd>}
             </div>
           ))}

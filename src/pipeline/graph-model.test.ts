@@ -36,7 +36,7 @@ function quickstart(): PipelineDocument {
       ],
       outputs: ['out']
     },
-    training: { epochs: 3, batch_size: 32, optimizer: { name: 'adam', learning_rate: 0.001 } }
+    training: { epochs: 3, batch_size: 32, optimizer: { name: 'adam', lr: 0.001 } }
   };
 }
 
@@ -99,6 +99,16 @@ describe('pipelineToGraph', () => {
     expect(network.title).toBe('small-cnn');
     expect(field(graph, 'network', 'layers')).toBe('4');
     expect(field(graph, 'network', 'input')).toBe('64×64×1');
+  });
+
+  it('says when the network takes its input shape from the data', () => {
+    const doc = quickstart();
+    doc.network!.layers[0].params = { shape: null };
+    const network = pipelineToGraph(doc).nodes.find(n => n.id === 'network')!;
+    expect(network.fields).toEqual([
+      { kind: 'property', key: 'layers', value: '4' },
+      { kind: 'property', key: 'inputFromData', value: '' }
+    ]);
   });
 
   it('describes training by epochs, batch size and optimizer', () => {

@@ -7,6 +7,7 @@
  */
 import type {
   DatasetRef,
+  LayerNode,
   NetworkDocument,
   PipelineDocument,
   PipelineStep,
@@ -24,7 +25,7 @@ export type PipelineNodeKind = 'dataset' | 'step' | 'network' | 'training';
 /**
  * One line of a node's body. `property` fields have a fixed key the view translates
  * (e.g. 'classes'); `param` fields are module parameters whose names are data and are
- * shown verbatim.
+ * shown verbatim. A field with an empty value is a line of its own (a note).
  */
 export interface GraphNodeField {
   kind: 'property' | 'param';
@@ -205,12 +206,17 @@ function networkNode(
     return { id: 'network', kind: 'network', title: '', fields: [], missing: true };
   }
   const fields: GraphNodeField[] = [property('layers', String(network.layers.length))];
-  const shapes = network.inputs
+  const inputs = network.inputs
     .map(id => network.layers.find(layer => layer.id === id))
-    .map(layer => (layer ? inputShapeOf(layer.params) : null))
+    .filter((layer): layer is LayerNode => layer !== undefined);
+  const shapes = inputs
+    .map(layer => inputShapeOf(layer.params))
     .filter((shape): shape is number[] => shape !== null);
   if (shapes.length > 0) {
     fields.push(property('input', shapes.map(formatShape).join(', ')));
+  } else if (inputs.length > 0) {
+    // An Input layer without a shape takes it from the (preprocessed) data at training time.
+    fields.push(property('inputFromData', ''));
   }
   return { id: 'network', kind: 'network', title: network.name, fields, missing: false };
 }
