@@ -87,8 +87,19 @@ test('without a token: serves the JupyterLab page, its bundle and the kernel API
     Object.keys(((await specs.json()) as { kernelspecs: object }).kernelspecs).length
   ).toBeGreaterThan(0);
 
+  // A running kernel is shut down with the server (its connection file is removed).
+  const started = await fetch(`http://127.0.0.1:${lab.port}/api/kernels`, {
+    method: 'POST',
+    body: JSON.stringify({ name: 'python3' })
+  });
+  expect(started.status).toBe(201);
+  const { id } = (await started.json()) as { id: string };
+  const connectionFile = path.join(tmp, 'runtime', `kernel-${id}.json`);
+  expect(fs.existsSync(connectionFile)).toBe(true);
+
   await lab.stop();
   expect(lab.process.exitCode !== null || lab.process.signalCode !== null).toBe(true);
+  expect(fs.existsSync(connectionFile)).toBe(false);
   expect(await portAcceptsConnections(lab.port)).toBe(false);
 });
 
