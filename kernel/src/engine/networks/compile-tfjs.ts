@@ -177,6 +177,12 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
       switch (layer.type) {
         case 'Input': {
           const shape = (p.shape ?? options.inputShape) as number[] | undefined;
+          if (shape === undefined) {
+            throw new NetworkError(
+              where,
+              'shape is null: give the network an input shape, or train it in a pipeline (which takes it from the data)',
+            );
+          }
           if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
             throw new NetworkError(where, `shape must be [H, W, C] of positive integers (got ${JSON.stringify(shape)})`);
           }
@@ -272,6 +278,12 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
       if (error instanceof NetworkError) throw error;
       // tfjs shape errors and the like: say which layer they came from.
       throw new NetworkError(where, (error as Error).message);
+    }
+    if (out.shape.some((d) => d === 0)) {
+      throw new NetworkError(
+        where,
+        `output shape (${out.shape.map((d) => d ?? 'batch').join(', ')}) is empty: its input is too small for it`,
+      );
     }
     outputs.set(layer.id, out);
   });
