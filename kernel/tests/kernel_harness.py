@@ -43,11 +43,11 @@ def write_kernelspec(interrupt_mode='message'):
 write_kernelspec()
 
 
-def start_kernel(cwd=None, interrupt_mode='message', timeout=60):
+def start_kernel(cwd=None, interrupt_mode='message', timeout=60, ip=None):
     """A started kernel and a ready client; stop both with stop_kernel."""
     from jupyter_client.manager import KernelManager
     write_kernelspec(interrupt_mode)
-    km = KernelManager(kernel_name=KERNEL_NAME)
+    km = KernelManager(kernel_name=KERNEL_NAME, **({'ip': ip} if ip else {}))
     km.start_kernel(cwd=cwd or tempfile.mkdtemp(prefix='medflow-nb-'))
     kc = km.client()
     kc.start_channels()

@@ -14,7 +14,7 @@ interface TsParse {
     target: number,
     setParents?: boolean,
     kind?: number
-  ): { parseDiagnostics?: unknown[] };
+  ): { parseDiagnostics?: Array<{ messageText: unknown }> };
   ScriptTarget: { Latest: number };
   ScriptKind: { TSX: number };
 }
@@ -35,7 +35,12 @@ export function isCompleteContent(code: string): IsCompleteContent {
   if (!res.completed) return { status: 'incomplete', indent: res.indent ?? '' };
   // A syntax error anywhere else cannot be fixed by typing more lines.
   const file = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
-  if (file.parseDiagnostics && file.parseDiagnostics.length > 0) return { status: 'invalid' };
+  const problems = file.parseDiagnostics ?? [];
+  // A template literal may span lines: an open one at the end means "keep typing".
+  if (problems.some(d => d.messageText === 'Unterminated template literal.')) {
+    return { status: 'incomplete', indent: '' };
+  }
+  if (problems.length > 0) return { status: 'invalid' };
   return { status: 'complete' };
 }
 
