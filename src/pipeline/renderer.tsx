@@ -5,15 +5,18 @@
  * cleared; the React root follows both.
  */
 import * as React from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { Widget } from '@lumino/widgets';
+import { ReactWidget } from '@jupyterlab/ui-components';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { PipelineGraph } from './PipelineGraph';
 import { PIPELINE_MIME_TYPE, readPipelineDocument } from './graph-model';
 import type { IPipelineGraphRegistry, IPipelineGraphSettings, IPipelineGraphView } from '../tokens';
 
+/**
+ * ReactWidget (rather than our own React root) renders through the host's react-dom, so
+ * this extension bundles no part of react-dom and always matches the host's React build.
+ */
 export class PipelineGraphRenderer
-  extends Widget
+  extends ReactWidget
   implements IRenderMime.IRenderer, IPipelineGraphView
 {
   constructor(
@@ -26,7 +29,6 @@ export class PipelineGraphRenderer
     this._mimeType = options.mimeType;
     this._registry = registry;
     this._trans = trans;
-    this._root = createRoot(this.node);
     this._forget = registry.add(this);
     registry.settingsChanged.connect(this._onSettingsChanged, this);
     this._applyHeight(registry.settings);
@@ -34,7 +36,7 @@ export class PipelineGraphRenderer
 
   renderModel(model: IRenderMime.IMimeModel): Promise<void> {
     this._data = model.data[this._mimeType];
-    this._render();
+    this.update();
     return Promise.resolve();
   }
 
@@ -48,13 +50,32 @@ export class PipelineGraphRenderer
     }
     this._registry.settingsChanged.disconnect(this._onSettingsChanged, this);
     this._forget();
-    this._root.unmount();
     super.dispose();
+  }
+
+  protected render(): React.ReactElement {
+    const read = readPipelineDocument(this._data);
+    if (!read.ok) {
+      this._fit = null;
+      return (
+        <div className="medflow-PipelineGraph-error" role="alert">
+          {this._trans.__('This pipeline cannot be shown: %1', read.reason)}
+        </div>
+      );
+    }
+    return (
+      <PipelineGraph
+        doc={read.doc}
+        direction={this._registry.settings.direction}
+        trans={this._trans}
+        onFitReady={this._onFitReady}
+      />
+    );
   }
 
   private _onSettingsChanged(_: IPipelineGraphRegistry, settings: IPipelineGraphSettings): void {
     this._applyHeight(settings);
-    this._render();
+    this.update();
   }
 
   /** React Flow needs a container with a definite height; the width follows the notebook. */
@@ -62,33 +83,13 @@ export class PipelineGraphRenderer
     this.node.style.height = `${settings.height}px`;
   }
 
-  private _render(): void {
-    const read = readPipelineDocument(this._data);
-    if (!read.ok) {
-      this._fit = null;
-      this._root.render(
-        <div className="medflow-PipelineGraph-error" role="alert">
-          {this._trans.__('This pipeline cannot be shown: %1', read.reason)}
-        </div>
-      );
-      return;
-    }
-    this._root.render(
-      <PipelineGraph
-        doc={read.doc}
-        direction={this._registry.settings.direction}
-        trans={this._trans}
-        onFitReady={fit => {
-          this._fit = fit;
-        }}
-      />
-    );
-  }
+  private readonly _onFitReady = (fit: () => void): void => {
+    this._fit = fit;
+  };
 
   private readonly _mimeType: string;
   private readonly _registry: IPipelineGraphRegistry;
   private readonly _trans: IRenderMime.TranslationBundle;
-  private readonly _root: Root;
   private readonly _forget: () => void;
   private _data: unknown = null;
   private _fit: (() => void) | null = null;
