@@ -122,6 +122,9 @@ async function main() {
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', msg => consoleLines.push(`[${msg.type()}] ${msg.text()}`));
     page.on('pageerror', error => problems.push(`page error: ${error.message}`));
+    page.on('requestfailed', request =>
+      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`)
+    );
     page.on('response', response => {
       if (response.status() >= 400) {
         problems.push(`HTTP ${response.status()} ${response.url()}`);
@@ -211,6 +214,8 @@ async function main() {
   const errors = consoleLines.filter(line => line.startsWith('[error]'));
   check(problems.length === 0, `no page errors or failed requests${fmt(problems)}`);
   check(errors.length === 0, `no console errors${fmt(errors)}`);
+  const warnings = consoleLines.filter(line => line.startsWith('[warning]'));
+  if (warnings.length) console.log(`console warnings (not failures):${fmt(warnings)}`);
   const info = consoleLines.filter(line => /prebuilt extensions|medflow/i.test(line));
   if (info.length) console.log(info.join('\n'));
   fs.rmSync(tmp, { recursive: true, force: true });
