@@ -9,15 +9,19 @@ test('mf.backend() starts the best backend and reports its label', async () => {
 });
 
 test('datasets, modules and networks are discoverable', async () => {
-  expect(mf.datasets.list().map((d) => d.name)).toEqual(['pneumoniamnist', 'breastmnist']);
+  expect(mf.datasets.list().map(d => d.name)).toEqual(['pneumoniamnist', 'breastmnist']);
   const data = await mf.datasets.load('breastmnist');
   expect(data).toBeInstanceOf(mf.Dataset);
   expect(data[MIME_BUNDLE]()['text/plain']).toContain('malignant');
-  const names = mf.modules.list().map((m) => m.name);
-  expect(names).toEqual(expect.arrayContaining(['rescale', 'resize', 'grayscale', 'min_max_normalization']));
-  expect(mf.modules.get('resize').params.properties.width.description).toBe('Output width in pixels.');
+  const names = mf.modules.list().map(m => m.name);
+  expect(names).toEqual(
+    expect.arrayContaining(['rescale', 'resize', 'grayscale', 'min_max_normalization'])
+  );
+  expect(mf.modules.get('resize').params.properties.width.description).toBe(
+    'Output width in pixels.'
+  );
   expect(mf.modules.validate('rescale', { max: 255 })).toEqual({ min: 0, max: 255 });
-  expect(mf.networks.list().map((n) => n.name)).toEqual(['small_cnn']);
+  expect(mf.networks.list().map(n => n.name)).toEqual(['small_cnn']);
   const p = mf
     .pipeline({ name: 'breast', seed: 1 })
     .input(data)

@@ -56,7 +56,7 @@ export const datasets = {
   /** Names and descriptions of the built-in datasets. */
   list(): { name: string; description: string }[] {
     return builtinNames();
-  },
+  }
 };
 
 /** Image-processing modules: the catalog and parameter validation. */
@@ -68,18 +68,24 @@ export const modules = {
   /** One module's catalog entry. */
   get(name: string): ModuleInfo {
     const { category, modality, description, params } = getModule(name);
-    return { name, category, modality: modality.slice(), description, params: structuredClone(params) };
+    return {
+      name,
+      category,
+      modality: modality.slice(),
+      description,
+      params: structuredClone(params)
+    };
   },
   /** Checks parameters for a module and returns them with defaults filled in. */
   validate(name: string, params?: Record<string, unknown>): Record<string, unknown> {
     return validateParams(name, params);
-  },
+  }
 };
 
 /** Networks as backend-neutral documents (schema/network.schema.json). */
 export const networks = {
   builtin: networkCatalog.builtin,
-  list: networkCatalog.list,
+  list: networkCatalog.list
 };
 
 /** Starts a pipeline: dataset → image-processing steps → network → training. */
@@ -105,6 +111,10 @@ export { classificationMetrics, rocAuc } from './metrics/classification';
 export type { ClassificationMetrics, ClassMetrics } from './metrics/classification';
 export type { EpochRecord, BatchEvent } from './training/train';
 export type { ModuleInfo, ModuleDefinition } from './modules/types';
-export type { NetworkDocument, PipelineDocument, TrainingSettings } from '../../../schema/documents';
+export type {
+  NetworkDocument,
+  PipelineDocument,
+  TrainingSettings
+} from '../../../schema/documents';
 export type { BackendInfo } from './backend';
 export { CancelledError } from './cancel';

@@ -36,8 +36,8 @@ print(json.dumps({
   'specificity': [spec(c) for c in range(${k})], 'npv': [npv(c) for c in range(${k})]}))`,
     {
       y: { data: labels, shape: [labels.length], dtype: 'int32' },
-      p: { data: probs, shape: [probs.length], dtype: 'float32' },
-    },
+      p: { data: probs, shape: [probs.length], dtype: 'float32' }
+    }
   );
 }
 
@@ -64,7 +64,7 @@ test.each([
   [2, 1, 300],
   [2, 0, 97],
   [3, 1, 250],
-  [5, 1, 400],
+  [5, 1, 400]
 ])('%i classes (positive class %i, %i items) match scikit-learn', (k, positive, n) => {
   const { labels, probs } = fakePredictions(n, k, k * 100 + n);
   const classes = Array.from({ length: k }, (_, i) => `c${i}`);
@@ -79,7 +79,7 @@ test.each([
     close(m.auc, ref.auc[c]);
     close(m.specificity, ref.specificity[c]);
     close(m.npv, ref.npv[c]);
-    expect(m.support).toBe(labels.filter((l) => l === c).length);
+    expect(m.support).toBe(labels.filter(l => l === c).length);
   });
   if (k === 2) {
     close(ours.sensitivity, ref.recall[positive]);
@@ -103,7 +103,9 @@ test('degenerate cases: one class present, empty denominators', () => {
   expect(m.npv).toBe(0);
   expect(m.confusion).toEqual([
     [0, 0],
-    [0, 3],
+    [0, 3]
   ]);
-  expect(() => classificationMetrics([0], [1], ['a', 'b'])).toThrow('metrics: 1 probabilities for 1 items × 2 classes');
+  expect(() => classificationMetrics([0], [1], ['a', 'b'])).toThrow(
+    'metrics: 1 probabilities for 1 items × 2 classes'
+  );
 });

@@ -45,7 +45,7 @@ export function rocAuc(isPositive: ArrayLike<boolean>, scores: ArrayLike<number>
   const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let positives = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++;
     const avgRank = (i + j) / 2 + 1; // ranks are 1-based
@@ -72,7 +72,7 @@ export function classificationMetrics(
   labels: ArrayLike<number>,
   probs: ArrayLike<number>,
   classes: string[],
-  positiveClass = 1,
+  positiveClass = 1
 ): ClassificationMetrics {
   const k = classes.length;
   const n = labels.length;
@@ -113,7 +113,7 @@ export function classificationMetrics(
       ppv,
       npv: ratio(tn, tn + fn),
       f1: ratio(2 * tp, 2 * tp + fp + fn),
-      auc: rocAuc(isPositive, scores),
+      auc: rocAuc(isPositive, scores)
     };
   });
   const accuracy = ratio(correct, n);
@@ -132,7 +132,7 @@ export function classificationMetrics(
     f1: mean('f1'),
     auc: mean('auc'),
     confusion,
-    perClass,
+    perClass
   };
 }
 

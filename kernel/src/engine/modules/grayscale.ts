@@ -23,10 +23,10 @@ export const grayscale: ModuleDefinition<GrayscaleParams> = {
         type: 'string',
         enum: ['luminance', 'average'],
         default: 'luminance',
-        description: 'luminance: 0.299 R + 0.587 G + 0.114 B (as OpenCV); average: (R + G + B) / 3.',
-      },
+        description: 'luminance: 0.299 R + 0.587 G + 0.114 B (as OpenCV); average: (R + G + B) / 3.'
+      }
     },
-    additionalProperties: false,
+    additionalProperties: false
   },
   apply(data, { method }) {
     const [h, w, c] = planarShape(data, 'grayscale');
@@ -45,5 +45,5 @@ export const grayscale: ModuleDefinition<GrayscaleParams> = {
       out[i] = storeAs(dtype, v);
     }
     return withImage(data, { data: out, shape: [h, w], dtype }, { color_mode: 'L' });
-  },
+  }
 };

@@ -6,14 +6,14 @@ import type { DType, NDArray, NumericArray } from '../data/ndarray';
 export function withImage(
   data: DataDict,
   array: NDArray,
-  header: Partial<ImageHeader> = {},
+  header: Partial<ImageHeader> = {}
 ): DataDict {
   return {
     ...data,
     image: {
       array,
-      header: { ...data.image.header, ...header, dtype: array.dtype, ndim: array.shape.length },
-    },
+      header: { ...data.image.header, ...header, dtype: array.dtype, ndim: array.shape.length }
+    }
   };
 }
 

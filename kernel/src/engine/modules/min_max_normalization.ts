@@ -18,12 +18,20 @@ export const minMaxNormalization: ModuleDefinition<MinMaxParams> = {
   params: {
     type: 'object',
     properties: {
-      min: { type: 'number', default: 0, description: "Output value of the image's darkest pixel." },
-      max: { type: 'number', default: 1, description: "Output value of the image's brightest pixel." },
+      min: {
+        type: 'number',
+        default: 0,
+        description: "Output value of the image's darkest pixel."
+      },
+      max: {
+        type: 'number',
+        default: 1,
+        description: "Output value of the image's brightest pixel."
+      }
     },
-    additionalProperties: false,
+    additionalProperties: false
   },
-  check: (p) => (p.min < p.max ? [] : [`min must be < max (got min ${p.min}, max ${p.max})`]),
+  check: p => (p.min < p.max ? [] : [`min must be < max (got min ${p.min}, max ${p.max})`]),
   apply(data, { min, max }) {
     const src = pixels(data, 'min_max_normalization');
     let lo = Infinity;
@@ -38,7 +46,7 @@ export const minMaxNormalization: ModuleDefinition<MinMaxParams> = {
     return withImage(
       data,
       { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },
-      { pixel_value_range: [min, max] },
+      { pixel_value_range: [min, max] }
     );
-  },
+  }
 };

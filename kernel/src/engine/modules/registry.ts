@@ -15,9 +15,9 @@ import { grayscale } from './grayscale';
 export class ModuleParamsError extends Error {
   constructor(
     readonly module: string,
-    readonly problems: string[],
+    readonly problems: string[]
   ) {
-    super(problems.map((p) => `${module}: ${p}`).join('\n'));
+    super(problems.map(p => `${module}: ${p}`).join('\n'));
     this.name = 'ModuleParamsError';
   }
 }
@@ -37,7 +37,9 @@ export function register<P>(def: ModuleDefinition<P>): void {
 export function getModule(name: string): ModuleDefinition {
   const def = modules.get(name);
   if (!def) {
-    throw new Error(`unknown module '${name}' (available: ${[...modules.keys()].sort().join(', ')})`);
+    throw new Error(
+      `unknown module '${name}' (available: ${[...modules.keys()].sort().join(', ')})`
+    );
   }
   return def;
 }
@@ -49,7 +51,7 @@ export function listModules(): ModuleInfo[] {
     category,
     modality: modality.slice(),
     description,
-    params: structuredClone(params),
+    params: structuredClone(params)
   }));
 }
 
@@ -57,15 +59,19 @@ export function listModules(): ModuleInfo[] {
 export function validateParams(name: string, params: unknown = {}): Record<string, unknown> {
   const def = getModule(name);
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
-    throw new ModuleParamsError(name, [`parameters must be an object (got ${JSON.stringify(params)})`]);
+    throw new ModuleParamsError(name, [
+      `parameters must be an object (got ${JSON.stringify(params)})`
+    ]);
   }
   const filled = structuredClone(params) as Record<string, unknown>;
   const validate = validators.get(name)!;
   if (!validate(filled)) {
     let problems = formatErrors(validate.errors, filled);
-    if (problems.some((p) => p.startsWith('unknown parameter'))) {
+    if (problems.some(p => p.startsWith('unknown parameter'))) {
       const known = Object.keys(def.params.properties).join(', ');
-      problems = problems.map((p) => (p.startsWith('unknown parameter') ? `${p} (known: ${known})` : p));
+      problems = problems.map(p =>
+        p.startsWith('unknown parameter') ? `${p} (known: ${known})` : p
+      );
     }
     throw new ModuleParamsError(name, problems);
   }

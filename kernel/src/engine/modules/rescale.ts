@@ -20,12 +20,20 @@ export const rescale: ModuleDefinition<RescaleParams> = {
   params: {
     type: 'object',
     properties: {
-      min: { type: 'number', default: 0, description: 'Output value of the lowest possible pixel.' },
-      max: { type: 'number', default: 1, description: 'Output value of the highest possible pixel.' },
+      min: {
+        type: 'number',
+        default: 0,
+        description: 'Output value of the lowest possible pixel.'
+      },
+      max: {
+        type: 'number',
+        default: 1,
+        description: 'Output value of the highest possible pixel.'
+      }
     },
-    additionalProperties: false,
+    additionalProperties: false
   },
-  check: (p) => (p.min < p.max ? [] : [`min must be < max (got min ${p.min}, max ${p.max})`]),
+  check: p => (p.min < p.max ? [] : [`min must be < max (got min ${p.min}, max ${p.max})`]),
   apply(data, { min, max }) {
     const src = pixels(data, 'rescale');
     const [lo, hi] = data.image.header.pixel_value_range;
@@ -35,7 +43,7 @@ export const rescale: ModuleDefinition<RescaleParams> = {
     return withImage(
       data,
       { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },
-      { pixel_value_range: [min, max] },
+      { pixel_value_range: [min, max] }
     );
-  },
+  }
 };

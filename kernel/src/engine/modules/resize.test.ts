@@ -18,14 +18,19 @@ function apply(module: string, data: DataDict, params: Record<string, unknown>):
 }
 
 /** cv2.resize of each input array to (h, w); arrays come back as flat lists. */
-function cv2Resize(inputs: NDArray[], h: number, w: number, interpolation: 'nearest' | 'bilinear'): number[][] {
+function cv2Resize(
+  inputs: NDArray[],
+  h: number,
+  w: number,
+  interpolation: 'nearest' | 'bilinear'
+): number[][] {
   const flag = interpolation === 'nearest' ? 'cv2.INTER_NEAREST' : 'cv2.INTER_LINEAR';
   const arrays = Object.fromEntries(inputs.map((a, i) => [`a${i}`, a]));
   return runPython<number[][]>(
     `import numpy as np, cv2
 out = [cv2.resize(np.load(files['a%d' % i]), (${w}, ${h}), interpolation=${flag}).ravel().tolist() for i in range(${inputs.length})]
 print(json.dumps(out))`,
-    arrays,
+    arrays
   );
 }
 
@@ -35,13 +40,20 @@ const SIZES: [number, number][] = [
   [14, 14],
   [20, 45],
   [28, 28],
-  [9, 100],
+  [9, 100]
 ];
 
 test.each(SIZES)('nearest %i×%i matches cv2.INTER_NEAREST exactly (uint8)', (h, w) => {
-  const items = ITEMS.map((i) => ds.test.get(i));
-  const ours = items.map((d) => apply('resize', d, { height: h, width: w, interpolation: 'nearest' }));
-  const ref = cv2Resize(items.map((d) => d.image.array), h, w, 'nearest');
+  const items = ITEMS.map(i => ds.test.get(i));
+  const ours = items.map(d =>
+    apply('resize', d, { height: h, width: w, interpolation: 'nearest' })
+  );
+  const ref = cv2Resize(
+    items.map(d => d.image.array),
+    h,
+    w,
+    'nearest'
+  );
   ours.forEach((o, k) => {
     expect(o.image.array.shape).toEqual([h, w]);
     expect(o.image.array.dtype).toBe('uint8');
@@ -50,9 +62,14 @@ test.each(SIZES)('nearest %i×%i matches cv2.INTER_NEAREST exactly (uint8)', (h,
 });
 
 test.each(SIZES)('bilinear %i×%i matches cv2.INTER_LINEAR within 1e-4 (float32)', (h, w) => {
-  const items = ITEMS.map((i) => apply('rescale', ds.test.get(i), {}));
-  const ours = items.map((d) => apply('resize', d, { height: h, width: w }));
-  const ref = cv2Resize(items.map((d) => d.image.array), h, w, 'bilinear');
+  const items = ITEMS.map(i => apply('rescale', ds.test.get(i), {}));
+  const ours = items.map(d => apply('resize', d, { height: h, width: w }));
+  const ref = cv2Resize(
+    items.map(d => d.image.array),
+    h,
+    w,
+    'bilinear'
+  );
   ours.forEach((o, k) => {
     expect(o.image.array.dtype).toBe('float32');
     const a = o.image.array.data as Float32Array;
@@ -64,9 +81,14 @@ test.each(SIZES)('bilinear %i×%i matches cv2.INTER_LINEAR within 1e-4 (float32)
 });
 
 test('bilinear on uint8 stays uint8, within 1 grey level of cv2 (which uses fixed point)', () => {
-  const items = ITEMS.map((i) => ds.test.get(i));
-  const ours = items.map((d) => apply('resize', d, { height: 45, width: 33 }));
-  const ref = cv2Resize(items.map((d) => d.image.array), 45, 33, 'bilinear');
+  const items = ITEMS.map(i => ds.test.get(i));
+  const ours = items.map(d => apply('resize', d, { height: 45, width: 33 }));
+  const ref = cv2Resize(
+    items.map(d => d.image.array),
+    45,
+    33,
+    'bilinear'
+  );
   ours.forEach((o, k) => {
     const a = o.image.array.data as Uint8Array;
     expect(o.image.array.dtype).toBe('uint8');
@@ -79,7 +101,7 @@ test('resize keeps channels of H×W×C images and updates the spacing', () => {
   const item: DataDict = { ...ds.test.get(0) };
   item.image = {
     array: { data: rgb, shape: [5, 7, 3], dtype: 'float32' },
-    header: { ...item.image.header, ndim: 3, color_mode: 'RGB', dtype: 'float32' },
+    header: { ...item.image.header, ndim: 3, color_mode: 'RGB', dtype: 'float32' }
   };
   const out = apply('resize', item, { height: 11, width: 4 });
   expect(out.image.array.shape).toEqual([11, 4, 3]);
@@ -91,7 +113,7 @@ test('resize keeps channels of H×W×C images and updates the spacing', () => {
   const refGray = runPython<number[]>(
     `import numpy as np, cv2
 print(json.dumps(cv2.cvtColor(np.load(files['a']), cv2.COLOR_RGB2GRAY).ravel().tolist()))`,
-    { a: item.image.array },
+    { a: item.image.array }
   );
   expect(gray.image.array.shape).toEqual([5, 7]);
   expect(gray.image.header.color_mode).toBe('L');
@@ -106,7 +128,7 @@ test('rescale maps the uint8 range to [min, max] like numpy, and min_max_normali
 a = np.load(files['a']).astype(np.float32)
 mm = (a - a.min()) / (a.max() - a.min())
 print(json.dumps({'unit': (a / 255).ravel().tolist(), 'sym': (a / 255 * 2 - 1).ravel().tolist(), 'mm': mm.ravel().tolist()}))`,
-    { a: item.image.array },
+    { a: item.image.array }
   );
   const close = (x: ArrayLike<number>, y: number[]) =>
     Math.max(...Array.from(x as Float32Array, (v, i) => Math.abs(v - y[i])));

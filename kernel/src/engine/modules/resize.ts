@@ -61,23 +61,23 @@ export const resize: ModuleDefinition<ResizeParams> = {
         minimum: 1,
         maximum: 4096,
         default: 64,
-        description: 'Output height in pixels.',
+        description: 'Output height in pixels.'
       },
       width: {
         type: 'integer',
         minimum: 1,
         maximum: 4096,
         default: 64,
-        description: 'Output width in pixels.',
+        description: 'Output width in pixels.'
       },
       interpolation: {
         type: 'string',
         enum: ['nearest', 'bilinear'],
         default: 'bilinear',
-        description: 'nearest: copy the closest pixel; bilinear: weigh the 4 nearest pixels.',
-      },
+        description: 'nearest: copy the closest pixel; bilinear: weigh the 4 nearest pixels.'
+      }
     },
-    additionalProperties: false,
+    additionalProperties: false
   },
   apply(data, { height, width, interpolation }) {
     const [h, w, c] = planarShape(data, 'resize');
@@ -121,7 +121,7 @@ export const resize: ModuleDefinition<ResizeParams> = {
       data,
       { data: out, shape, dtype },
       // Pixels get bigger or smaller in physical units; keep spacing honest.
-      { spacing: [(sy * h) / height, (sx * w) / width] },
+      { spacing: [(sy * h) / height, (sx * w) / width] }
     );
-  },
+  }
 };

@@ -13,18 +13,27 @@ beforeAll(async () => {
 test('small_cnn is a valid network document shaped by its options', () => {
   const doc = builtin('small_cnn', { classes: 2 });
   expect(documentValidator('network')(doc)).toBe(true);
-  expect(doc.layers.map((l) => l.type)).toEqual([
+  expect(doc.layers.map(l => l.type)).toEqual([
     'Input',
     ...Array(3).fill(['Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D']).flat(),
     'GlobalAveragePooling2D',
-    'Dense',
+    'Dense'
   ]);
   expect(doc.layers[0].params).toEqual({ shape: null });
-  const other = smallCnn({ classes: 5, inputShape: [64, 64, 3], blocks: 2, filters: 4, head: 'flatten', dropout: 0.3 });
-  expect(other.layers.filter((l) => l.type === 'Conv2D').map((l) => l.params.filters)).toEqual([4, 8]);
-  expect(other.layers.slice(-3).map((l) => l.type)).toEqual(['Flatten', 'Dropout', 'Dense']);
+  const other = smallCnn({
+    classes: 5,
+    inputShape: [64, 64, 3],
+    blocks: 2,
+    filters: 4,
+    head: 'flatten',
+    dropout: 0.3
+  });
+  expect(other.layers.filter(l => l.type === 'Conv2D').map(l => l.params.filters)).toEqual([4, 8]);
+  expect(other.layers.slice(-3).map(l => l.type)).toEqual(['Flatten', 'Dropout', 'Dense']);
   expect(other.layers.at(-1)!.params.units).toBe(5);
-  expect(() => smallCnn({ classes: 1 })).toThrow('small_cnn: classes must be an integer >= 2 (got 1)');
+  expect(() => smallCnn({ classes: 1 })).toThrow(
+    'small_cnn: classes must be an integer >= 2 (got 1)'
+  );
 });
 
 test('compiles to a tfjs model with the expected shapes and parameter count', () => {
@@ -57,11 +66,16 @@ test('branches (residual Add) compile', () => {
     outputs: ['out'],
     layers: [
       { id: 'in', type: 'Input', params: { shape: [8, 8, 4] }, inputs: [] },
-      { id: 'c', type: 'Conv2D', params: { filters: 4, kernel_size: 3, padding: 'same' }, inputs: ['in'] },
+      {
+        id: 'c',
+        type: 'Conv2D',
+        params: { filters: 4, kernel_size: 3, padding: 'same' },
+        inputs: ['in']
+      },
       { id: 'sum', type: 'Add', params: {}, inputs: ['in', 'c'] },
       { id: 'g', type: 'GlobalAveragePooling2D', params: {}, inputs: ['sum'] },
-      { id: 'out', type: 'Dense', params: { units: 2 }, inputs: ['g'] },
-    ],
+      { id: 'out', type: 'Dense', params: { units: 2 }, inputs: ['g'] }
+    ]
   };
   const model = compileTfjs(doc, { seed: 0 });
   expect(model.outputs[0].shape).toEqual([null, 2]);
@@ -75,29 +89,35 @@ test('mistakes are reported with the layer that has them', () => {
     f(d);
     return () => compileTfjs(d, { seed: 0 });
   };
-  expect(edit((d) => (d.layers[1].params.filters = 0))).toThrow(
-    'layer conv1 (Conv2D): filters must be a positive integer (got 0)',
+  expect(edit(d => (d.layers[1].params.filters = 0))).toThrow(
+    'layer conv1 (Conv2D): filters must be a positive integer (got 0)'
   );
-  expect(edit((d) => (d.layers[1].params.kernel_sise = 3))).toThrow(
-    'layer conv1 (Conv2D): unknown parameter(s) kernel_sise',
+  expect(edit(d => (d.layers[1].params.kernel_sise = 3))).toThrow(
+    'layer conv1 (Conv2D): unknown parameter(s) kernel_sise'
   );
-  expect(edit((d) => (d.layers[3].params.activation = 'relu7'))).toThrow(
-    "layer relu1 (Activation): unknown activation 'relu7'",
+  expect(edit(d => (d.layers[3].params.activation = 'relu7'))).toThrow(
+    "layer relu1 (Activation): unknown activation 'relu7'"
   );
-  expect(edit((d) => (d.layers[2].type = 'LayerNorm'))).toThrow('layer bn1 (LayerNorm): unsupported layer type');
-  expect(edit((d) => (d.layers[5].inputs = ['nowhere']))).toThrow(
-    "layer conv2: input 'nowhere' is not a layer of the network",
+  expect(edit(d => (d.layers[2].type = 'LayerNorm'))).toThrow(
+    'layer bn1 (LayerNorm): unsupported layer type'
   );
-  expect(edit((d) => (d.layers[1].inputs = ['pool1']))).toThrow(NetworkError);
+  expect(edit(d => (d.layers[5].inputs = ['nowhere']))).toThrow(
+    "layer conv2: input 'nowhere' is not a layer of the network"
+  );
+  expect(edit(d => (d.layers[1].inputs = ['pool1']))).toThrow(NetworkError);
   expect(() => compileTfjs(smallCnn({ classes: 2 }), { seed: 0 })).toThrow(
-    'layer input (Input): shape is null: give the network an input shape',
+    'layer input (Input): shape is null: give the network an input shape'
   );
-  expect(edit((d) => (d.layers[0].params.shape = [28, 0]))).toThrow(
-    'layer input (Input): shape must be [H, W, C] of positive integers (got [28,0])',
+  expect(edit(d => (d.layers[0].params.shape = [28, 0]))).toThrow(
+    'layer input (Input): shape must be [H, W, C] of positive integers (got [28,0])'
   );
-  expect(edit((d) => ((d as unknown as Record<string, unknown>).version = 2))).toThrow(/network small_cnn: version must be equal to constant/);
+  expect(edit(d => ((d as unknown as Record<string, unknown>).version = 2))).toThrow(
+    /network small_cnn: version must be equal to constant/
+  );
   // Too many poolings for a tiny input.
-  expect(() => compileTfjs(smallCnn({ classes: 2, blocks: 5 }), { seed: 0, inputShape: [8, 8, 1] })).toThrow(
-    'layer pool4 (MaxPooling2D): output shape (batch, 0, 0, 128) is empty: its input is too small for it',
+  expect(() =>
+    compileTfjs(smallCnn({ classes: 2, blocks: 5 }), { seed: 0, inputShape: [8, 8, 1] })
+  ).toThrow(
+    'layer pool4 (MaxPooling2D): output shape (batch, 0, 0, 128) is empty: its input is too small for it'
   );
 });

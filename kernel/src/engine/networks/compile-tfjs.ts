@@ -58,12 +58,26 @@ function initializer(name: unknown, seed: number, where: string): Initializer {
   }
 }
 
-const ACTIVATIONS = ['linear', 'relu', 'relu6', 'elu', 'selu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'swish'];
+const ACTIVATIONS = [
+  'linear',
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'softplus',
+  'swish'
+];
 
 function activation(name: unknown, where: string) {
   const a = name ?? 'linear';
   if (typeof a !== 'string' || !ACTIVATIONS.includes(a)) {
-    throw new NetworkError(where, `unknown activation '${String(a)}' (one of ${ACTIVATIONS.join(', ')})`);
+    throw new NetworkError(
+      where,
+      `unknown activation '${String(a)}' (one of ${ACTIVATIONS.join(', ')})`
+    );
   }
   return a as 'relu';
 }
@@ -71,7 +85,16 @@ function activation(name: unknown, where: string) {
 /** Parameters each layer type accepts (Keras names); anything else is an error. */
 const ALLOWED: Record<string, string[]> = {
   Input: ['shape'],
-  Conv2D: ['filters', 'kernel_size', 'strides', 'padding', 'activation', 'use_bias', 'kernel_initializer', 'dilation_rate'],
+  Conv2D: [
+    'filters',
+    'kernel_size',
+    'strides',
+    'padding',
+    'activation',
+    'use_bias',
+    'kernel_initializer',
+    'dilation_rate'
+  ],
   BatchNormalization: ['momentum', 'epsilon', 'axis'],
   Activation: ['activation'],
   MaxPooling2D: ['pool_size', 'strides', 'padding'],
@@ -82,7 +105,7 @@ const ALLOWED: Record<string, string[]> = {
   GlobalMaxPooling2D: [],
   Dense: ['units', 'activation', 'use_bias', 'kernel_initializer'],
   Add: [],
-  Concatenate: ['axis'],
+  Concatenate: ['axis']
 };
 
 function positiveInt(p: Params, key: string, where: string, fallback?: number): number {
@@ -93,13 +116,21 @@ function positiveInt(p: Params, key: string, where: string, fallback?: number): 
   return v as number;
 }
 
-function intOrPair(p: Params, key: string, where: string, fallback?: number | number[]): number | [number, number] {
+function intOrPair(
+  p: Params,
+  key: string,
+  where: string,
+  fallback?: number | number[]
+): number | [number, number] {
   const v = p[key] ?? fallback;
-  if (Array.isArray(v) && v.length === 2 && v.every((x) => Number.isInteger(x) && x >= 1)) {
+  if (Array.isArray(v) && v.length === 2 && v.every(x => Number.isInteger(x) && x >= 1)) {
     return v as [number, number];
   }
   if (Number.isInteger(v) && (v as number) >= 1) return v as number;
-  throw new NetworkError(where, `${key} must be a positive integer or [h, w] (got ${JSON.stringify(v)})`);
+  throw new NetworkError(
+    where,
+    `${key} must be a positive integer or [h, w] (got ${JSON.stringify(v)})`
+  );
 }
 
 function padding(p: Params, where: string): 'valid' | 'same' {
@@ -114,18 +145,21 @@ function padding(p: Params, where: string): 'valid' | 'same' {
 export function topologicalOrder(doc: NetworkDocument): LayerNode[] {
   const byId = new Map<string, LayerNode>();
   for (const l of doc.layers) {
-    if (byId.has(l.id)) throw new NetworkError(`network ${doc.name}`, `duplicate layer id '${l.id}'`);
+    if (byId.has(l.id))
+      throw new NetworkError(`network ${doc.name}`, `duplicate layer id '${l.id}'`);
     byId.set(l.id, l);
   }
   const order: LayerNode[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (l: LayerNode) => {
     if (state.get(l.id) === 'done') return;
-    if (state.get(l.id) === 'visiting') throw new NetworkError(`layer ${l.id}`, 'is part of a cycle');
+    if (state.get(l.id) === 'visiting')
+      throw new NetworkError(`layer ${l.id}`, 'is part of a cycle');
     state.set(l.id, 'visiting');
     for (const id of l.inputs) {
       const src = byId.get(id);
-      if (!src) throw new NetworkError(`layer ${l.id}`, `input '${id}' is not a layer of the network`);
+      if (!src)
+        throw new NetworkError(`layer ${l.id}`, `input '${id}' is not a layer of the network`);
       visit(src);
     }
     state.set(l.id, 'done');
@@ -150,7 +184,10 @@ function layerSeed(seed: number, index: number): number {
 export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.LayersModel {
   const validate = documentValidator('network');
   if (!validate(doc)) {
-    throw new NetworkError(`network ${(doc as { name?: string }).name ?? '?'}`, formatErrors(validate.errors, doc).join('; '));
+    throw new NetworkError(
+      `network ${(doc as { name?: string }).name ?? '?'}`,
+      formatErrors(validate.errors, doc).join('; ')
+    );
   }
   const order = topologicalOrder(doc);
   const outputs = new Map<string, SymbolicTensor>();
@@ -159,15 +196,22 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
     const p = layer.params;
     const allowed = ALLOWED[layer.type];
     if (!allowed) {
-      throw new NetworkError(where, `unsupported layer type (supported: ${Object.keys(ALLOWED).join(', ')})`);
+      throw new NetworkError(
+        where,
+        `unsupported layer type (supported: ${Object.keys(ALLOWED).join(', ')})`
+      );
     }
-    const unknown = Object.keys(p).filter((k) => !allowed.includes(k));
+    const unknown = Object.keys(p).filter(k => !allowed.includes(k));
     if (unknown.length > 0) {
-      throw new NetworkError(where, `unknown parameter(s) ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`);
+      throw new NetworkError(
+        where,
+        `unknown parameter(s) ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`
+      );
     }
-    const ins = layer.inputs.map((id) => outputs.get(id)!);
+    const ins = layer.inputs.map(id => outputs.get(id)!);
     const single = () => {
-      if (ins.length !== 1) throw new NetworkError(where, `needs exactly 1 input, has ${ins.length}`);
+      if (ins.length !== 1)
+        throw new NetworkError(where, `needs exactly 1 input, has ${ins.length}`);
       return ins[0];
     };
     const seed = layerSeed(options.seed, index);
@@ -180,11 +224,14 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
           if (shape === undefined) {
             throw new NetworkError(
               where,
-              'shape is null: give the network an input shape, or train it in a pipeline (which takes it from the data)',
+              'shape is null: give the network an input shape, or train it in a pipeline (which takes it from the data)'
             );
           }
-          if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
-            throw new NetworkError(where, `shape must be [H, W, C] of positive integers (got ${JSON.stringify(shape)})`);
+          if (!Array.isArray(shape) || !shape.every(d => Number.isInteger(d) && d >= 1)) {
+            throw new NetworkError(
+              where,
+              `shape must be [H, W, C] of positive integers (got ${JSON.stringify(shape)})`
+            );
           }
           if (ins.length > 0) throw new NetworkError(where, 'an Input layer takes no inputs');
           out = tf.input({ shape, name });
@@ -201,7 +248,7 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
               padding: padding(p, where),
               activation: activation(p.activation, where),
               useBias: p.use_bias !== false,
-              kernelInitializer: initializer(p.kernel_initializer ?? 'glorot_uniform', seed, where),
+              kernelInitializer: initializer(p.kernel_initializer ?? 'glorot_uniform', seed, where)
             })
             .apply(single()) as SymbolicTensor;
           break;
@@ -211,7 +258,7 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
               name,
               momentum: (p.momentum as number | undefined) ?? 0.99,
               epsilon: (p.epsilon as number | undefined) ?? 1e-3,
-              axis: (p.axis as number | undefined) ?? -1,
+              axis: (p.axis as number | undefined) ?? -1
             })
             .apply(single()) as SymbolicTensor;
           break;
@@ -226,16 +273,22 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
             name,
             poolSize: intOrPair(p, 'pool_size', where, 2),
             strides: p.strides === undefined ? undefined : intOrPair(p, 'strides', where),
-            padding: padding(p, where),
+            padding: padding(p, where)
           };
-          const l = layer.type === 'MaxPooling2D' ? tf.layers.maxPooling2d(args) : tf.layers.averagePooling2d(args);
+          const l =
+            layer.type === 'MaxPooling2D'
+              ? tf.layers.maxPooling2d(args)
+              : tf.layers.averagePooling2d(args);
           out = l.apply(single()) as SymbolicTensor;
           break;
         }
         case 'Dropout': {
           const rate = p.rate;
           if (typeof rate !== 'number' || rate < 0 || rate >= 1) {
-            throw new NetworkError(where, `rate must be a number in [0, 1) (got ${JSON.stringify(rate)})`);
+            throw new NetworkError(
+              where,
+              `rate must be a number in [0, 1) (got ${JSON.stringify(rate)})`
+            );
           }
           // No seed: a seeded tfjs Dropout would reuse the same mask on every batch.
           out = tf.layers.dropout({ name, rate }).apply(single()) as SymbolicTensor;
@@ -257,16 +310,18 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
               units: positiveInt(p, 'units', where),
               activation: activation(p.activation, where),
               useBias: p.use_bias !== false,
-              kernelInitializer: initializer(p.kernel_initializer ?? 'glorot_uniform', seed, where),
+              kernelInitializer: initializer(p.kernel_initializer ?? 'glorot_uniform', seed, where)
             })
             .apply(single()) as SymbolicTensor;
           break;
         case 'Add':
-          if (ins.length < 2) throw new NetworkError(where, `needs 2 or more inputs, has ${ins.length}`);
+          if (ins.length < 2)
+            throw new NetworkError(where, `needs 2 or more inputs, has ${ins.length}`);
           out = tf.layers.add({ name }).apply(ins) as SymbolicTensor;
           break;
         case 'Concatenate':
-          if (ins.length < 2) throw new NetworkError(where, `needs 2 or more inputs, has ${ins.length}`);
+          if (ins.length < 2)
+            throw new NetworkError(where, `needs 2 or more inputs, has ${ins.length}`);
           out = tf.layers
             .concatenate({ name, axis: (p.axis as number | undefined) ?? -1 })
             .apply(ins) as SymbolicTensor;
@@ -279,17 +334,17 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
       // tfjs shape errors and the like: say which layer they came from.
       throw new NetworkError(where, (error as Error).message);
     }
-    if (out.shape.some((d) => d === 0)) {
+    if (out.shape.some(d => d === 0)) {
       throw new NetworkError(
         where,
-        `output shape (${out.shape.map((d) => d ?? 'batch').join(', ')}) is empty: its input is too small for it`,
+        `output shape (${out.shape.map(d => d ?? 'batch').join(', ')}) is empty: its input is too small for it`
       );
     }
     outputs.set(layer.id, out);
   });
   return tf.model({
     name: doc.name,
-    inputs: doc.inputs.map((id) => outputs.get(id)!),
-    outputs: doc.outputs.map((id) => outputs.get(id)!),
+    inputs: doc.inputs.map(id => outputs.get(id)!),
+    outputs: doc.outputs.map(id => outputs.get(id)!)
   });
 }

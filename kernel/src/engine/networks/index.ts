@@ -7,8 +7,8 @@ export type { SmallCnnOptions };
 const BUILTINS = {
   small_cnn: {
     description: 'Conv-BN-ReLU-MaxPool blocks, global average pooling, Dense logits.',
-    make: smallCnn,
-  },
+    make: smallCnn
+  }
 };
 
 export type BuiltinNetwork = keyof typeof BUILTINS;
@@ -18,7 +18,7 @@ export function builtin(name: BuiltinNetwork, options: SmallCnnOptions): Network
   const spec = BUILTINS[name];
   if (!spec) {
     throw new Error(
-      `unknown built-in network '${String(name)}' (available: ${Object.keys(BUILTINS).join(', ')})`,
+      `unknown built-in network '${String(name)}' (available: ${Object.keys(BUILTINS).join(', ')})`
     );
   }
   return spec.make(options);

@@ -41,7 +41,7 @@ export function smallCnn(options: SmallCnnOptions): NetworkDocument {
     throw new Error(`small_cnn: dropout must be in [0, 1) (got ${dropout})`);
   }
   const layers: LayerNode[] = [
-    { id: 'input', type: 'Input', params: { shape: options.inputShape ?? null }, inputs: [] },
+    { id: 'input', type: 'Input', params: { shape: options.inputShape ?? null }, inputs: [] }
   ];
   let prev = 'input';
   const add = (id: string, type: string, params: Record<string, unknown>) => {
@@ -54,13 +54,17 @@ export function smallCnn(options: SmallCnnOptions): NetworkDocument {
       kernel_size: 3,
       padding: 'same',
       use_bias: false,
-      kernel_initializer: init,
+      kernel_initializer: init
     });
     add(`bn${b}`, 'BatchNormalization', { momentum: 0.9, epsilon: 1e-3 });
     add(`relu${b}`, 'Activation', { activation: 'relu' });
     add(`pool${b}`, 'MaxPooling2D', { pool_size: 2 });
   }
-  add(head === 'gap' ? 'gap' : 'flatten', head === 'gap' ? 'GlobalAveragePooling2D' : 'Flatten', {});
+  add(
+    head === 'gap' ? 'gap' : 'flatten',
+    head === 'gap' ? 'GlobalAveragePooling2D' : 'Flatten',
+    {}
+  );
   if (dropout > 0) add('dropout', 'Dropout', { rate: dropout });
   add('logits', 'Dense', { units: classes, kernel_initializer: 'glorot_uniform' });
   return { version: 1, name: 'small_cnn', inputs: ['input'], layers, outputs: ['logits'] };

@@ -11,7 +11,8 @@ import { applySteps, preprocess } from './preprocess';
 /** A fresh, independent ajv with both schemas, as the browser side would validate. */
 function schemaValidator() {
   const ajv = new Ajv({ strict: false });
-  const read = (f: string) => JSON.parse(readFileSync(path.join(packageRoot(), 'schema', f), 'utf8'));
+  const read = (f: string) =>
+    JSON.parse(readFileSync(path.join(packageRoot(), 'schema', f), 'utf8'));
   ajv.addSchema(read('network.schema.json'));
   return ajv.compile(read('pipeline.schema.json'));
 }
@@ -35,12 +36,21 @@ test('toJSON() is a pipeline document valid against the schema (which $refs the 
     version: 1,
     name: 'pneumonia',
     seed: 42,
-    dataset: { name: 'pneumoniamnist', source: 'builtin', shape: [28, 28], classes: ['normal', 'pneumonia'] },
+    dataset: {
+      name: 'pneumoniamnist',
+      source: 'builtin',
+      shape: [28, 28],
+      classes: ['normal', 'pneumonia']
+    },
     steps: [
       { id: 'rescale_1', module: 'rescale', params: { min: 0, max: 1 } },
-      { id: 'resize_1', module: 'resize', params: { height: 32, width: 32, interpolation: 'bilinear' } },
+      {
+        id: 'resize_1',
+        module: 'resize',
+        params: { height: 32, width: 32, interpolation: 'bilinear' }
+      }
     ],
-    training: { epochs: 3, batch_size: 64, optimizer: { name: 'adam', lr: 1e-3 } },
+    training: { epochs: 3, batch_size: 64, optimizer: { name: 'adam', lr: 1e-3 } }
   });
   expect(doc.network!.name).toBe('small_cnn');
   // A broken network is caught by the same schema.
@@ -60,7 +70,7 @@ test('displays as a short summary plus the pipeline document for the graph widge
     '  1. rescale {min: 0, max: 1}',
     '  2. resize {height: 32, width: 32, interpolation: "bilinear"}',
     '  network   small_cnn (15 layers)',
-    '  training  epochs 3, batch_size 64, adam (lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7)',
+    '  training  epochs 3, batch_size 64, adam (lr 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7)'
   ]);
 });
 
@@ -72,34 +82,40 @@ test('pipelineFromJSON() round-trips, and re-validates hand-edited documents', a
   expect(pipelineFromJSON(edited).toJSON().steps[1].params).toEqual({
     height: 16,
     width: 64,
-    interpolation: 'bilinear',
+    interpolation: 'bilinear'
   });
   edited.steps[1].params = { height: -1 };
   expect(() => pipelineFromJSON(edited)).toThrow('resize: height must be >= 1 (got -1)');
-  expect(() => pipelineFromJSON({ ...doc, version: 2 } as never)).toThrow(/invalid pipeline document: version/);
+  expect(() => pipelineFromJSON({ ...doc, version: 2 } as never)).toThrow(
+    /invalid pipeline document: version/
+  );
 });
 
 test('builder methods refuse bad input in the cell that gives it', () => {
   const p = mfPipeline();
   expect(() => p.add('resize', { height: 0 })).toThrow('resize: height must be >= 1 (got 0)');
   expect(() => p.add('sharpen')).toThrow("unknown module 'sharpen'");
-  expect(() => p.training({ epochs: 0 })).toThrow('training: epochs must be an integer >= 1 (got 0)');
+  expect(() => p.training({ epochs: 0 })).toThrow(
+    'training: epochs must be an integer >= 1 (got 0)'
+  );
   expect(() => p.training({ optimizer: { name: 'rmsprop' } })).toThrow(
-    'training: optimizer must be one of adam, sgd (got "rmsprop")',
+    'training: optimizer must be one of adam, sgd (got "rmsprop")'
   );
   expect(() => p.training({ optimizer: { name: 'adam', lr: 3 } })).toThrow(
-    'training: optimizer adam: lr must be in (0, 1) (got 3)',
+    'training: optimizer adam: lr must be in (0, 1) (got 3)'
   );
-  expect(() => p.network({ version: 1, name: 'x', inputs: [], layers: [], outputs: ['y'] })).toThrow(
-    'network: inputs must NOT have fewer than 1 items',
-  );
+  expect(() =>
+    p.network({ version: 1, name: 'x', inputs: [], layers: [], outputs: ['y'] })
+  ).toThrow('network: inputs must NOT have fewer than 1 items');
   expect(p.toJSON().steps).toEqual([]);
-  return expect(p.train()).rejects.toThrow("pipeline 'pneumonia' has no network: call .network(doc) first");
+  return expect(p.train()).rejects.toThrow(
+    "pipeline 'pneumonia' has no network: call .network(doc) first"
+  );
 });
 
 test('step ids stay unique; preprocessing is cached per dataset and steps', async () => {
   const p = (await quickstart()).add('resize', { height: 16, width: 16 });
-  expect(p.toJSON().steps.map((s) => s.id)).toEqual(['rescale_1', 'resize_1', 'resize_2']);
+  expect(p.toJSON().steps.map(s => s.id)).toEqual(['rescale_1', 'resize_1', 'resize_2']);
   const ds = p.dataset!;
   const steps = p.toJSON().steps;
   const a = preprocess(ds, steps);
@@ -109,5 +125,7 @@ test('step ids stay unique; preprocessing is cached per dataset and steps', asyn
   expect(preprocess(ds, structuredClone(steps))).toBe(a);
   // The packed block holds exactly what the steps produce for each item.
   const one = applySteps(ds.test.get(9), steps)!;
-  expect(Array.from(a.test.x.subarray(9 * 256, 10 * 256))).toEqual(Array.from(one.image.array.data as Float32Array));
+  expect(Array.from(a.test.x.subarray(9 * 256, 10 * 256))).toEqual(
+    Array.from(one.image.array.data as Float32Array)
+  );
 });

@@ -7,7 +7,7 @@ import type {
   DatasetRef,
   NetworkDocument,
   PipelineDocument,
-  TrainingSettings,
+  TrainingSettings
 } from '../../../../schema/documents';
 import { ensureBackend } from '../backend';
 import { loadBuiltin, loadNpz } from '../data/builtin';
@@ -61,7 +61,7 @@ export class Pipeline {
       dataset: null,
       steps: [],
       network: null,
-      training: {},
+      training: {}
     };
   }
 
@@ -89,7 +89,7 @@ export class Pipeline {
    */
   add(module: string, params: Record<string, unknown> = {}): this {
     const filled = validateParams(module, params);
-    const used = new Set(this.doc.steps.map((s) => s.id));
+    const used = new Set(this.doc.steps.map(s => s.id));
     let n = 1;
     while (used.has(`${module}_${n}`)) n++;
     this.doc.steps.push({ id: `${module}_${n}`, module, params: filled });
@@ -130,13 +130,13 @@ export class Pipeline {
     lines.push(
       ds
         ? `  dataset   ${ds.name} (${ds.source}${ds.shape ? `, ${ds.shape.join('×')}` : ''}${ds.classes ? `, ${ds.classes.length} classes` : ''})`
-        : '  dataset   (none: call .input(dataset))',
+        : '  dataset   (none: call .input(dataset))'
     );
     d.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${s.module} {${fmt(s.params)}}`));
     lines.push(
       d.network
         ? `  network   ${d.network.name} (${d.network.layers.length} layers)`
-        : '  network   (none: call .network(doc))',
+        : '  network   (none: call .network(doc))'
     );
     const t = resolveTraining(d.training);
     const opt = Object.entries(t.optimizer)
@@ -145,7 +145,7 @@ export class Pipeline {
       .join(', ');
     lines.push(
       `  training  epochs ${t.epochs}, batch_size ${t.batch_size}, ${t.optimizer.name} (${opt})` +
-        (t.learning_rate_decay ? `, decay ${t.learning_rate_decay}/epoch` : ''),
+        (t.learning_rate_decay ? `, decay ${t.learning_rate_decay}/epoch` : '')
     );
     return lines.join('\n');
   }
@@ -160,10 +160,10 @@ export class Pipeline {
     const p = new Pipeline({ name: doc.name, seed: doc.seed });
     p.doc.dataset = structuredClone(doc.dataset);
     // Steps keep their ids; params are re-validated so hand-edited documents get defaults too.
-    p.doc.steps = doc.steps.map((s) => ({
+    p.doc.steps = doc.steps.map(s => ({
       id: s.id,
       module: s.module,
-      params: validateParams(s.module, s.params),
+      params: validateParams(s.module, s.params)
     }));
     if (doc.network) p.network(doc.network);
     p.training(doc.training);
@@ -179,7 +179,7 @@ export class Pipeline {
       this.data = await loadNpz(ref.path, { name: ref.name, classes: ref.classes });
     } else {
       throw new Error(
-        `pipeline '${this.name}': cannot reload dataset '${ref.name}' (${ref.source}); call .input(dataset)`,
+        `pipeline '${this.name}': cannot reload dataset '${ref.name}' (${ref.source}); call .input(dataset)`
       );
     }
     return this.data;
@@ -191,7 +191,8 @@ export class Pipeline {
    */
   async train(options: PipelineTrainOptions = {}): Promise<Run> {
     const doc = this.toJSON();
-    if (!doc.network) throw new Error(`pipeline '${doc.name}' has no network: call .network(doc) first`);
+    if (!doc.network)
+      throw new Error(`pipeline '${doc.name}' has no network: call .network(doc) first`);
     const dataset = await this.resolveDataset();
     const settings = resolveTraining(doc.training);
     const verbose = options.verbose ?? true;
@@ -204,7 +205,7 @@ export class Pipeline {
       console.log(
         `training ${doc.network.name} on ${dataset.name} (${data.train.labels.length} train / ` +
           `${data.val.labels.length} val images, ${h}×${w}×${c}) for ${settings.epochs} epochs ` +
-          `on ${backend.label}`,
+          `on ${backend.label}`
       );
     }
     const result = await trainClassifier({
@@ -224,11 +225,11 @@ export class Pipeline {
             `epoch ${record.epoch}/${settings.epochs}  loss ${record.loss.toFixed(4)}  ` +
               `val_loss ${record.val_loss.toFixed(4)}  val_accuracy ${record.val_accuracy.toFixed(4)}  ` +
               `val_auc ${record.val_auc.toFixed(4)}  ${record.seconds.toFixed(1)} s ` +
-              `(${record.images_per_second.toFixed(0)} images/s)`,
+              `(${record.images_per_second.toFixed(0)} images/s)`
           );
         }
         options.onEpoch?.(record, metrics);
-      },
+      }
     });
     if (verbose && result.metrics.test) console.log(`test  ${formatMetrics(result.metrics.test)}`);
     return new Run(
@@ -239,7 +240,7 @@ export class Pipeline {
       result.model,
       result.seconds,
       result.images_per_second,
-      preprocessingSeconds,
+      preprocessingSeconds
     );
   }
 }

@@ -36,11 +36,13 @@ export function applySteps(data: DataDict, steps: readonly PipelineStep[]): Data
 function networkShape(shape: number[], where: string): [number, number, number] {
   if (shape.length === 2) return [shape[0], shape[1], 1];
   if (shape.length === 3) return [shape[0], shape[1], shape[2]];
-  throw new Error(`${where}: the network needs H×W or H×W×C images, got shape (${shape.join(', ')})`);
+  throw new Error(
+    `${where}: the network needs H×W or H×W×C images, got shape (${shape.join(', ')})`
+  );
 }
 
 export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): ProcessedData {
-  const key = JSON.stringify(steps.map((s) => [s.module, s.params]));
+  const key = JSON.stringify(steps.map(s => [s.module, s.params]));
   let perDataset = cache.get(dataset);
   if (!perDataset) cache.set(dataset, (perDataset = new Map()));
   const hit = perDataset.get(key);
@@ -62,7 +64,7 @@ export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): Pr
       } else if (s.join() !== shape.join()) {
         throw new Error(
           `${dataset.name}/${name} item ${i}: processed image has shape (${s.join(', ')}), ` +
-            `earlier items (${shape.join(', ')}); add a resize step so that all images match`,
+            `earlier items (${shape.join(', ')}); add a resize step so that all images match`
         );
       }
       const size = sizeOf(s);
@@ -77,7 +79,11 @@ export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): Pr
     if (!shape || count === 0) {
       throw new Error(`${dataset.name}/${name}: every item was dropped by the pipeline's steps`);
     }
-    out[name] = { x: x!.subarray(0, count * sizeOf(shape)), shape, labels: Int32Array.from(labels) };
+    out[name] = {
+      x: x!.subarray(0, count * sizeOf(shape)),
+      shape,
+      labels: Int32Array.from(labels)
+    };
   }
   perDataset.set(key, out);
   return out;

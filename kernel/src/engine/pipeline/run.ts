@@ -19,7 +19,7 @@ export class Run {
     /** Training throughput, images per second. */
     readonly images_per_second: number,
     /** Seconds spent on image processing (0 when the cache had the result). */
-    readonly preprocessing_seconds: number,
+    readonly preprocessing_seconds: number
   ) {}
 
   toString(): string {
@@ -27,7 +27,7 @@ export class Run {
       `Run of pipeline '${this.pipeline.name}' (seed ${this.pipeline.seed}) on ${this.backend}: ` +
         `${this.history.length} epochs in ${this.seconds.toFixed(1)} s ` +
         `(${this.images_per_second.toFixed(0)} images/s)`,
-      `  val   ${formatMetrics(this.metrics.val)}`,
+      `  val   ${formatMetrics(this.metrics.val)}`
     ];
     if (this.metrics.test) lines.push(`  test  ${formatMetrics(this.metrics.test)}`);
     return lines.join('\n');

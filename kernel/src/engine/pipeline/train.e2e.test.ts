@@ -25,12 +25,17 @@ function subset(ds: Dataset, sizes: Record<'train' | 'val' | 'test', number>): D
       data.set(src.subarray(i * size, (i + 1) * size), k * size);
       labels[k] = s.labels[i];
     }
-    return new Split(s.name, { data, shape: [n, ...s.imageShape], dtype: s.images.dtype }, labels, s.info);
+    return new Split(
+      s.name,
+      { data, shape: [n, ...s.imageShape], dtype: s.images.dtype },
+      labels,
+      s.info
+    );
   };
   return new Dataset(ds.info, {
     train: pick(ds.train, sizes.train),
     val: pick(ds.val, sizes.val),
-    test: pick(ds.test, sizes.test),
+    test: pick(ds.test, sizes.test)
   });
 }
 
@@ -57,14 +62,16 @@ test('trains the small CNN on PneumoniaMNIST well above chance, reporting progre
   const started = performance.now();
   const run = await makePipeline(1, full).train({
     verbose: false,
-    onBatch: (e) => batches.push(e.loss),
-    onEpoch: (r) => epochs.push(r.val_accuracy),
+    onBatch: e => batches.push(e.loss),
+    onEpoch: r => epochs.push(r.val_accuracy)
   });
   const seconds = (performance.now() - started) / 1000;
-  console.log(`${run.backend}: ${run.images_per_second.toFixed(0)} training images/s, ${seconds.toFixed(1)} s total\n${run.toString()}`);
+  console.log(
+    `${run.backend}: ${run.images_per_second.toFixed(0)} training images/s, ${seconds.toFixed(1)} s total\n${run.toString()}`
+  );
   expect(batches).toHaveLength(2 * Math.ceil(3882 / 32));
   expect(epochs).toHaveLength(2);
-  expect(run.history.map((h) => h.epoch)).toEqual([1, 2]);
+  expect(run.history.map(h => h.epoch)).toEqual([1, 2]);
   // Chance on this val split is 0.74 by always answering "pneumonia"; require real learning.
   expect(run.metrics.val.accuracy).toBeGreaterThan(0.75);
   expect(run.metrics.val.auc).toBeGreaterThan(0.85);
@@ -81,11 +88,15 @@ test('same seed and backend give identical metrics; another seed differs', async
   expect(tf.memory().numTensors - before).toBe(b.model.weights.length);
   const c = await makePipeline(8).train({ verbose: false });
   expect(b.history).toEqual(
-    a.history.map((h, i) => ({ ...h, seconds: b.history[i].seconds, images_per_second: b.history[i].images_per_second })),
+    a.history.map((h, i) => ({
+      ...h,
+      seconds: b.history[i].seconds,
+      images_per_second: b.history[i].images_per_second
+    }))
   );
   expect(b.metrics).toEqual(a.metrics);
   expect(c.history[0].loss).not.toEqual(a.history[0].loss);
-  [a, b, c].forEach((r) => r.dispose());
+  [a, b, c].forEach(r => r.dispose());
 });
 
 test('stops between batches when the ambient signal is aborted', async () => {
@@ -99,9 +110,9 @@ test('stops between batches when the ambient signal is aborted', async () => {
         verbose: false,
         onBatch: () => {
           if (++seen === 5) controller.abort();
-        },
-      }),
-    ),
+        }
+      })
+    )
   ).rejects.toBeInstanceOf(CancelledError);
   expect(seen).toBe(5);
   expect(tf.memory().numTensors).toBe(tensors);
@@ -119,7 +130,11 @@ test('prints one progress line per epoch by default', async () => {
   } finally {
     spy.mockRestore();
   }
-  expect(lines[0]).toMatch(/^training small_cnn on pneumoniamnist \(1200 train \/ 524 val images, 28×28×1\)/);
-  expect(lines.filter((l) => /^epoch 1\/1 +loss \d\.\d{4} .*val_accuracy 0\.\d{4}.* s /.test(l))).toHaveLength(1);
+  expect(lines[0]).toMatch(
+    /^training small_cnn on pneumoniamnist \(1200 train \/ 524 val images, 28×28×1\)/
+  );
+  expect(
+    lines.filter(l => /^epoch 1\/1 +loss \d\.\d{4} .*val_accuracy 0\.\d{4}.* s /.test(l))
+  ).toHaveLength(1);
   expect(lines[lines.length - 1]).toMatch(/^test +accuracy/);
 });

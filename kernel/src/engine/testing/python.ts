@@ -26,7 +26,7 @@ export function runPython<T>(script: string, arrays: Record<string, NDArray> = {
     const prelude = `import json, sys\nfiles = json.loads(sys.argv[1])\n`;
     const out = execFileSync(PYTHON, ['-c', prelude + script, JSON.stringify(files)], {
       encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
+      maxBuffer: 256 * 1024 * 1024
     });
     return JSON.parse(out) as T;
   } finally {
@@ -37,6 +37,8 @@ export function runPython<T>(script: string, arrays: Record<string, NDArray> = {
 /** Runs a Python script that writes files into a fresh directory; returns the directory. */
 export function pythonMakeFiles(script: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'medflow-py-'));
-  execFileSync(PYTHON, ['-c', `import sys\nout = sys.argv[1]\n` + script, dir], { encoding: 'utf8' });
+  execFileSync(PYTHON, ['-c', `import sys\nout = sys.argv[1]\n` + script, dir], {
+    encoding: 'utf8'
+  });
   return dir;
 }

@@ -74,7 +74,10 @@ function makeOptimizer(s: ResolvedTraining['optimizer']): tf.Optimizer {
 
 function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
   // Adam reads its (protected) learningRate field on every step; SGD caches a scalar.
-  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  const o = optimizer as unknown as {
+    learningRate: number;
+    setLearningRate?: (lr: number) => void;
+  };
   if (o.setLearningRate) o.setLearningRate(lr);
   else o.learningRate = lr;
 }
@@ -91,8 +94,23 @@ function batchTensors(split: TensorSplit, items: ArrayLike<number>, classes: num
   }
   return {
     x: tf.tensor4d(x, [items.length, ...split.shape]),
-    y: tf.tensor2d(y, [items.length, classes]),
+    y: tf.tensor2d(y, [items.length, classes])
   };
+}
+
+/** Loss weight per class: 1 each, or n / (k · count) for 'balanced'. */
+export function classWeights(
+  labels: Int32Array,
+  k: number,
+  mode: 'none' | 'balanced'
+): Float32Array {
+  const weights = new Float32Array(k).fill(1);
+  if (mode === 'balanced') {
+    const counts = new Array<number>(k).fill(0);
+    for (const l of labels) counts[l]++;
+    for (let c = 0; c < k; c++) weights[c] = counts[c] > 0 ? labels.length / (k * counts[c]) : 0;
+  }
+  return weights;
 }
 
 /** Class probabilities (N × K, row-major) and mean loss of a model on a split. */
@@ -100,7 +118,7 @@ export async function predictSplit(
   model: tf.LayersModel,
   split: TensorSplit,
   classes: number,
-  batchSize = 256,
+  batchSize = 256
 ): Promise<{ probs: Float32Array; loss: number }> {
   const n = split.labels.length;
   const probs = new Float32Array(n * classes);
@@ -124,7 +142,7 @@ export async function evaluate(
   model: tf.LayersModel,
   split: TensorSplit,
   classes: string[],
-  positiveClass: number,
+  positiveClass: number
 ): Promise<ClassificationMetrics> {
   const { probs, loss } = await predictSplit(model, split, classes.length);
   return { ...classificationMetrics(split.labels, probs, classes, positiveClass), loss };
@@ -137,23 +155,24 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
   const k = classes.length;
   const model = compileTfjs(options.network, {
     seed: deriveSeed(options.seed, 'init'),
-    inputShape: train.shape,
+    inputShape: train.shape
   });
   const outShape = model.outputs[0].shape;
   if (outShape[outShape.length - 1] !== k) {
     model.dispose();
     throw new Error(
       `network ${options.network.name} outputs ${outShape[outShape.length - 1]} values per image, ` +
-        `but the dataset has ${k} classes: set classes: ${k} on the network`,
+        `but the dataset has ${k} classes: set classes: ${k} on the network`
     );
   }
   const optimizer = makeOptimizer(settings.optimizer);
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const vars = model.trainableWeights.map(w => w.read() as tf.Variable);
   const rng = seededRandom(deriveSeed(options.seed, 'shuffle'));
   const history: EpochRecord[] = [];
   const n = train.labels.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const batches = Math.ceil(n / settings.batch_size);
+  const weights = classWeights(train.labels, k, settings.class_weight);
   let trainSeconds = 0;
   let valMetrics: ClassificationMetrics | undefined;
   try {
@@ -167,16 +186,27 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
         throwIfCancelled(signal, 'training');
         const items = order.subarray(b * settings.batch_size, (b + 1) * settings.batch_size);
         const { x, y } = batchTensors(train, items, k);
+        const w =
+          settings.class_weight === 'none'
+            ? undefined
+            : tf.tensor1d(Float32Array.from(items, i => weights[train.labels[i]]));
         const cost = optimizer.minimize(
           () => {
             const logits = model.apply(x, { training: true }) as tf.Tensor;
-            return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+            // With weights: the weighted mean (Reduction.MEAN divides by the sum of the weights).
+            return tf.losses.softmaxCrossEntropy(
+              y,
+              logits,
+              w,
+              undefined,
+              w ? tf.Reduction.MEAN : undefined
+            ) as tf.Scalar;
           },
           true,
-          vars,
+          vars
         );
         const loss = (await cost!.data())[0];
-        tf.dispose([x, y, cost!]);
+        tf.dispose(w ? [x, y, w, cost!] : [x, y, cost!]);
         lossSum += loss * items.length;
         options.onBatch?.({ epoch, batch: b + 1, batches, loss });
       }
@@ -192,7 +222,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
         val_auc: valMetrics.auc,
         seconds: (performance.now() - started) / 1000,
         images_per_second: n / trainTime,
-        learning_rate: lr,
+        learning_rate: lr
       };
       history.push(record);
       options.onEpoch?.(record, valMetrics);
@@ -205,7 +235,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
       history,
       metrics: { val: valMetrics!, test },
       seconds: trainSeconds,
-      images_per_second: (n * settings.epochs) / trainSeconds,
+      images_per_second: (n * settings.epochs) / trainSeconds
     };
   } catch (error) {
     model.dispose();

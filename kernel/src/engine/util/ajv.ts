@@ -28,10 +28,10 @@ export function documentValidator(id: 'pipeline' | 'network'): ValidateFunction 
 
 /** One readable line per ajv error, e.g. "height must be >= 1 (got 0)". */
 export function formatErrors(errors: ErrorObject[] | null | undefined, data: unknown): string[] {
-  return (errors ?? []).map((e) => {
+  return (errors ?? []).map(e => {
     const where = e.instancePath
       ? e.instancePath.slice(1).replace(/\//g, '.')
-      : (e.params as { missingProperty?: string }).missingProperty ?? '(value)';
+      : ((e.params as { missingProperty?: string }).missingProperty ?? '(value)');
     switch (e.keyword) {
       case 'additionalProperties': {
         const extra = (e.params as { additionalProperty: string }).additionalProperty;
@@ -42,7 +42,7 @@ export function formatErrors(errors: ErrorObject[] | null | undefined, data: unk
         return `${where} is required`;
       case 'enum': {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
-        return `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(valueAt(data, e.instancePath))})`;
+        return `${where} must be one of ${allowed.map(v => JSON.stringify(v)).join(', ')} (got ${JSON.stringify(valueAt(data, e.instancePath))})`;
       }
       default:
         return `${where} ${e.message} (got ${JSON.stringify(valueAt(data, e.instancePath))})`;

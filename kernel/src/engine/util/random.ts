@@ -15,7 +15,10 @@ export function seededRandom(seed: number): Rng {
 }
 
 /** Fisher–Yates shuffle in place. */
-export function shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T, rng: Rng): T {
+export function shuffleInPlace<T extends { length: number; [i: number]: number }>(
+  a: T,
+  rng: Rng
+): T {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     const t = a[i];
@@ -28,6 +31,7 @@ export function shuffleInPlace<T extends { length: number; [i: number]: number }
 /** Derives an independent seed for a named purpose (e.g. 'shuffle', 'init'). */
 export function deriveSeed(seed: number, purpose: string): number {
   let h = (seed ^ 0x811c9dc5) >>> 0;
-  for (let i = 0; i < purpose.length; i++) h = Math.imul(h ^ purpose.charCodeAt(i), 0x01000193) >>> 0;
+  for (let i = 0; i < purpose.length; i++)
+    h = Math.imul(h ^ purpose.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
