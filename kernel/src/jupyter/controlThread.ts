@@ -48,7 +48,9 @@ export interface ControlChannel {
 }
 
 export function startControlThread(data: Omit<ControlData, 'role'>): Promise<ControlChannel> {
-  const worker = new Worker(__filename, { workerData: { ...data, role: 'control' } satisfies ControlData });
+  const worker = new Worker(__filename, {
+    workerData: { ...data, role: 'control' } satisfies ControlData
+  });
   worker.unref();
   let onMessage: (frames: Buffer[]) => void = () => undefined;
   let onInterrupt: (frames: Buffer[]) => void = () => undefined;

@@ -26,7 +26,8 @@ export function interruptedContent(): ErrorContent {
   };
 }
 
-const INTERNAL_FRAME = /\((node:|.*[/\\]node_modules[/\\]tslab[/\\]|.*[/\\]dist[/\\]kernel[/\\]jupyter[/\\])|^\s+at (node:|Script\.runInThisContext)/;
+const INTERNAL_FRAME =
+  /\((node:|.*[/\\]node_modules[/\\]tslab[/\\]|.*[/\\]dist[/\\]kernel[/\\]jupyter[/\\])|^\s+at (node:|Script\.runInThisContext)/;
 
 export function thrownContent(error: unknown): ErrorContent {
   if (!(error instanceof Error) && !looksLikeError(error)) {

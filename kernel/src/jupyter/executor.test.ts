@@ -28,7 +28,11 @@ beforeAll(() => {
   );
   runner = createCellRunner({
     aliases: [
-      { specifier: 'aliased-engine', packageDir: pkg, runtimeEntry: path.join(pkg, 'lib', 'index.js') }
+      {
+        specifier: 'aliased-engine',
+        packageDir: pkg,
+        runtimeEntry: path.join(pkg, 'lib', 'index.js')
+      }
     ],
     prelude: 'declare global { function show(value: unknown): void; }\n',
     locals: { show: (v: unknown) => shown.push(v) }
@@ -38,12 +42,18 @@ beforeAll(() => {
 afterAll(() => runner.close());
 
 it('returns the last expression value and carries declarations to later cells', async () => {
-  expect(await runner.execute('let total = 40; function add(a: number, b: number) { return a + b; }')).toEqual({
+  expect(
+    await runner.execute('let total = 40; function add(a: number, b: number) { return a + b; }')
+  ).toEqual({
     kind: 'ok',
     hasValue: false,
     value: undefined
   });
-  expect(await runner.execute('add(total, 2)')).toMatchObject({ kind: 'ok', hasValue: true, value: 42 });
+  expect(await runner.execute('add(total, 2)')).toMatchObject({
+    kind: 'ok',
+    hasValue: true,
+    value: 42
+  });
 });
 
 it('reports type errors with their position instead of running the cell', async () => {
@@ -87,5 +97,7 @@ it('completes names from earlier cells and inspects them', () => {
   expect(info.candidates).toContain('total');
   expect(info.start).toBe(0);
   const quick = runner.inspect('add', 1);
-  expect(quick?.displayParts?.map(p => p.text).join('')).toMatch(/function add\(a: number, b: number\): number/);
+  expect(quick?.displayParts?.map(p => p.text).join('')).toMatch(
+    /function add\(a: number, b: number\): number/
+  );
 });

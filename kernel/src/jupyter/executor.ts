@@ -43,9 +43,9 @@ interface Recording {
 
 // tslab ships its own TypeScript; the converter reads files through this module's `sys`.
 const tslabDir = path.dirname(require.resolve('tslab/package.json'));
-const tslabTs = require(
-  require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })
-) as { sys: Parameters<typeof installTypeAlias>[0] };
+const tslabTs = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
+  sys: Parameters<typeof installTypeAlias>[0];
+};
 
 export interface CellRunnerOptions {
   /** Bare specifiers mapped to fixed packages (see moduleAlias.ts). */
@@ -68,7 +68,8 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
     installTypeAlias(tslabTs.sys, cwd, alias);
     installRuntimeAlias(alias);
   }
-  const { createConverter } = require('tslab/dist/converter') as typeof import('tslab/dist/converter');
+  const { createConverter } =
+    require('tslab/dist/converter') as typeof import('tslab/dist/converter');
   const { createExecutor } = require('tslab/dist/executor') as typeof import('tslab/dist/executor');
 
   let rec: Recording = { hasValue: false, diagnostics: [] };
@@ -127,9 +128,13 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
       rec = { hasValue: false, diagnostics: [] };
       const ok = await executor.execute(code);
       const done = rec;
-      if (done.diagnostics.length > 0) return { kind: 'diagnostics', diagnostics: done.diagnostics };
+      if (done.diagnostics.length > 0)
+        return { kind: 'diagnostics', diagnostics: done.diagnostics };
       if (!ok || done.thrown) {
-        return { kind: 'thrown', error: done.thrown ? done.thrown.error : new Error('cell failed') };
+        return {
+          kind: 'thrown',
+          error: done.thrown ? done.thrown.error : new Error('cell failed')
+        };
       }
       return { kind: 'ok', hasValue: done.hasValue, value: done.value };
     },
@@ -146,7 +151,9 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
  * also where `Module._resolveFilename` is not Node's own (under jest).
  */
 function aliasCellRequire(aliases: Alias[]): void {
-  const realGlobal = vm.runInThisContext('globalThis') as { __tslab__?: { require: NodeJS.Require } };
+  const realGlobal = vm.runInThisContext('globalThis') as {
+    __tslab__?: { require: NodeJS.Require };
+  };
   const hooks = realGlobal.__tslab__;
   if (!hooks) throw new Error("tslab's executor did not install __tslab__");
   const targets = new Map(aliases.map(a => [a.specifier, a.runtimeEntry]));

@@ -25,16 +25,20 @@ const ts = require(
 ) as TsParse;
 
 export type IsCompleteContent =
-  | { status: 'complete' }
-  | { status: 'incomplete'; indent: string }
-  | { status: 'invalid' };
+  { status: 'complete' } | { status: 'incomplete'; indent: string } | { status: 'invalid' };
 
 export function isCompleteContent(code: string): IsCompleteContent {
   // tslab: "more input expected at the very end" (an open brace, a dangling operator …).
   const res = isCompleteCode(code);
   if (!res.completed) return { status: 'incomplete', indent: res.indent ?? '' };
   // A syntax error anywhere else cannot be fixed by typing more lines.
-  const file = ts.createSourceFile('cell.ts', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TSX);
+  const file = ts.createSourceFile(
+    'cell.ts',
+    code,
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.TSX
+  );
   const problems = file.parseDiagnostics ?? [];
   // A template literal may span lines: an open one at the end means "keep typing".
   if (problems.some(d => d.messageText === 'Unterminated template literal.')) {

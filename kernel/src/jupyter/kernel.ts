@@ -126,7 +126,12 @@ export class Kernel {
     switch (msg.header.msg_type) {
       case 'execute_request':
         if (this.toAbort.delete(msg.header.msg_id)) {
-          await this.reply(shell, msg, { status: 'aborted', execution_count: this.executionCount }, { status: 'aborted' });
+          await this.reply(
+            shell,
+            msg,
+            { status: 'aborted', execution_count: this.executionCount },
+            { status: 'aborted' }
+          );
           return;
         }
         return this.execute(msg);

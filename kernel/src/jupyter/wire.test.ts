@@ -88,7 +88,12 @@ describe('framing', () => {
       '{}',
       '{"b": 2, "a": 1}'
     ].map(s => Buffer.from(s));
-    const frames = [Buffer.from('id'), Buffer.from(DELIMITER), Buffer.from(sign(scheme, json)), ...json];
+    const frames = [
+      Buffer.from('id'),
+      Buffer.from(DELIMITER),
+      Buffer.from(sign(scheme, json)),
+      ...json
+    ];
     const parsed = deserialize(scheme, frames);
     expect(parsed.ok && parsed.message.content).toEqual({ a: 1, b: 2 });
   });
@@ -102,11 +107,15 @@ describe('framing', () => {
     expect(deserialize(scheme, unsigned)).toEqual({ ok: false, reason: 'missing signature' });
 
     const forged = [...frames];
-    forged[delim + 1] = Buffer.from(sign(parseSignatureScheme('hmac-sha256', 'guess'), frames.slice(delim + 2, delim + 6)));
+    forged[delim + 1] = Buffer.from(
+      sign(parseSignatureScheme('hmac-sha256', 'guess'), frames.slice(delim + 2, delim + 6))
+    );
     expect(deserialize(scheme, forged)).toEqual({ ok: false, reason: 'invalid signature' });
 
     const tampered = [...frames];
-    tampered[delim + 5] = Buffer.from('{"code":"require(\'child_process\').execSync(\'rm -rf ~\')"}');
+    tampered[delim + 5] = Buffer.from(
+      '{"code":"require(\'child_process\').execSync(\'rm -rf ~\')"}'
+    );
     expect(deserialize(scheme, tampered)).toEqual({ ok: false, reason: 'invalid signature' });
 
     const tamperedHeader = [...frames];
