@@ -125,6 +125,14 @@ class KernelTest(unittest.TestCase):
         self.assertEqual(shown, ['<b>first</b>', '<b>second</b>'])
         self.assertEqual([m['msg_type'] for m in outputs][-1], 'execute_result')
 
+    def test_display_update_replaces_an_output(self):
+        outputs = self.run_ok('display("epoch 1", { display_id: "progress" });\n'
+                              'display("epoch 2", { display_id: "progress", update: true });')
+        kinds = [(m['msg_type'], m['content']['transient'], m['content']['data']['text/plain'])
+                 for m in outputs if 'display' in m['msg_type']]
+        self.assertEqual(kinds, [('display_data', {'display_id': 'progress'}, "'epoch 1'"),
+                                 ('update_display_data', {'display_id': 'progress'}, "'epoch 2'")])
+
     def test_display_is_type_checked(self):
         reply, _ = execute(self.kc, 'display()')
         self.assertEqual(reply['content']['ename'], 'TypeScriptError')
@@ -207,6 +215,17 @@ class KernelTest(unittest.TestCase):
         self.assertEqual(stream_text(outputs), '')
         # Sent after the error reply: runs, with no grace window.
         self.run_ok('1')
+
+    def test_requests_that_waited_behind_a_blocking_failed_cell_are_aborted(self):
+        # They sit in ZeroMQ's queue while the main thread is blocked, yet arrived first.
+        failing = self.kc.execute('const t0 = Date.now();\n'
+                                  'while (Date.now() - t0 < 1000) {}\nthrow new Error("x")')
+        time.sleep(0.3)
+        queued = [self.kc.execute('console.log(%d)' % i) for i in range(3)]
+        self.assertEqual(collect(self.kc, failing)[0]['content']['status'], 'error')
+        for msg_id in queued:
+            self.assertEqual(collect(self.kc, msg_id)[0]['content']['status'], 'aborted')
+        self.run_ok('2')
 
 
 class KernelLifecycleTest(unittest.TestCase):

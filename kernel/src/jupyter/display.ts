@@ -16,10 +16,13 @@ export interface DisplayOptions {
   display_id?: string;
   /** Per-MIME-type metadata (e.g. image sizes). */
   metadata?: Record<string, unknown>;
+  /** Replace the output shown earlier with this display_id instead of adding one. */
+  update?: boolean;
 }
 
 export type DisplaySink = (
   cell: CellContext,
+  msgType: 'display_data' | 'update_display_data',
   data: Record<string, unknown>,
   metadata: Record<string, unknown>,
   transient: Record<string, unknown>
@@ -48,14 +51,21 @@ export function display(value: unknown, options: DisplayOptions = {}): void {
   if (!cell || !sink) {
     throw new Error('display() can only be called from code that a notebook cell started');
   }
+  if (options.update && !options.display_id) {
+    throw new Error('display(value, { update: true }) needs the display_id to update');
+  }
   const transient = options.display_id ? { display_id: options.display_id } : {};
-  sink(cell, mimeBundleOf(value), options.metadata ?? {}, transient);
+  const msgType = options.update ? 'update_display_data' : 'display_data';
+  sink(cell, msgType, mimeBundleOf(value), options.metadata ?? {}, transient);
 }
 
 /** Type declaration of the `display` global, given to the cells' type checker. */
 export const DISPLAY_DECLARATION = `declare global {
   /** Show a value in this cell's output: its MIME bundle when it has one, else its text. */
-  function display(value: unknown, options?: { display_id?: string; metadata?: Record<string, unknown> }): void;
+  function display(
+    value: unknown,
+    options?: { display_id?: string; metadata?: Record<string, unknown>; update?: boolean }
+  ): void;
 }
 `;
 

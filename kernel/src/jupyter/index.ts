@@ -45,7 +45,10 @@ export async function runKernel(connectionFile: string): Promise<void> {
   process.on('unhandledRejection', onUnhandled);
 
   kernel.start();
-  log(`started (pid ${process.pid}) on ${info.transport}://${info.ip}`);
+  log(
+    `ready on ${info.transport}://${info.ip} (pid ${process.pid}, ` +
+      `${Math.round(process.uptime() * 1000)} ms after process start)`
+  );
   await kernel.finished;
 
   process.off('SIGINT', onSigint);

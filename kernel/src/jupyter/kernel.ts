@@ -39,8 +39,8 @@ export class Kernel {
     installStreamRouting((cell, name, text) => {
       this.publish('stream', { name, text }, cell.request);
     });
-    setDisplaySink((cell, data, metadata, transient) => {
-      this.publish('display_data', { data, metadata, transient }, cell.request);
+    setDisplaySink((cell, msgType, data, metadata, transient) => {
+      this.publish(msgType, { data, metadata, transient }, cell.request);
     });
   }
 
