@@ -129,5 +129,26 @@ class BindAddressTest(unittest.TestCase):
             stop_kernel(km, kc)
 
 
+    def test_ipc_transport_binds_the_named_socket_files(self):
+        from jupyter_client.manager import KernelManager
+        from kernel_harness import KERNEL_NAME, write_kernelspec
+        write_kernelspec()
+        d = tempfile.mkdtemp(prefix='medflow-ipc-')
+        km = KernelManager(kernel_name=KERNEL_NAME, transport='ipc', ip=os.path.join(d, 'k'))
+        km.start_kernel(cwd=d)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            info = km.get_connection_info()
+            expected = {'k-%d' % info[n] for n in
+                        ('shell_port', 'control_port', 'iopub_port', 'stdin_port', 'hb_port')}
+            self.assertEqual(set(os.listdir(d)) & expected, expected)
+            reply, outputs = execute(kc, '"over ipc"')
+            self.assertEqual(outputs[-1]['content']['data']['text/plain'], "'over ipc'")
+        finally:
+            stop_kernel(km, kc)
+
+
 if __name__ == '__main__':
     unittest.main()
