@@ -3,6 +3,8 @@
 // deferred lists, and starts the app. Imported by index.js once module sharing is ready.
 import { JupyterLab } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
+import { IServiceManager } from '@jupyterlab/services';
+import { PluginRegistry } from '@lumino/coreutils';
 
 import './build/style.js';
 import { extensions, mimeExtensions } from './build/extensions.js';
@@ -137,13 +139,24 @@ export async function main(federated) {
     }
   }
 
+  // Plugins are registered before the app exists, so that a plugin-provided service manager
+  // (@jupyterlab/services-extension, or an extension replacing one of its parts) can be
+  // resolved first; without one, JupyterLab builds its default ServiceManager.
+  const pluginRegistry = new PluginRegistry();
+  pluginRegistry.registerPlugins(collector.plugins);
+  const providesServices = collector.plugins.some(plugin => plugin.provides === IServiceManager);
+  const serviceManager = providesServices
+    ? await pluginRegistry.resolveRequiredService(IServiceManager)
+    : undefined;
+
   const lab = new JupyterLab({
+    pluginRegistry,
+    serviceManager,
     mimeExtensions: collector.mimeModules,
     disabled: { patterns: PageConfig.Extension.disabled, matches: collector.disabled },
     deferred: { patterns: PageConfig.Extension.deferred, matches: collector.deferred },
     availablePlugins: collector.available
   });
-  lab.registerPlugins(collector.plugins);
 
   // Tests (and extension developers) reach the app as `window.jupyterapp`.
   const expose = PageConfig.getOption('exposeAppInBrowser').toLowerCase() === 'true';

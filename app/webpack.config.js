@@ -47,8 +47,12 @@ class RemoveStaleFilesPlugin {
 // Copies every extension's settings schemas to app/schemas/ and returns one small webpack
 // config per theme (CSS extracted to app/themes/); also writes build/style.js, which imports
 // each extension's stylesheet.
+// Packages are located from app/ (as webpack will), not from @jupyterlab/builder's folder.
 const themeConfigs = Build.ensureAssets({
-  packageNames: appData.jupyterlab.extensions,
+  packageNames: [],
+  packagePaths: appData.jupyterlab.extensions.map(name =>
+    path.dirname(require.resolve(`${name}/package.json`, { paths: [appDir] }))
+  ),
   output: buildDir,
   schemaOutput: appDir,
   themeOutput: appDir
