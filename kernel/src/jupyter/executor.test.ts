@@ -16,7 +16,8 @@ beforeAll(() => {
   mkdirSync(path.join(pkg, 'lib'));
   writeFileSync(
     path.join(pkg, 'package.json'),
-    JSON.stringify({ name: 'aliased-engine', main: 'lib/index.js', types: 'lib/index.d.ts' })
+    // Its own manifest points elsewhere: the alias's typesEntry decides.
+    JSON.stringify({ name: 'aliased-engine', main: 'other.js', types: 'other.d.ts' })
   );
   writeFileSync(
     path.join(pkg, 'lib', 'index.js'),
@@ -31,6 +32,7 @@ beforeAll(() => {
       {
         specifier: 'aliased-engine',
         packageDir: pkg,
+        typesEntry: 'lib/index.d.ts',
         runtimeEntry: path.join(pkg, 'lib', 'index.js')
       }
     ],

@@ -15,8 +15,10 @@ import * as path from 'node:path';
 export interface Alias {
   /** The bare specifier cells import, e.g. 'medflow'. */
   specifier: string;
-  /** The package directory: holds package.json whose `types` the type checker follows. */
+  /** The package directory; the package's own imports resolve from here. */
   packageDir: string;
+  /** The declaration file of the entry, relative to packageDir (e.g. 'dist/x/index.d.ts'). */
+  typesEntry: string;
   /** The JavaScript file `require(specifier)` loads at run time. */
   runtimeEntry: string;
 }
@@ -60,10 +62,16 @@ export function installTypeAlias(sys: TsSys, cwd: string, alias: Alias): void {
     if (q.startsWith(virtualDir + '/')) return realDir + q.slice(virtualDir.length);
     return p;
   };
+  // The type checker reads the virtual package.json for the entry's `types`. It gets one made
+  // for the alias, so the entry does not depend on what the real package.json's fields say
+  // (its `main` may serve another consumer).
+  const manifestPath = virtualDir + '/package.json';
+  const manifest = JSON.stringify({ name: alias.specifier, types: alias.typesEntry });
   const fileExists = sys.fileExists.bind(sys);
-  sys.fileExists = p => fileExists(map(p));
+  sys.fileExists = p => toPosix(p) === manifestPath || fileExists(map(p));
   const readFile = sys.readFile.bind(sys);
-  sys.readFile = (p, encoding) => readFile(map(p), encoding);
+  sys.readFile = (p, encoding) =>
+    toPosix(p) === manifestPath ? manifest : readFile(map(p), encoding);
   if (sys.directoryExists) {
     const directoryExists = sys.directoryExists.bind(sys);
     sys.directoryExists = p => directoryExists(map(p));
@@ -91,6 +99,7 @@ export function medflowAlias(): Alias {
   return {
     specifier: 'medflow',
     packageDir: root,
+    typesEntry: 'dist/kernel/engine/index.d.ts',
     runtimeEntry: path.join(root, 'dist', 'kernel', 'engine', 'index.js')
   };
 }
