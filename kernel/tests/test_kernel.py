@@ -244,6 +244,23 @@ class KernelLifecycleTest(unittest.TestCase):
         finally:
             stop_kernel(km, kc)
 
+    def test_interrupt_while_starting_does_not_kill_the_kernel(self):
+        from jupyter_client.manager import KernelManager
+        from kernel_harness import KERNEL_NAME, write_kernelspec
+        write_kernelspec('message')
+        km = KernelManager(kernel_name=KERNEL_NAME)
+        km.start_kernel(cwd=tempfile.mkdtemp(prefix='medflow-nb-'))
+        km.interrupt_kernel()  # delivered as soon as the control socket is bound
+        kc = km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=60)
+            reply, _ = execute(kc, '1 + 1')
+            self.assertEqual(reply['content']['status'], 'ok')
+            self.assertTrue(km.is_alive())
+        finally:
+            stop_kernel(km, kc)
+
     def test_shutdown_ends_the_process(self):
         km, kc = start_kernel()
         kc.shutdown()

@@ -17,6 +17,13 @@ export { display, mimeBundleOf } from './display';
  */
 export async function runKernel(connectionFile: string): Promise<void> {
   const info = readConnectionFile(connectionFile);
+  // Interrupts arrive as SIGINT: from Jupyter (interrupt_mode 'signal') or raised by the control
+  // thread (mode 'message'). A synchronous cell is stopped by vm's breakOnSigint (tslab runs
+  // cells with it); an awaiting one by this handler. Installed first: without a handler, an
+  // early interrupt (while the compiler loads) would end the process.
+  const started: { kernel?: Kernel } = {};
+  const onSigint = (): void => started.kernel?.interrupt();
+  process.on('SIGINT', onSigint);
   const session = randomUUID();
   const sockets = new KernelSockets(info, session);
   await sockets.bind();
@@ -32,12 +39,8 @@ export async function runKernel(connectionFile: string): Promise<void> {
     locals: { display }
   });
   const kernel = new Kernel(sockets, runner, session);
+  started.kernel = kernel;
 
-  // Interrupts arrive as SIGINT: from Jupyter (interrupt_mode 'signal') or raised by the control
-  // thread (mode 'message'). A synchronous cell is stopped by vm's breakOnSigint (tslab runs
-  // cells with it); an awaiting one by this handler.
-  const onSigint = (): void => kernel.interrupt();
-  process.on('SIGINT', onSigint);
   // Work a cell started may fail after the cell returned; that must not end the kernel.
   const onUncaught = (err: unknown): void => reportStray('uncaught exception', err);
   const onUnhandled = (reason: unknown): void => reportStray('unhandled promise rejection', reason);
