@@ -149,6 +149,15 @@ class KernelTest(unittest.TestCase):
         self.assertEqual([m['content']['text'] for m in late], ['late from first\n'])
         self.assertEqual(late[0]['parent_header']['msg_id'], first)
 
+    def test_user_expressions(self):
+        reply, _ = execute(self.kc, 'let depth = 3;',
+                           user_expressions={'twice': 'depth * 2', 'bad': 'depth.nope()'})
+        expressions = reply['content']['user_expressions']
+        self.assertEqual(expressions['twice'],
+                         {'status': 'ok', 'data': {'text/plain': '6'}, 'metadata': {}})
+        self.assertEqual(expressions['bad']['status'], 'error')
+        self.assertEqual(expressions['bad']['ename'], 'TypeScriptError')
+
     def test_is_complete(self):
         for code, status in [('let a = 1', 'complete'), ('function f() {', 'incomplete'),
                              ('[1, 2,', 'incomplete'), ('let = = 2;', 'invalid'),

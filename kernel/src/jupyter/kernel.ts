@@ -233,10 +233,11 @@ export class Kernel {
 
     const metadata = { started, dependencies_met: true, engine: this.session };
     if (!error) {
+      const expressions = await this.userExpressions(cell, content.user_expressions);
       await this.reply(
         'shell',
         msg,
-        { status: 'ok', execution_count: count, payload: [], user_expressions: {} },
+        { status: 'ok', execution_count: count, payload: [], user_expressions: expressions },
         { ...metadata, status: 'ok' }
       );
       return;
@@ -249,6 +250,31 @@ export class Kernel {
       { status: 'error', execution_count: count, ...error },
       { ...metadata, status: 'error' }
     );
+  }
+
+  /**
+   * Values of the request's user_expressions, evaluated after a successful cell, in its
+   * context (a frontend's way to read state without an extra cell in the history).
+   */
+  private async userExpressions(cell: CellContext, requested: unknown): Promise<JsonObject> {
+    const results: JsonObject = {};
+    if (typeof requested !== 'object' || requested === null) return results;
+    for (const [name, expression] of Object.entries(requested as Record<string, unknown>)) {
+      const outcome = await runInCell(cell, () =>
+        runWithSignal(cell.controller.signal, () => this.runner.execute(String(expression)))
+      );
+      if (outcome.kind === 'ok') {
+        const data = outcome.hasValue ? mimeBundleOf(outcome.value) : { 'text/plain': 'undefined' };
+        results[name] = { status: 'ok', data, metadata: {} };
+      } else {
+        const err =
+          outcome.kind === 'diagnostics'
+            ? compileErrorContent(outcome.diagnostics)
+            : thrownContent(outcome.error);
+        results[name] = { status: 'error', ...err };
+      }
+    }
+    return results;
   }
 
   /**
