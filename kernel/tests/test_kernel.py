@@ -158,6 +158,25 @@ class KernelTest(unittest.TestCase):
         self.assertEqual(expressions['bad']['status'], 'error')
         self.assertEqual(expressions['bad']['ename'], 'TypeScriptError')
 
+    def test_heartbeat_answers_while_a_cell_blocks_the_main_thread(self):
+        import zmq
+        info = self.km.get_connection_info()
+        ctx = zmq.Context()
+        sock = ctx.socket(zmq.REQ)
+        sock.linger = 0
+        sock.connect('tcp://%s:%d' % (info['ip'], info['hb_port']))
+        try:
+            msg_id = self.kc.execute('const tBlock = Date.now();\nwhile (Date.now() - tBlock < 2500) {}')
+            time.sleep(0.8)
+            sock.send(b'ping during a blocking cell')
+            self.assertTrue(sock.poll(1000), 'no heartbeat echo while the main thread was busy')
+            self.assertEqual(sock.recv(), b'ping during a blocking cell')
+            reply, _ = collect(self.kc, msg_id)
+            self.assertEqual(reply['content']['status'], 'ok')
+        finally:
+            sock.close()
+            ctx.term()
+
     def test_is_complete(self):
         for code, status in [('let a = 1', 'complete'), ('function f() {', 'incomplete'),
                              ('[1, 2,', 'incomplete'), ('let = = 2;', 'invalid'),
