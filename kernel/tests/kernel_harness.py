@@ -3,6 +3,7 @@
 A kernelspec is written into a temporary directory that is put first on JUPYTER_PATH, so the
 tests use the freshly built kernel (dist/) and never a kernelspec installed on the machine.
 """
+import atexit
 import json
 import os
 import shutil
@@ -14,6 +15,14 @@ KERNEL_NAME = 'medflow-test'
 NODE = shutil.which('node') or 'node'
 
 _spec_root = tempfile.mkdtemp(prefix='medflow-kernelspec-')
+atexit.register(shutil.rmtree, _spec_root, True)
+
+
+def temp_dir(prefix):
+    """A temporary directory removed when the test process ends."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, True)
+    return path
 
 
 def kernel_argv():
@@ -48,7 +57,7 @@ def start_kernel(cwd=None, interrupt_mode='message', timeout=60, ip=None):
     from jupyter_client.manager import KernelManager
     write_kernelspec(interrupt_mode)
     km = KernelManager(kernel_name=KERNEL_NAME, **({'ip': ip} if ip else {}))
-    km.start_kernel(cwd=cwd or tempfile.mkdtemp(prefix='medflow-nb-'))
+    km.start_kernel(cwd=cwd or temp_dir('medflow-nb-'))
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=timeout)

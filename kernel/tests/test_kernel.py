@@ -5,11 +5,11 @@ Run: /usr/bin/python3 -m unittest discover -s kernel/tests -p 'test_*.py'
 """
 import json
 import os
-import tempfile
 import time
 import unittest
 
-from kernel_harness import REPO, collect, execute, start_kernel, stop_kernel, stream_text
+from kernel_harness import (REPO, collect, execute, start_kernel, stop_kernel, stream_text,
+                            temp_dir)
 
 MIME_CLASS = r'''
 class Scan {
@@ -277,7 +277,7 @@ class KernelLifecycleTest(unittest.TestCase):
         from kernel_harness import KERNEL_NAME, write_kernelspec
         write_kernelspec('message')
         km = KernelManager(kernel_name=KERNEL_NAME)
-        km.start_kernel(cwd=tempfile.mkdtemp(prefix='medflow-nb-'))
+        km.start_kernel(cwd=temp_dir('medflow-nb-'))
         km.interrupt_kernel()  # delivered as soon as the control socket is bound
         kc = km.client()
         kc.start_channels()

@@ -1,9 +1,8 @@
 """`import * as mf from "medflow"` type-checks and runs wherever the notebook lives."""
 import os
-import tempfile
 import unittest
 
-from kernel_harness import REPO, execute, start_kernel, stop_kernel
+from kernel_harness import REPO, execute, start_kernel, stop_kernel, temp_dir
 
 ENGINE = os.path.join(REPO, 'dist', 'kernel', 'engine', 'index.js')
 CELL = ('import * as mf from "medflow";\n'
@@ -28,7 +27,7 @@ class MedflowImportTest(unittest.TestCase):
             stop_kernel(km, kc)
 
     def test_notebook_outside_the_repository(self):
-        self.check_in(tempfile.mkdtemp(prefix='medflow-elsewhere-'))
+        self.check_in(temp_dir('medflow-elsewhere-'))
 
     def test_notebook_inside_the_repository(self):
         self.check_in(os.path.join(REPO, 'notebooks'))

@@ -1,13 +1,12 @@
 """The kernel runs code only for holders of the connection file's key, on its address only."""
 import os
 import socket
-import tempfile
 import unittest
 
 import zmq
 from jupyter_client.session import Session
 
-from kernel_harness import execute, start_kernel, stop_kernel
+from kernel_harness import execute, start_kernel, stop_kernel, temp_dir
 
 
 def listening_addresses(port):
@@ -59,7 +58,7 @@ class ForgedMessagesTest(unittest.TestCase):
         self.assertEqual(reply['content']['status'], 'ok')
 
     def check_not_executed(self, channel, session):
-        marker = os.path.join(tempfile.mkdtemp(), 'pwned')
+        marker = os.path.join(temp_dir('medflow-test-'), 'pwned')
         code = 'require("fs").writeFileSync(%r, "x")' % marker
         sock = self.send_raw(channel, session, 'execute_request', {
             'code': code, 'silent': False, 'store_history': True, 'user_expressions': {},
@@ -133,7 +132,7 @@ class BindAddressTest(unittest.TestCase):
         from jupyter_client.manager import KernelManager
         from kernel_harness import KERNEL_NAME, write_kernelspec
         write_kernelspec()
-        d = tempfile.mkdtemp(prefix='medflow-ipc-')
+        d = temp_dir('medflow-ipc-')
         km = KernelManager(kernel_name=KERNEL_NAME, transport='ipc', ip=os.path.join(d, 'k'))
         km.start_kernel(cwd=d)
         kc = km.client()

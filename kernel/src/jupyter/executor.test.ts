@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { CellRunner, createCellRunner } from './executor';
@@ -9,10 +9,11 @@ import { CellRunner, createCellRunner } from './executor';
  * (how `import * as mf from "medflow"` works wherever the notebook lives).
  */
 let runner: CellRunner;
+let pkg: string;
 const shown: unknown[] = [];
 
 beforeAll(() => {
-  const pkg = mkdtempSync(path.join(tmpdir(), 'medflow-alias-'));
+  pkg = mkdtempSync(path.join(tmpdir(), 'medflow-alias-'));
   mkdirSync(path.join(pkg, 'lib'));
   writeFileSync(
     path.join(pkg, 'package.json'),
@@ -41,7 +42,10 @@ beforeAll(() => {
   });
 });
 
-afterAll(() => runner.close());
+afterAll(() => {
+  runner.close();
+  rmSync(pkg, { recursive: true, force: true });
+});
 
 it('returns the last expression value and carries declarations to later cells', async () => {
   expect(
