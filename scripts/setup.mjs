@@ -11,7 +11,12 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /** Debian packages per profile. Jupyter's server parts come from Debian (there is no PyPI here). */
 export const APT_PACKAGES = {
-  run: ['python3-jupyter-server', 'python3-jupyterlab-server', 'python3-jupyter-client', 'python3-numpy'],
+  run: [
+    'python3-jupyter-server',
+    'python3-jupyterlab-server',
+    'python3-jupyter-client',
+    'python3-numpy'
+  ],
   test: [
     'python3-jupyter-server',
     'python3-jupyterlab-server',
@@ -87,16 +92,29 @@ export function ensureNodeModules() {
 
 /** Each build step with its inputs and its output marker; a step runs when an input is newer. */
 const BUILD_STEPS = [
-  { script: 'build:kernel', inputs: ['kernel/src', 'kernel/tsconfig.json', 'schema'], output: 'dist/kernel/cli/main.js' },
+  {
+    script: 'build:kernel',
+    inputs: ['kernel/src', 'kernel/tsconfig.json', 'schema'],
+    output: 'dist/kernel/cli/main.js'
+  },
   { script: 'build:ext', inputs: ['src', 'tsconfig.json', 'schema'], output: 'lib/index.js' },
-  { script: 'build:labextension', inputs: ['lib', 'style', 'schema/settings', 'package.json'], output: 'labextension/medflow/package.json' },
-  { script: 'build:app', inputs: ['app/index.js', 'app/webpack.config.js', 'app/package.json', 'package-lock.json'], output: 'app/build/index.html' }
+  {
+    script: 'build:labextension',
+    inputs: ['lib', 'style', 'schema/settings', 'package.json'],
+    output: 'labextension/medflow/package.json'
+  },
+  {
+    script: 'build:app',
+    inputs: ['app/index.js', 'app/webpack.config.js', 'app/package.json', 'package-lock.json'],
+    output: 'app/build/index.html'
+  }
 ];
 
 export function ensureBuilt({ force = false } = {}) {
   for (const step of BUILD_STEPS) {
     const out = path.join(ROOT, step.output);
-    const stale = force || !fs.existsSync(out) || newestMtime(step.inputs) > fs.statSync(out).mtimeMs;
+    const stale =
+      force || !fs.existsSync(out) || newestMtime(step.inputs) > fs.statSync(out).mtimeMs;
     if (stale) run('npm', ['run', step.script]);
   }
 }

@@ -16,7 +16,14 @@ try {
 
 const child = spawn(
   process.execPath,
-  [path.join(ROOT, 'bin', 'medflow.js'), 'lab', '--root', ROOT, 'notebooks/01-quickstart.ipynb', ...process.argv.slice(2)],
+  [
+    path.join(ROOT, 'bin', 'medflow.js'),
+    'lab',
+    '--root',
+    ROOT,
+    'notebooks/01-quickstart.ipynb',
+    ...process.argv.slice(2)
+  ],
   { cwd: ROOT, stdio: 'inherit' }
 );
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -19,7 +19,11 @@ function jestCounts(out) {
   const m = out.match(/^Tests:\s+(.*)$/m);
   if (!m) return null;
   const num = re => Number((m[1].match(re) || [0, 0])[1]);
-  return { passed: num(/(\d+) passed/), failed: num(/(\d+) failed/), skipped: num(/(\d+) skipped/) };
+  return {
+    passed: num(/(\d+) passed/),
+    failed: num(/(\d+) failed/),
+    skipped: num(/(\d+) skipped/)
+  };
 }
 
 function unittestCounts(out) {
@@ -44,7 +48,10 @@ function runStep(step) {
   return new Promise(resolve => {
     const started = Date.now();
     console.log(`\n===== ${step.name}: ${step.cmd} ${step.args.join(' ')}`);
-    const child = spawn(step.cmd, step.args, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn(step.cmd, step.args, {
+      cwd: ROOT,
+      env: { ...process.env, FORCE_COLOR: '0' }
+    });
     let out = '';
     const collect = stream => chunk => {
       out += chunk;
@@ -54,7 +61,11 @@ function runStep(step) {
     child.stderr.on('data', collect(process.stderr));
     child.on('close', code => {
       const seconds = (Date.now() - started) / 1000;
-      const counts = step.count(out) ?? { passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 };
+      const counts = step.count(out) ?? {
+        passed: code === 0 ? 1 : 0,
+        failed: code === 0 ? 0 : 1,
+        skipped: 0
+      };
       // A runner that exits non-zero has failed even if it counted no failing test.
       if (code !== 0 && counts.failed === 0) counts.failed = 1;
       resolve({ name: step.name, ok: code === 0, seconds, ...counts });

@@ -6,7 +6,8 @@ import { labextensionDir, packageRoot, pythonExecutable, userJupyterDataDir } fr
 export const KERNEL_NAME = 'medflow';
 
 /** Where `medflow install` writes: one Jupyter data directory. */
-export type InstallTarget = { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; dir: string };
+export type InstallTarget =
+  { kind: 'user' } | { kind: 'sys-prefix' } | { kind: 'prefix'; dir: string };
 
 export interface InstallResult {
   dataDir: string;
@@ -84,7 +85,10 @@ export function copyLabextension(dataDir: string): string {
   return dest;
 }
 
-export function install(target: InstallTarget, opts: { labextension?: boolean } = {}): InstallResult {
+export function install(
+  target: InstallTarget,
+  opts: { labextension?: boolean } = {}
+): InstallResult {
   const dataDir = dataDirFor(target);
   const kernelspecDir = writeKernelSpec(dataDir);
   const ext = opts.labextension === false ? null : copyLabextension(dataDir);

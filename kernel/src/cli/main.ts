@@ -104,7 +104,9 @@ async function runLabCommand(args: string[]): Promise<number> {
     'jupyter'
   );
   writeKernelSpec(privateData);
-  process.env.JUPYTER_PATH = [privateData, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter);
+  process.env.JUPYTER_PATH = [privateData, process.env.JUPYTER_PATH]
+    .filter(Boolean)
+    .join(path.delimiter);
   const port = values.port ? Number(values.port) : undefined;
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     console.error(`medflow lab: --port must be a TCP port number (got '${values.port}')`);
@@ -117,7 +119,9 @@ async function runLabCommand(args: string[]): Promise<number> {
     open: positionals[0],
     stdio: 'inherit'
   });
-  console.log(`\n  medflow JupyterLab is running at:\n\n    ${lab.url}\n\n  Press Ctrl+C to stop.\n`);
+  console.log(
+    `\n  medflow JupyterLab is running at:\n\n    ${lab.url}\n\n  Press Ctrl+C to stop.\n`
+  );
   const stop = () => {
     void lab.stop().then(() => process.exit(0));
   };
