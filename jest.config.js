@@ -4,7 +4,10 @@ module.exports = {
   roots: ['<rootDir>/kernel/src', '<rootDir>/src'],
   testMatch: ['**/*.test.ts', '**/*.test.tsx'],
   transform: {
-    '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'kernel/tsconfig.test.json', isolatedModules: true, diagnostics: false }]
+    '^.+\\.tsx?$': [
+      'ts-jest',
+      { tsconfig: 'kernel/tsconfig.test.json', isolatedModules: true, diagnostics: false }
+    ]
   },
   testTimeout: 120000
 };
