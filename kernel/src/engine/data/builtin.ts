@@ -124,11 +124,26 @@ export async function loadBuiltin(name: string): Promise<Dataset> {
         `for your own .npz use mf.datasets.npz(path))`,
     );
   }
+  const key = name.toLowerCase();
+  // One instance per process: re-running a notebook cell then reuses the preprocessing cache
+  // (keyed by dataset) instead of reading and processing the images again.
+  let loading = builtinCache.get(key);
+  if (!loading) {
+    loading = readBuiltin(key, spec);
+    builtinCache.set(key, loading);
+    loading.catch(() => builtinCache.delete(key));
+  }
+  return loading;
+}
+
+const builtinCache = new Map<string, Promise<Dataset>>();
+
+function readBuiltin(name: string, spec: BuiltinSpec): Promise<Dataset> {
   const file = path.join(packageRoot(), 'data', spec.file);
   return loadNpzAs(
     file,
     {
-      name: name.toLowerCase(),
+      name,
       classes: spec.classes,
       positiveClass: spec.positiveClass,
       modality: spec.modality,

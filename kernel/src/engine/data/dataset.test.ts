@@ -30,6 +30,12 @@ test('BreastMNIST: labels stored as (N,), malignant is the positive class', asyn
   expect(ds.test.classCounts()).toEqual([42, 114]);
 });
 
+test('a built-in dataset is read once per process', async () => {
+  const [a, b] = await Promise.all([loadBuiltin('breastmnist'), loadBuiltin('BreastMNIST')]);
+  expect(b).toBe(a);
+  expect(await loadBuiltin('breastmnist')).toBe(a);
+});
+
 test('unknown built-in names are refused with the list of names', async () => {
   await expect(loadBuiltin('chestmnist')).rejects.toThrow(
     "unknown built-in dataset 'chestmnist' (available: pneumoniamnist, breastmnist;",
@@ -86,6 +92,7 @@ test('displays counts per split and class, and a PNG strip of samples', async ()
   const html = bundle['text/html'] as string;
   expect(html).toContain('<th>pneumonia</th>');
   const png = Buffer.from(/base64,([^"]+)"/.exec(html)![1], 'base64');
+  expect(bundle['image/png']).toBe(png.toString('base64'));
   const decoded = runPython<{ shape: number[]; first: number[] }>(
     `import numpy as np, cv2
 img = cv2.imdecode(np.fromfile(files['png'], dtype=np.uint8)[128:], cv2.IMREAD_UNCHANGED)

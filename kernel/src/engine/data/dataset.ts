@@ -227,12 +227,15 @@ export class Dataset {
       );
       const head = `<tr>${th('split')}${this.classes.map(th).join('')}${th('total')}</tr>`;
       const width = 3 * (8 * (this.imageShape[1] + 2) - 2);
+      const base64 = Buffer.from(png).toString('base64');
       bundle['text/html'] =
         `<div><b>${escapeHtml(text.split('\n')[0])}</b>` +
         `<table>${head}${rows.join('')}</table>` +
         `<div>train samples, one row per class (${this.classes.map(escapeHtml).join(', ')}):</div>` +
         `<img style="image-rendering: pixelated; width: ${width}px; max-width: 100%" ` +
-        `src="data:image/png;base64,${Buffer.from(png).toString('base64')}"/></div>`;
+        `src="data:image/png;base64,${base64}"/></div>`;
+      // For front ends that do not render HTML (JupyterLab prefers the HTML above).
+      bundle['image/png'] = base64;
     }
     return bundle;
   }

@@ -123,6 +123,15 @@ test('step ids stay unique; preprocessing is cached per dataset and steps', asyn
   expect(a.val.labels).toEqual(ds.val.labels);
   expect(a.train.x.length).toBe(3882 * 256);
   expect(preprocess(ds, structuredClone(steps))).toBe(a);
+  // Only the 4 most recently used step lists stay cached.
+  const small = (n: number) => [
+    { id: 'r', module: 'resize', params: { height: n, width: n, interpolation: 'nearest' } }
+  ];
+  const first = preprocess(ds, small(4));
+  for (const n of [5, 6, 7]) preprocess(ds, small(n));
+  expect(preprocess(ds, small(4))).toBe(first);
+  for (const n of [5, 6, 7, 8]) preprocess(ds, small(n));
+  expect(preprocess(ds, small(4))).not.toBe(first);
   // The packed block holds exactly what the steps produce for each item.
   const one = applySteps(ds.test.get(9), steps)!;
   expect(Array.from(a.test.x.subarray(9 * 256, 10 * 256))).toEqual(

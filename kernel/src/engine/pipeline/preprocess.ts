@@ -13,6 +13,7 @@ import type { TensorSplit } from '../training/train';
 export type ProcessedData = Record<SplitName, TensorSplit>;
 
 const cache = new WeakMap<Dataset, Map<string, ProcessedData>>();
+const MAX_CACHED = 4;
 
 /** Applies the steps to one data dict; null when a step dropped the item. */
 export function applySteps(data: DataDict, steps: readonly PipelineStep[]): DataDict | null {
@@ -46,7 +47,12 @@ export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): Pr
   let perDataset = cache.get(dataset);
   if (!perDataset) cache.set(dataset, (perDataset = new Map()));
   const hit = perDataset.get(key);
-  if (hit) return hit;
+  if (hit) {
+    // Refresh its place in the least-recently-used order.
+    perDataset.delete(key);
+    perDataset.set(key, hit);
+    return hit;
+  }
   const out = {} as ProcessedData;
   for (const name of SPLITS) {
     const split = dataset.splits[name];
@@ -86,5 +92,7 @@ export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): Pr
     };
   }
   perDataset.set(key, out);
+  // Keep the most recent few step lists per dataset (each is a full float32 copy of the data).
+  while (perDataset.size > MAX_CACHED) perDataset.delete(perDataset.keys().next().value!);
   return out;
 }
