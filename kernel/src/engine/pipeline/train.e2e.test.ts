@@ -138,3 +138,18 @@ test('prints one progress line per epoch by default', async () => {
   ).toHaveLength(1);
   expect(lines[lines.length - 1]).toMatch(/^test +accuracy/);
 });
+
+test('SGD with momentum and learning-rate decay also learns', async () => {
+  const run = await makePipeline(11)
+    .training({
+      epochs: 2,
+      learning_rate_decay: 0.1,
+      class_weight: 'balanced',
+      optimizer: { name: 'sgd', lr: 0.05, momentum: 0.9 }
+    })
+    .train({ verbose: false });
+  expect(run.history.map(h => h.learning_rate)).toEqual([0.05, 0.05 * 0.9]);
+  expect(run.history[1].loss).toBeLessThan(run.history[0].loss);
+  expect(run.metrics.val.auc).toBeGreaterThan(0.8);
+  run.dispose();
+});
