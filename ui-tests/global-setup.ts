@@ -32,7 +32,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     token: null,
     stdio: 'pipe',
     extraArgs: [
-      '--ServerApp.disable_check_xsrf=True',
       '--MedflowLab.expose_app_in_browser=True',
       `--MedflowLab.workspaces_dir=${dirs.workspaces}`,
       `--MedflowLab.user_settings_dir=${dirs.settings}`
