@@ -10,7 +10,7 @@ commands:
   install [--user | --sys-prefix | --prefix DIR] [--no-labextension]
                                    register the kernel and the prebuilt JupyterLab extension
                                    in that Jupyter data dir (default --user)
-  lab [--port N] [--root DIR] [--no-token] [--no-browser-hint] [NOTEBOOK]
+  lab [--port N] [--root DIR] [--no-token] [NOTEBOOK]
                                    start the embedded JupyterLab with medflow and print its URL
   version                          print the version
 `;
