@@ -62,8 +62,13 @@ async function start(name: BackendName): Promise<BackendInfo> {
   }
 }
 
+/** The active tfjs backend, without tf.getBackend()'s side effect of starting the best one. */
+function activeName(): string | undefined {
+  return (tf.engine() as unknown as { backendName?: string }).backendName ?? undefined;
+}
+
 async function activate(tfName: string): Promise<void> {
-  if (tf.getBackend() === tfName) return;
+  if (activeName() === tfName) return;
   const ok = await tf.setBackend(tfName);
   if (!ok) throw new Error(`tfjs could not initialise the '${tfName}' backend`);
   await tf.ready();
@@ -78,7 +83,7 @@ async function choose(prefer?: BackendName): Promise<BackendInfo> {
         ? parseName(forcedByEnv, 'MEDFLOW_BACKEND')
         : undefined;
   if (forced !== undefined) {
-    if (current?.name === forced && tf.getBackend() === tfName(forced)) return current;
+    if (current?.name === forced && activeName() === tfName(forced)) return current;
     try {
       current = await start(forced);
     } catch (error) {
