@@ -7,6 +7,7 @@ import { tf } from '../tf';
 import { makeBatchMatMulConfig } from './batch_mat_mul';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop';
 import { fusedBatchNormGradConfig } from './fused_batch_norm_grad';
 import { maxPoolGradConfig } from './max_pool_grad';
 import { makeMeanConfig, makeSumConfig } from './reduce_leading';
@@ -26,7 +27,9 @@ const FIXES: Record<string, Fix> = {
   MaxPoolGrad: () => maxPoolGradConfig,
   Sum: needsStock('Sum', makeSumConfig),
   Mean: needsStock('Mean', makeMeanConfig),
-  BatchMatMul: needsStock('BatchMatMul', makeBatchMatMulConfig)
+  BatchMatMul: needsStock('BatchMatMul', makeBatchMatMulConfig),
+  DepthwiseConv2dNativeBackpropFilter: () => depthwiseBackpropFilterConfig,
+  DepthwiseConv2dNativeBackpropInput: () => depthwiseBackpropInputConfig
 };
 
 let registered = false;
