@@ -42,6 +42,10 @@ function maxPoolGrad(args: {
   const g = heapF32(backend, dy);
   const dx = heapF32(backend, out);
   dx.fill(0);
+  // Per output pixel: scan its window with the channels innermost (contiguous in NHWC),
+  // keeping each channel's running maximum and its position.
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
   for (let b = 0; b < batchSize; b++) {
     const xBatch = b * inHeight * inWidth * c;
     for (let oy = 0; oy < outHeight; oy++) {
@@ -52,20 +56,23 @@ function maxPoolGrad(args: {
         const x0 = ox * strideWidth - left;
         const xStart = Math.max(0, x0);
         const xEnd = Math.min(inWidth, x0 + filterWidth);
-        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
-        for (let ch = 0; ch < c; ch++) {
-          let best = -Infinity;
-          let at = -1;
-          for (let y = yStart; y < yEnd; y++) {
-            for (let xx = xStart; xx < xEnd; xx++) {
-              const i = xBatch + (y * inWidth + xx) * c + ch;
-              if (x[i] > best) {
-                best = x[i];
-                at = i;
+        best.fill(-Infinity);
+        at.fill(-1);
+        for (let y = yStart; y < yEnd; y++) {
+          for (let xx = xStart; xx < xEnd; xx++) {
+            const base = xBatch + (y * inWidth + xx) * c;
+            for (let ch = 0; ch < c; ch++) {
+              const v = x[base + ch];
+              if (v > best[ch]) {
+                best[ch] = v;
+                at[ch] = base + ch;
               }
             }
           }
-          if (at >= 0) dx[at] += g[gBase + ch];
+        }
+        const gBase = ((b * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch++) {
+          if (at[ch] >= 0) dx[at[ch]] += g[gBase + ch];
         }
       }
     }

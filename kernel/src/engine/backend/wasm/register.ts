@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop';
 import { fusedBatchNormGradConfig } from './fused_batch_norm_grad';
+import { makeIdentityConfig } from './identity';
 import { maxPoolGradConfig } from './max_pool_grad';
 import { makeMeanConfig, makeSumConfig } from './reduce_leading';
 
@@ -29,7 +30,8 @@ const FIXES: Record<string, Fix> = {
   Mean: needsStock('Mean', makeMeanConfig),
   BatchMatMul: needsStock('BatchMatMul', makeBatchMatMulConfig),
   DepthwiseConv2dNativeBackpropFilter: () => depthwiseBackpropFilterConfig,
-  DepthwiseConv2dNativeBackpropInput: () => depthwiseBackpropInputConfig
+  DepthwiseConv2dNativeBackpropInput: () => depthwiseBackpropInputConfig,
+  Identity: needsStock('Identity', makeIdentityConfig)
 };
 
 let registered = false;
