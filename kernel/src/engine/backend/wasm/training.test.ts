@@ -79,7 +79,8 @@ describe('training a small CNN on the fixed wasm backend', () => {
     // No tensors and no backend buffers (the kernels' own intermediates) are left behind.
     const buffers = () => tf.backend().numDataIds();
     const [tensors, ids] = [tf.memory().numTensors, buffers()];
-    for (let step = 0; step < 3; step++) tf.dispose(optimizer.minimize(() => lossOf(model), true));
+    for (let step = 0; step < 3; step++)
+      tf.dispose(optimizer.minimize(() => lossOf(model), true) ?? []);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(buffers()).toBe(ids);
     expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.7);
