@@ -19,6 +19,10 @@ describe('ensureBackend', () => {
     // Idempotent: the same choice again, and tensors compute on it.
     expect(await ensureBackend()).toBe(info);
     expect(Array.from(await tf.tensor1d([1, -2, 3]).square().data())).toEqual([1, 4, 9]);
+    // A direct tf.setBackend() elsewhere does not make backendInfo() lie.
+    await tf.setBackend('cpu');
+    expect(await ensureBackend()).toBe(info);
+    expect(tf.getBackend()).toBe('wasm');
   });
 
   it('switches when a backend is named, and honours MEDFLOW_BACKEND', async () => {

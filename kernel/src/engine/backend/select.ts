@@ -91,7 +91,11 @@ async function choose(prefer?: BackendName): Promise<BackendInfo> {
     }
     return current;
   }
-  if (current !== undefined) return current;
+  if (current !== undefined) {
+    // Someone may have called tf.setBackend() directly since: keep the promise of the name.
+    await activate(tfName(current.name));
+    return current;
+  }
   const failures: string[] = [];
   for (const name of NAMES) {
     try {
@@ -110,7 +114,7 @@ function tfName(name: BackendName): string {
 
 /**
  * Makes sure a backend is active and returns which. Idempotent: without `prefer`, later calls
- * return the first choice. With `prefer`, switches to that backend (tensors made on another
+ * return (and re-activate, if tf.setBackend() was called meanwhile) the current choice. With `prefer`, switches to that backend (tensors made on another
  * backend stay readable; tfjs moves their data on first use).
  */
 export function ensureBackend(prefer?: BackendName): Promise<BackendInfo> {
