@@ -57,7 +57,7 @@ export function ensureDebianPackages(profile) {
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], {
+  execFileSync('apt-get', ['install', '-y', '-q', ...missing], {
     stdio: 'inherit',
     env
   });
