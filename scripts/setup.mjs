@@ -27,6 +27,8 @@ export const APT_PACKAGES = {
     'python3-sklearn',
     'python3-opencv',
     'python3-skimage',
+    'python3-pydicom',
+    'python3-nibabel',
     'python3-nbclient',
     'python3-nbformat',
     'chromium'
