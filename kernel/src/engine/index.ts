@@ -17,7 +17,7 @@
 import { backendInfo as activeBackend, ensureBackend, type BackendInfo } from './backend';
 import { builtinNames, loadBuiltin, loadNpz, type NpzOptions } from './data/builtin';
 import type { Dataset } from './data/dataset';
-import { listModules, getModule, validateParams } from './modules/registry';
+import { listModules, getModule, moduleInfo, validateParams } from './modules/registry';
 import type { ModuleInfo } from './modules/types';
 import * as networkCatalog from './networks';
 import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './pipeline/pipeline';
@@ -67,14 +67,7 @@ export const modules = {
   },
   /** One module's catalog entry. */
   get(name: string): ModuleInfo {
-    const { category, modality, description, params } = getModule(name);
-    return {
-      name,
-      category,
-      modality: modality.slice(),
-      description,
-      params: structuredClone(params)
-    };
+    return moduleInfo(getModule(name));
   },
   /** Checks parameters for a module and returns them with defaults filled in. */
   validate(name: string, params?: Record<string, unknown>): Record<string, unknown> {

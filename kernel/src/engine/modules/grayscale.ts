@@ -15,6 +15,8 @@ export const grayscale: ModuleDefinition<GrayscaleParams> = {
   name: 'grayscale',
   category: 'Color',
   modality: ['any'],
+  dimension: 2,
+  origin: 'builtin',
   description: 'Convert a color (RGB) image to one grayscale channel.',
   params: {
     type: 'object',

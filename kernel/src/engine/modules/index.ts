@@ -1,3 +1,22 @@
 /** Image-processing modules: the registry and the built-in modules. */
-export { getModule, listModules, register, validateParams, ModuleParamsError } from './registry';
-export type { ModuleDefinition, ModuleInfo, ModuleCategory, ParamSchema } from './types';
+export {
+  applyModule,
+  applyModuleAsync,
+  getModule,
+  listModules,
+  moduleInfo,
+  register,
+  unregister,
+  validateParams,
+  ModuleParamsError
+} from './registry';
+export type {
+  ModuleCategory,
+  ModuleContext,
+  ModuleDefinition,
+  ModuleDimension,
+  ModuleInfo,
+  ModuleOrigin,
+  ModuleResult,
+  ParamSchema
+} from './types';

@@ -11,6 +11,8 @@ export const minMaxNormalization: ModuleDefinition<MinMaxParams> = {
   name: 'min_max_normalization',
   category: 'General',
   modality: ['any'],
+  dimension: 2,
+  origin: 'builtin',
   description: "Stretch each image's own value range to [min, max] (float32).",
   params: outputRangeSchema(
     "Output value of the image's darkest pixel.",

@@ -1,5 +1,15 @@
 import Ajv from 'ajv';
-import { listModules, validateParams, ModuleParamsError, getModule } from './registry';
+import {
+  listModules,
+  validateParams,
+  ModuleParamsError,
+  getModule,
+  register,
+  unregister
+} from './registry';
+import type { ModuleDefinition } from './types';
+import type { DataDict } from '../data/datadict';
+import { applyStepsAsync, applyStepsBatch, applySteps } from '../pipeline/preprocess';
 
 test('the catalog lists every module with category, modality and a draft-07 params schema', () => {
   const list = listModules();
@@ -12,7 +22,11 @@ test('the catalog lists every module with category, modality and a draft-07 para
   const meta = new Ajv({ strict: false });
   for (const m of list) {
     expect(m.description.length).toBeGreaterThan(10);
-    expect(['General', 'Color', 'Grayscale', 'Binary', 'Advanced']).toContain(m.category);
+    expect(['General', 'Color', 'Grayscale', 'Binary', 'Augmentation', 'Advanced']).toContain(
+      m.category
+    );
+    expect(m.origin).toBe('builtin');
+    expect([2, 3, 'any']).toContain(m.dimension);
     expect(m.modality.length).toBeGreaterThan(0);
     expect(meta.validateSchema(m.params)).toBe(true);
     for (const [name, p] of Object.entries(m.params.properties)) {
@@ -77,4 +91,98 @@ test('every problem is reported at once, and unknown modules list the known ones
   expect(() => getModule('blur')).toThrow(
     "unknown module 'blur' (available: grayscale, min_max_normalization, rescale, resize)"
   );
+});
+
+function item(values: number[]): DataDict {
+  return {
+    image: {
+      array: { data: Float32Array.from(values), shape: [1, values.length], dtype: 'float32' },
+      header: {
+        dim: 2,
+        ndim: 2,
+        dtype: 'float32',
+        modality: 'any',
+        color_mode: 'L',
+        pixel_value_range: [0, 1],
+        spacing: [1, 1],
+        origin: [0, 0],
+        direction: [1, 0, 0, 1]
+      }
+    },
+    label: {}
+  };
+}
+
+function userModule(name: string, add: number): ModuleDefinition<{ k: number }> {
+  return {
+    name,
+    category: 'Advanced',
+    modality: ['any'],
+    dimension: 'any',
+    origin: 'user',
+    description: 'Adds k (asynchronously, like a Python module).',
+    params: {
+      type: 'object',
+      properties: { k: { type: 'number', default: add, description: 'What to add.' } },
+      additionalProperties: false
+    },
+    async apply(data, { k }) {
+      await new Promise(resolve => setImmediate(resolve));
+      const a = data.image.array.data as Float32Array;
+      return a[0] < 0 ? null : item(Array.from(a, v => v + k));
+    }
+  };
+}
+
+test('user modules are listed as such, replaced by name, and unregistered; built-ins are fixed', () => {
+  register(userModule('add_k', 1));
+  expect(listModules().find(m => m.name === 'add_k')).toMatchObject({
+    origin: 'user',
+    dimension: 'any'
+  });
+  register(userModule('add_k', 2));
+  expect(validateParams('add_k')).toEqual({ k: 2 });
+  expect(() => register({ ...userModule('resize', 1) })).toThrow(
+    "module 'resize' is a built-in module and cannot be replaced; choose another name"
+  );
+  expect(() => unregister('resize')).toThrow("module 'resize' is a built-in module");
+  expect(unregister('add_k')).toBe(true);
+  expect(unregister('add_k')).toBe(false);
+  expect(() => getModule('add_k')).toThrow("unknown module 'add_k'");
+});
+
+test('asynchronous modules are awaited, singly and in batches; applyBatch is used when present', async () => {
+  register(userModule('add_k', 1));
+  const calls: number[] = [];
+  register({
+    ...userModule('add_batch', 10),
+    async applyBatch(items, { k }, contexts) {
+      calls.push(items.length);
+      return items.map((d, i) =>
+        item([(d.image.array.data as Float32Array)[0] + k + contexts[i].index])
+      );
+    }
+  });
+  const steps = [
+    { id: 'a', module: 'add_k', params: { k: 1 } },
+    { id: 'b', module: 'add_batch', params: { k: 10 } },
+    { id: 'c', module: 'min_max_normalization', params: { min: 0, max: 1 } }
+  ];
+  const one = (await applyStepsAsync(item([1, 2]), steps.slice(0, 1)))!;
+  expect(Array.from(one.image.array.data as Float32Array)).toEqual([2, 3]);
+  expect(() => applySteps(item([1]), steps)).toThrow('step a (add_k) is asynchronous');
+  const out = await applyStepsBatch(
+    [item([1]), item([-5]), item([3])],
+    steps.slice(0, 2),
+    [0, 1, 2].map(index => ({ index }))
+  );
+  // The dropped item is not handed to the next step; the others keep their contexts.
+  expect(calls).toEqual([2]);
+  expect(out.map(d => (d ? Array.from(d.image.array.data as Float32Array) : null))).toEqual([
+    [12],
+    null,
+    [16]
+  ]);
+  unregister('add_k');
+  unregister('add_batch');
 });

@@ -1,15 +1,13 @@
 /**
  * The registry of image-processing modules: lookup, the catalog shown by `mf.modules.list()`,
  * and parameter validation (JSON Schema via ajv, defaults filled in, errors that name the
- * module and the parameter).
+ * module and the parameter). Built-ins are registered when this file loads; user modules
+ * (origin 'user') may be registered, replaced and unregistered at any time.
  */
 import type { ValidateFunction } from 'ajv';
 import { ajv, formatErrors } from '../util/ajv';
-import type { ModuleDefinition, ModuleInfo } from './types';
-import { rescale } from './rescale';
-import { resize } from './resize';
-import { minMaxNormalization } from './min_max_normalization';
-import { grayscale } from './grayscale';
+import type { ModuleContext, ModuleDefinition, ModuleInfo, ModuleResult } from './types';
+import { BUILTIN_MODULES } from './catalog';
 
 /** Error for invalid module parameters; `problems` holds one line per problem. */
 export class ModuleParamsError extends Error {
@@ -25,13 +23,42 @@ export class ModuleParamsError extends Error {
 const modules = new Map<string, ModuleDefinition>();
 const validators = new Map<string, ValidateFunction>();
 
-/** Adds a module to the registry (built-ins now; user modules later). */
+/**
+ * Adds a module. A user module replaces an earlier user module of the same name (re-running
+ * the cell that defines it); built-in modules can never be replaced.
+ */
 export function register<P>(def: ModuleDefinition<P>): void {
   if (!/^[a-z][a-z0-9_]*$/.test(def.name)) {
     throw new Error(`module name '${def.name}' must be snake_case`);
   }
+  if (def.origin !== 'builtin' && def.origin !== 'user') {
+    throw new Error(`module '${def.name}': origin must be 'builtin' or 'user'`);
+  }
+  const existing = modules.get(def.name);
+  if (existing?.origin === 'builtin') {
+    throw new Error(
+      `module '${def.name}' is a built-in module and cannot be replaced; choose another name`
+    );
+  }
+  if (existing && def.origin === 'builtin') {
+    throw new Error(`module '${def.name}' is already registered as a user module`);
+  }
+  // Compile first, so that a bad schema leaves the registry as it was.
+  const validator = ajv().compile(def.params);
   modules.set(def.name, def as unknown as ModuleDefinition);
-  validators.set(def.name, ajv().compile(def.params));
+  validators.set(def.name, validator);
+}
+
+/** Removes a user module; built-ins cannot be removed. Returns false if there was none. */
+export function unregister(name: string): boolean {
+  const def = modules.get(name);
+  if (!def) return false;
+  if (def.origin === 'builtin') {
+    throw new Error(`module '${name}' is a built-in module and cannot be unregistered`);
+  }
+  modules.delete(name);
+  validators.delete(name);
+  return true;
 }
 
 export function getModule(name: string): ModuleDefinition {
@@ -44,15 +71,22 @@ export function getModule(name: string): ModuleDefinition {
   return def;
 }
 
-/** The catalog: name, category, modality, description and JSON-Schema params of every module. */
+/** The catalog entry of a module (copies, so callers cannot change the registry). */
+export function moduleInfo(def: ModuleDefinition): ModuleInfo {
+  return {
+    name: def.name,
+    category: def.category,
+    modality: def.modality.slice(),
+    dimension: def.dimension,
+    origin: def.origin,
+    description: def.description,
+    params: structuredClone(def.params)
+  };
+}
+
+/** The catalog: every module with category, modality, dimension, origin and JSON-Schema params. */
 export function listModules(): ModuleInfo[] {
-  return [...modules.values()].map(({ name, category, modality, description, params }) => ({
-    name,
-    category,
-    modality: modality.slice(),
-    description,
-    params: structuredClone(params)
-  }));
+  return [...modules.values()].map(moduleInfo);
 }
 
 /** Validates parameters and returns them with defaults filled in (the input is not modified). */
@@ -67,6 +101,8 @@ export function validateParams(name: string, params: unknown = {}): Record<strin
   const validate = validators.get(name)!;
   if (!validate(filled)) {
     let problems = formatErrors(validate.errors, filled);
+    // if/then conditions add a generic 'must match "then" schema' line next to the real one.
+    problems = problems.filter(p => !/must match "(then|else)" schema/.test(p));
     if (problems.some(p => p.startsWith('unknown parameter'))) {
       const known = Object.keys(def.params.properties).join(', ');
       problems = problems.map(p =>
@@ -80,7 +116,31 @@ export function validateParams(name: string, params: unknown = {}): Record<strin
   return filled;
 }
 
-register(rescale);
-register(resize);
-register(minMaxNormalization);
-register(grayscale);
+/**
+ * Runs a synchronous module on one item (validating its parameters first). For scripts and
+ * tests; asynchronous (user) modules go through the preprocessing functions instead.
+ */
+export function applyModule(
+  name: string,
+  data: Parameters<ModuleDefinition['apply']>[0],
+  params: Record<string, unknown> = {},
+  context?: ModuleContext
+): ModuleResult {
+  const result = getModule(name).apply(data, validateParams(name, params), context);
+  if (result instanceof Promise) {
+    throw new Error(`module '${name}' is asynchronous: use applyModuleAsync`);
+  }
+  return result;
+}
+
+/** applyModule for any module, synchronous or not. */
+export async function applyModuleAsync(
+  name: string,
+  data: Parameters<ModuleDefinition['apply']>[0],
+  params: Record<string, unknown> = {},
+  context?: ModuleContext
+): Promise<ModuleResult> {
+  return getModule(name).apply(data, validateParams(name, params), context);
+}
+
+for (const def of BUILTIN_MODULES) register(def);

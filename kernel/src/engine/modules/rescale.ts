@@ -13,6 +13,8 @@ export const rescale: ModuleDefinition<RescaleParams> = {
   name: 'rescale',
   category: 'General',
   modality: ['any'],
+  dimension: 2,
+  origin: 'builtin',
   description: 'Rescale pixel values linearly from the image value range to [min, max] (float32).',
   params: outputRangeSchema(
     'Output value of the lowest possible pixel.',

@@ -4,7 +4,7 @@ import type { Dataset } from '../data/dataset';
 import type { DataDict } from '../data/datadict';
 import type { NDArray } from '../data/ndarray';
 import { runPython } from '../testing/python';
-import { getModule, validateParams } from './registry';
+import { applyModule } from './registry';
 
 let ds: Dataset;
 const ITEMS = [0, 17, 400, 623];
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 function apply(module: string, data: DataDict, params: Record<string, unknown>): DataDict {
-  return getModule(module).apply(data, validateParams(module, params))!;
+  return applyModule(module, data, params)!;
 }
 
 /** cv2.resize of each input array to (h, w); arrays come back as flat lists. */

@@ -52,6 +52,8 @@ export const resize: ModuleDefinition<ResizeParams> = {
   name: 'resize',
   category: 'General',
   modality: ['any'],
+  dimension: 2,
+  origin: 'builtin',
   description: 'Resize the image to height × width pixels.',
   params: {
     type: 'object',

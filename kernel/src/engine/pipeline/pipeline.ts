@@ -18,7 +18,7 @@ import { validateParams } from '../modules/registry';
 import { trainClassifier, type BatchEvent, type EpochRecord } from '../training/train';
 import { resolveTraining } from '../training/settings';
 import { documentValidator, formatErrors } from '../util/ajv';
-import { preprocess } from './preprocess';
+import { preprocessAsync } from './preprocess';
 import { Run } from './run';
 
 export const PIPELINE_MIME = 'application/vnd.medflow.pipeline+json';
@@ -198,7 +198,7 @@ export class Pipeline {
     const verbose = options.verbose ?? true;
     const backend = await ensureBackend();
     const t0 = performance.now();
-    const data = preprocess(dataset, doc.steps);
+    const data = await preprocessAsync(dataset, doc.steps);
     const preprocessingSeconds = (performance.now() - t0) / 1000;
     const [h, w, c] = data.train.shape;
     if (verbose) {

@@ -2,33 +2,126 @@
  * Runs a pipeline's image-processing steps over every item of every split and packs the
  * results into float32 blocks for training. Results are cached per dataset and step list, so
  * re-training with other network or training settings skips preprocessing.
+ *
+ * Two paths: `preprocess` is synchronous (every built-in module is), and `preprocessAsync`
+ * also runs asynchronous modules (user modules in the Python worker), handing them whole
+ * batches through `applyBatch` when they have it.
  */
 import type { PipelineStep } from '../../../../schema/documents';
 import { SPLITS, type Dataset, type SplitName } from '../data/dataset';
 import type { DataDict } from '../data/datadict';
 import { sizeOf } from '../data/ndarray';
 import { getModule } from '../modules/registry';
+import type { ModuleContext, ModuleResult } from '../modules/types';
 import type { TensorSplit } from '../training/train';
 
 export type ProcessedData = Record<SplitName, TensorSplit>;
 
 const cache = new WeakMap<Dataset, Map<string, ProcessedData>>();
 const MAX_CACHED = 4;
+/** Items handed to an asynchronous module per call. */
+const BATCH = 64;
 
-/** Applies the steps to one data dict; null when a step dropped the item. */
-export function applySteps(data: DataDict, steps: readonly PipelineStep[]): DataDict | null {
+function contextOf(data: DataDict, context?: ModuleContext): ModuleContext {
+  return context ?? { index: data.meta?.index ?? 0, split: data.meta?.split };
+}
+
+function stepError(step: PipelineStep, data: DataDict, error: unknown): Error {
+  const where = data.meta ? ` on ${data.meta.split} item ${data.meta.index}` : '';
+  return new Error(`step ${step.id} (${step.module})${where}: ${(error as Error).message}`);
+}
+
+/**
+ * Applies the steps to one data dict; null when a step dropped the item. Synchronous: throws
+ * if a step's module is asynchronous (use applyStepsAsync for those).
+ */
+export function applySteps(
+  data: DataDict,
+  steps: readonly PipelineStep[],
+  context?: ModuleContext
+): DataDict | null {
+  const ctx = contextOf(data, context);
   let current = data;
   for (const step of steps) {
-    const def = getModule(step.module);
-    let next: DataDict | null;
+    let next: ModuleResult | Promise<ModuleResult>;
     try {
-      next = def.apply(current, step.params);
+      next = getModule(step.module).apply(current, step.params, ctx);
     } catch (error) {
-      const where = current.meta ? ` on ${current.meta.split} item ${current.meta.index}` : '';
-      throw new Error(`step ${step.id} (${step.module})${where}: ${(error as Error).message}`);
+      throw stepError(step, current, error);
+    }
+    if (next instanceof Promise) {
+      next.catch(() => undefined); // not awaited here; avoid an unhandled rejection
+      throw new Error(
+        `step ${step.id} (${step.module}) is asynchronous: use applyStepsAsync / preprocessAsync`
+      );
     }
     if (next === null) return null;
     current = next;
+  }
+  return current;
+}
+
+/** applySteps for any modules: awaits asynchronous ones. */
+export async function applyStepsAsync(
+  data: DataDict,
+  steps: readonly PipelineStep[],
+  context?: ModuleContext
+): Promise<DataDict | null> {
+  const [out] = await applyStepsBatch([data], steps, [contextOf(data, context)]);
+  return out;
+}
+
+/**
+ * Applies the steps to a batch of items. Synchronous modules run item by item without
+ * awaiting; modules with `applyBatch` get all surviving items in one call.
+ */
+export async function applyStepsBatch(
+  items: DataDict[],
+  steps: readonly PipelineStep[],
+  contexts: ModuleContext[] = items.map(d => contextOf(d))
+): Promise<(DataDict | null)[]> {
+  const current: (DataDict | null)[] = items.slice();
+  for (const step of steps) {
+    const def = getModule(step.module);
+    const alive = current.flatMap((d, i) => (d === null ? [] : [i]));
+    if (alive.length === 0) break;
+    if (def.applyBatch) {
+      let results: ModuleResult[];
+      try {
+        results = await def.applyBatch(
+          alive.map(i => current[i]!),
+          step.params,
+          alive.map(i => contexts[i])
+        );
+      } catch (error) {
+        throw stepError(step, current[alive[0]]!, error);
+      }
+      if (results.length !== alive.length) {
+        throw new Error(
+          `step ${step.id} (${step.module}): applyBatch returned ${results.length} items for ${alive.length}`
+        );
+      }
+      alive.forEach((i, k) => (current[i] = results[k]));
+      continue;
+    }
+    const pending: Promise<void>[] = [];
+    for (const i of alive) {
+      const data = current[i]!;
+      try {
+        const next = def.apply(data, step.params, contexts[i]);
+        if (next instanceof Promise) {
+          pending.push(
+            next.then(
+              r => void (current[i] = r),
+              error => Promise.reject(stepError(step, data, error))
+            )
+          );
+        } else current[i] = next;
+      } catch (error) {
+        throw stepError(step, data, error);
+      }
+    }
+    if (pending.length > 0) await Promise.all(pending);
   }
   return current;
 }
@@ -42,57 +135,121 @@ function networkShape(shape: number[], where: string): [number, number, number] 
   );
 }
 
-export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): ProcessedData {
-  const key = JSON.stringify(steps.map(s => [s.module, s.params]));
-  let perDataset = cache.get(dataset);
-  if (!perDataset) cache.set(dataset, (perDataset = new Map()));
-  const hit = perDataset.get(key);
-  if (hit) {
+/** Packs processed items of one split into one float32 block (dropped items skipped). */
+class SplitPacker {
+  private x: Float32Array | undefined;
+  private shape: [number, number, number] | undefined;
+  private readonly labels: number[] = [];
+  private count = 0;
+
+  constructor(
+    private readonly where: string,
+    private readonly capacity: number
+  ) {}
+
+  add(result: DataDict | null, label: number, index: number): void {
+    if (result === null) return;
+    const s = networkShape(result.image.array.shape, `${this.where} item ${index}`);
+    if (!this.shape) {
+      this.shape = s;
+      this.x = new Float32Array(this.capacity * sizeOf(s));
+    } else if (s.join() !== this.shape.join()) {
+      throw new Error(
+        `${this.where} item ${index}: processed image has shape (${s.join(', ')}), ` +
+          `earlier items (${this.shape.join(', ')}); add a resize step so that all images match`
+      );
+    }
+    const size = sizeOf(s);
+    const src = result.image.array.data;
+    const dst = this.x!.subarray(this.count * size, (this.count + 1) * size);
+    if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
+      for (let j = 0; j < size; j++) dst[j] = Number(src[j]);
+    } else dst.set(src);
+    this.labels.push(label);
+    this.count++;
+  }
+
+  finish(): TensorSplit {
+    if (!this.shape || this.count === 0) {
+      throw new Error(`${this.where}: every item was dropped by the pipeline's steps`);
+    }
+    return {
+      x: this.x!.subarray(0, this.count * sizeOf(this.shape)),
+      shape: this.shape,
+      labels: Int32Array.from(this.labels)
+    };
+  }
+}
+
+function cacheKey(steps: readonly PipelineStep[]): string {
+  return JSON.stringify(steps.map(s => [s.module, s.params]));
+}
+
+function cached(dataset: Dataset, key: string): ProcessedData | undefined {
+  const perDataset = cache.get(dataset);
+  const hit = perDataset?.get(key);
+  if (perDataset && hit) {
     // Refresh its place in the least-recently-used order.
     perDataset.delete(key);
     perDataset.set(key, hit);
-    return hit;
   }
+  return hit;
+}
+
+function remember(dataset: Dataset, key: string, data: ProcessedData): void {
+  let perDataset = cache.get(dataset);
+  if (!perDataset) cache.set(dataset, (perDataset = new Map()));
+  perDataset.set(key, data);
+  // Keep the most recent few step lists per dataset (each is a full float32 copy of the data).
+  while (perDataset.size > MAX_CACHED) perDataset.delete(perDataset.keys().next().value!);
+}
+
+/** Preprocesses every split with synchronous modules (the built-ins). */
+export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): ProcessedData {
+  const key = cacheKey(steps);
+  const hit = cached(dataset, key);
+  if (hit) return hit;
   const out = {} as ProcessedData;
   for (const name of SPLITS) {
     const split = dataset.splits[name];
-    let x: Float32Array | undefined;
-    let shape: [number, number, number] | undefined;
-    const labels: number[] = [];
-    let count = 0;
+    const packer = new SplitPacker(`${dataset.name}/${name}`, split.length);
     for (let i = 0; i < split.length; i++) {
-      const result = applySteps(split.get(i), steps);
-      if (result === null) continue;
-      const s = networkShape(result.image.array.shape, `${dataset.name}/${name} item ${i}`);
-      if (!shape) {
-        shape = s;
-        x = new Float32Array(split.length * sizeOf(s));
-      } else if (s.join() !== shape.join()) {
-        throw new Error(
-          `${dataset.name}/${name} item ${i}: processed image has shape (${s.join(', ')}), ` +
-            `earlier items (${shape.join(', ')}); add a resize step so that all images match`
-        );
-      }
-      const size = sizeOf(s);
-      const src = result.image.array.data;
-      const dst = x!.subarray(count * size, (count + 1) * size);
-      if (src instanceof BigInt64Array || src instanceof BigUint64Array) {
-        for (let j = 0; j < size; j++) dst[j] = Number(src[j]);
-      } else dst.set(src);
-      labels.push(split.labels[i]);
-      count++;
+      packer.add(applySteps(split.get(i), steps, { index: i, split: name }), split.labels[i], i);
     }
-    if (!shape || count === 0) {
-      throw new Error(`${dataset.name}/${name}: every item was dropped by the pipeline's steps`);
-    }
-    out[name] = {
-      x: x!.subarray(0, count * sizeOf(shape)),
-      shape,
-      labels: Int32Array.from(labels)
-    };
+    out[name] = packer.finish();
   }
-  perDataset.set(key, out);
-  // Keep the most recent few step lists per dataset (each is a full float32 copy of the data).
-  while (perDataset.size > MAX_CACHED) perDataset.delete(perDataset.keys().next().value!);
+  remember(dataset, key, out);
+  return out;
+}
+
+/** Preprocesses every split with any modules, synchronous or asynchronous. */
+export async function preprocessAsync(
+  dataset: Dataset,
+  steps: readonly PipelineStep[]
+): Promise<ProcessedData> {
+  const key = cacheKey(steps);
+  const hit = cached(dataset, key);
+  if (hit) return hit;
+  // Built-in modules are synchronous: keep their fast path.
+  if (steps.every(s => getModule(s.module).origin === 'builtin')) return preprocess(dataset, steps);
+  const out = {} as ProcessedData;
+  for (const name of SPLITS) {
+    const split = dataset.splits[name];
+    const packer = new SplitPacker(`${dataset.name}/${name}`, split.length);
+    for (let start = 0; start < split.length; start += BATCH) {
+      const indices = Array.from(
+        { length: Math.min(BATCH, split.length - start) },
+        (_, k) => start + k
+      );
+      const results = await applyStepsBatch(
+        indices.map(i => split.get(i)),
+        steps,
+        indices.map(i => ({ index: i, split: name }))
+      );
+      results.forEach((r, k) => packer.add(r, split.labels[indices[k]], indices[k]));
+    }
+    out[name] = packer.finish();
+  }
+  remember(dataset, key, out);
   return out;
 }
