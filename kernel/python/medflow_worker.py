@@ -1,0 +1,583 @@
+"""medflow's Python worker: runs `%%python` cells and custom image-processing modules.
+
+Started by the kernel (kernel/src/python/worker.ts) as `python3 medflow_worker.py REQ_FD RES_FD`.
+Requests arrive on REQ_FD, replies and streamed output leave on RES_FD. Output written below
+Python (C extensions, subprocesses) to fd 1/2 is captured through pipes and sent on RES_FD as
+well, drained before each reply so that it belongs to the right request. The original stderr
+is kept for faulthandler's crash report, which the kernel forwards when the worker dies.
+
+Frame: 4-byte little-endian length of a UTF-8 JSON header, the header, then the raw bytes of
+the buffers it lists (header["buffers"] = [byte length, ...]). Arrays travel as
+{"__ndarray__": buffer index, "dtype": numpy name, "shape": [...]} plus their raw C-order bytes.
+"""
+
+import ast
+import inspect
+import io
+import json
+import linecache
+import os
+import re
+import signal
+import struct
+import sys
+import threading
+import traceback
+import typing
+
+REQ_FD = int(sys.argv[1])
+RES_FD = int(sys.argv[2])
+
+# dtypes the engine's NDArray can hold (kernel/src/engine/data/ndarray.ts).
+DTYPES = {
+    "bool", "uint8", "int8", "uint16", "int16", "uint32", "int32",
+    "int64", "uint64", "float32", "float64",
+}
+
+_send_lock = threading.Lock()
+_main_thread = threading.get_ident()
+_busy = False  # a request is being served: SIGINT means "interrupt it"
+_main_sending = False  # the main thread is inside _send: a SIGINT now is deferred
+_pending_interrupt = False
+_current_id = None
+
+
+def _on_sigint(_signum, _frame):
+    global _pending_interrupt
+    if not _busy:
+        return  # an interrupt that arrives between requests has nothing to stop
+    if _main_sending:
+        _pending_interrupt = True  # never break a frame in half: raise once it is written
+        return
+    raise KeyboardInterrupt
+
+
+def _write_all(fd, data):
+    view = memoryview(data).cast("B")
+    while len(view):
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def _send(header, buffers=()):
+    global _main_sending, _pending_interrupt
+    buffers = [memoryview(b).cast("B") for b in buffers]
+    header["buffers"] = [len(b) for b in buffers]
+    body = json.dumps(header, allow_nan=False).encode("utf-8")
+    on_main = threading.get_ident() == _main_thread
+    if on_main:
+        _main_sending = True
+    try:
+        with _send_lock:
+            _write_all(RES_FD, struct.pack("<I", len(body)) + body)
+            for b in buffers:
+                _write_all(RES_FD, b)
+    finally:
+        if on_main:
+            _main_sending = False
+    if on_main and _pending_interrupt and _busy:
+        _pending_interrupt = False
+        raise KeyboardInterrupt
+
+
+_req = io.FileIO(REQ_FD, "rb", closefd=False)
+
+
+def _read_exactly(n):
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = _req.readinto(view[got:])
+        if not k:
+            return None
+        got += k
+    return buf
+
+
+def _recv():
+    raw = _read_exactly(4)
+    if raw is None:
+        return None, None
+    (length,) = struct.unpack("<I", raw)
+    header = json.loads(_read_exactly(length).decode("utf-8"))
+    sizes = header.get("buffers", [])
+    # One bytearray for all buffers: numpy views into it are writable and need no copy.
+    blob = _read_exactly(sum(sizes)) if sizes else bytearray()
+    views, offset = [], 0
+    for size in sizes:
+        views.append(memoryview(blob)[offset:offset + size])
+        offset += size
+    return header, views
+
+
+class _Stream(io.TextIOBase):
+    """sys.stdout / sys.stderr: every write is sent at once, so output streams while a cell runs
+    and stdout/stderr keep their relative order (the kernel coalesces small writes)."""
+
+    def __init__(self, name):
+        super().__init__()
+        self._name = name
+
+    @property
+    def name(self):
+        return "<" + self._name + ">"
+
+    @property
+    def encoding(self):
+        return "utf-8"
+
+    def writable(self):
+        return True
+
+    def isatty(self):
+        return False
+
+    def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError("write() argument must be str, not " + type(text).__name__)
+        if text:
+            _send({"type": "stream", "id": _current_id, "name": self._name, "text": text})
+        return len(text)
+
+    def flush(self):
+        pass
+
+
+class _FdCapture:
+    """Redirects file descriptors 1 and 2 into pipes that a thread forwards as stream
+    messages; drain() sends what is already written (called before every reply)."""
+
+    def __init__(self):
+        import codecs
+        import ctypes
+
+        self._lock = threading.Lock()
+        self._pipes = {}
+        for fd, name in ((1, "stdout"), (2, "stderr")):
+            r, w = os.pipe()
+            os.dup2(w, fd)
+            os.close(w)
+            os.set_blocking(r, False)
+            self._pipes[r] = (name, codecs.getincrementaldecoder("utf-8")("replace"))
+        try:
+            self._libc = ctypes.CDLL(None)
+        except OSError:
+            self._libc = None
+        threading.Thread(target=self._forward, name="medflow-fd-capture", daemon=True).start()
+
+    def _read(self, r):
+        name, decoder = self._pipes[r]
+        chunks = []
+        while True:
+            try:
+                data = os.read(r, 65536)
+            except BlockingIOError:
+                break
+            if not data:
+                break
+            chunks.append(decoder.decode(data))
+        text = "".join(chunks)
+        if text:
+            _send({"type": "stream", "id": _current_id, "name": name, "text": text})
+
+    def _forward(self):
+        import select
+
+        while True:
+            ready, _, _ = select.select(list(self._pipes), [], [])
+            with self._lock:
+                for r in ready:
+                    self._read(r)
+
+    def drain(self):
+        if self._libc is not None:
+            self._libc.fflush(None)  # C stdio buffers of extensions
+        with self._lock:
+            for r in self._pipes:
+                self._read(r)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _error_reply(exc):
+    """ename / evalue / traceback as Python prints them, without the worker's own frames."""
+    if isinstance(exc, SyntaxError):
+        # Where the cell does not parse; the parser's own frames say nothing to the user.
+        lines = "".join(traceback.format_exception_only(type(exc), exc)).rstrip("\n").split("\n")
+        return {"ename": type(exc).__name__, "evalue": str(exc), "traceback": lines}
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename == __file__:
+        tb = tb.tb_next
+    lines = "".join(traceback.format_exception(type(exc), exc, tb)).rstrip("\n").split("\n")
+    return {"ename": type(exc).__name__, "evalue": str(exc), "traceback": lines}
+
+
+class ModuleError(Exception):
+    """A broken module contract (bad class, bad return value); the message names the module."""
+
+
+class UnknownModule(ModuleError):
+    """A call for a module this worker has not defined (it was restarted): the kernel then
+    defines the module again from its cell and retries."""
+
+
+# ---------------------------------------------------------------- cells
+
+namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+_cell_count = 0
+
+
+def _run_cell(code):
+    """Runs code in the persistent namespace; the last bare expression is printed as repr,
+    like the interactive interpreter does. Returns the set of top-level class names."""
+    global _cell_count
+    _cell_count += 1
+    filename = "<cell %d>" % _cell_count
+    # Lets tracebacks show the cell's source lines.
+    linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+    tree = ast.parse(code, filename, "exec")
+    last = None
+    if tree.body and isinstance(tree.body[-1], ast.Expr):
+        last = ast.Expression(tree.body.pop().value)
+    exec(compile(tree, filename, "exec"), namespace)
+    if last is not None:
+        value = eval(compile(last, filename, "eval"), namespace)
+        if value is not None:
+            namespace["_"] = value
+            print(repr(value))
+    return [n.name for n in ast.parse(code).body if isinstance(n, ast.ClassDef)]
+
+
+# ---------------------------------------------------------------- modules
+
+# name -> {"cls": class, "types": {param: python type}, "instances": {params json: instance}}
+modules = {}
+PY_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
+
+
+def _param_descriptions(cls):
+    """Descriptions of __init__ parameters from the class or __init__ docstring: Sphinx
+    (':param x: text'), Google ('x (float): text' / 'x: text') or NumPy ('x : float' + text)."""
+    found = {}
+    for doc in (inspect.getdoc(cls.__init__), inspect.getdoc(cls)):
+        if not doc:
+            continue
+        lines = doc.splitlines()
+        for i, line in enumerate(lines):
+            s = line.strip()
+            m = re.match(r":param\s+(?:\w+\s+)?(\w+)\s*:\s*(.+)", s)
+            if not m:
+                m = re.match(r"(\w+)\s*(?:\([^)]*\))?\s*:\s*(.+)", s)
+                if m and re.match(r"^[\w\[\], .|]+$", m.group(2)) and i + 1 < len(lines):
+                    # NumPy style: "x : float" then the description indented below.
+                    nxt = lines[i + 1]
+                    if nxt.startswith((" ", "\t")) and nxt.strip():
+                        m = (m.group(1), nxt.strip())
+                    else:
+                        m = (m.group(1), m.group(2))
+                elif m:
+                    m = (m.group(1), m.group(2))
+            else:
+                m = (m.group(1), m.group(2))
+            if m and m[0] not in found:
+                found[m[0]] = m[1].strip()
+    return found
+
+
+def _literal_choices(annotation):
+    if typing.get_origin(annotation) is typing.Literal:
+        args = typing.get_args(annotation)
+        if args and all(isinstance(a, str) for a in args):
+            return list(args)
+    return None
+
+
+def _params_schema(name, cls):
+    try:
+        sig = inspect.signature(cls.__init__)
+    except (TypeError, ValueError):
+        sig = None
+    try:
+        hints = typing.get_type_hints(cls.__init__)
+    except Exception:
+        hints = getattr(cls.__init__, "__annotations__", {}) or {}
+    docs = _param_descriptions(cls)
+    properties, required, types = {}, [], {}
+    params = list(sig.parameters.values())[1:] if sig is not None else []
+    for p in params:
+        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.kind == p.POSITIONAL_ONLY:
+            raise ModuleError(
+                "%s: __init__ parameter '%s' is positional-only; parameters are passed by name"
+                % (name, p.name)
+            )
+        annotation = hints.get(p.name, p.annotation)
+        has_default = p.default is not p.empty
+        schema = {}
+        choices = _literal_choices(annotation)
+        if choices is not None:
+            schema = {"type": "string", "enum": choices}
+            py = str
+        elif annotation in PY_TYPES:
+            py = annotation
+        elif annotation is p.empty and has_default and type(p.default) in PY_TYPES:
+            py = type(p.default)
+        elif annotation is p.empty:
+            raise ModuleError(
+                "%s: __init__ parameter '%s' needs a type annotation (int, float, str or bool) "
+                "or a default value" % (name, p.name)
+            )
+        else:
+            raise ModuleError(
+                "%s: __init__ parameter '%s' has annotation %r; supported: int, float, str, "
+                "bool, Literal['a', 'b', ...]" % (name, p.name, annotation)
+            )
+        schema.setdefault("type", PY_TYPES[py])
+        if has_default:
+            d = p.default
+            ok = (
+                (py is bool and isinstance(d, bool))
+                or (py is int and isinstance(d, int) and not isinstance(d, bool))
+                or (py is float and isinstance(d, (int, float)) and not isinstance(d, bool))
+                or (py is str and isinstance(d, str))
+            )
+            if not ok or (choices is not None and d not in choices):
+                raise ModuleError(
+                    "%s: the default of parameter '%s' (%r) does not match its type %s"
+                    % (name, p.name, d, schema["type"])
+                )
+            schema["default"] = float(d) if py is float else d
+        else:
+            required.append(p.name)
+        schema["description"] = docs.get(p.name, p.name)
+        properties[p.name] = schema
+        types[p.name] = py
+    out = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        out["required"] = required
+    return out, types
+
+
+def _has_call(cls):
+    for klass in cls.__mro__:
+        if klass is object:
+            return False
+        if "__call__" in vars(klass):
+            return True
+    return False
+
+
+def _define(name, code):
+    classes = _run_cell(code)
+    candidates = [c for c in classes if isinstance(namespace.get(c), type)]
+    callables = [c for c in candidates if _has_call(namespace[c])]
+    if len(callables) != 1:
+        found = ", ".join(callables) if callables else "none"
+        raise ModuleError(
+            "%s: the cell must define exactly one class with __call__(self, data) "
+            "(found %s)" % (name, found)
+        )
+    cls = namespace[callables[0]]
+    try:
+        call_sig = inspect.signature(cls.__call__)
+        call_sig.bind(None, {})
+    except TypeError:
+        raise ModuleError(
+            "%s: %s.__call__ must take exactly one argument besides self: "
+            "__call__(self, data)" % (name, cls.__name__)
+        ) from None
+    except ValueError:
+        pass
+    schema, types = _params_schema(name, cls)
+    doc = inspect.getdoc(cls)
+    summary = doc.strip().splitlines()[0] if doc else None
+    modules[name] = {"cls": cls, "types": types, "instances": {}}
+    return {"class": cls.__name__, "params": schema, "description": summary}
+
+
+def _instance(name, params):
+    mod = modules.get(name)
+    if mod is None:
+        raise UnknownModule("%s: no such Python module in this worker" % name)
+    key = json.dumps(params, sort_keys=True)
+    inst = mod["instances"].get(key)
+    if inst is None:
+        kwargs = {}
+        for k, v in params.items():
+            py = mod["types"].get(k)
+            kwargs[k] = float(v) if py is float and isinstance(v, int) else v
+        inst = mod["cls"](**kwargs)
+        mod["instances"].clear()  # keep one configuration: instances may hold large state
+        mod["instances"][key] = inst
+    return inst
+
+
+# ---------------------------------------------------------------- data dicts
+
+
+def _decode(value, buffers, np):
+    if isinstance(value, dict):
+        if "__ndarray__" in value:
+            a = np.frombuffer(buffers[value["__ndarray__"]], dtype=np.dtype(value["dtype"]))
+            return a.reshape(value["shape"])
+        return {k: _decode(v, buffers, np) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v, buffers, np) for v in value]
+    return value
+
+
+def _encode(value, buffers, np, where, module):
+    if isinstance(value, np.ndarray):
+        dtype = value.dtype
+        if dtype.name not in DTYPES:
+            raise ModuleError(
+                "%s: %s has dtype %s; supported: %s"
+                % (module, where, dtype.name, ", ".join(sorted(DTYPES)))
+            )
+        if dtype.kind == "f":
+            bad = ~np.isfinite(value)
+            if bad.any():
+                n_nan = int(np.isnan(value).sum())
+                raise ModuleError(
+                    "%s: %s contains %d NaN and %d infinite values"
+                    % (module, where, n_nan, int(bad.sum()) - n_nan)
+                )
+        native = np.ascontiguousarray(value, dtype=dtype.newbyteorder("="))
+        buffers.append(native.reshape(-1).view(np.uint8))
+        return {"__ndarray__": len(buffers) - 1, "dtype": dtype.name, "shape": list(value.shape)}
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if not isinstance(k, str):
+                raise ModuleError("%s: %s has a non-string key %r" % (module, where, k))
+            out[k] = _encode(v, buffers, np, "%s[%r]" % (where, k), module)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [_encode(v, buffers, np, "%s[%d]" % (where, i), module) for i, v in enumerate(value)]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        raise ModuleError("%s: %s is %r (not a finite number)" % (module, where, value))
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise ModuleError(
+        "%s: %s is a %s, which cannot be sent back (use numbers, strings, lists, dicts and "
+        "numpy arrays)" % (module, where, type(value).__name__)
+    )
+
+
+def _check_result(name, result, np):
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        raise ModuleError(
+            "%s: __call__ must return the data dict (or None to drop the item), got %s"
+            % (name, type(result).__name__)
+        )
+    image = result.get("image")
+    if not isinstance(image, dict) or "array" not in image:
+        raise ModuleError("%s: the returned dict has no data['image']['array']" % name)
+    array = image["array"]
+    if not isinstance(array, np.ndarray):
+        raise ModuleError(
+            "%s: data['image']['array'] must be a numpy array, got %s"
+            % (name, type(array).__name__)
+        )
+    header = image.get("header")
+    if not isinstance(header, dict):
+        raise ModuleError("%s: data['image']['header'] must be a dict" % name)
+    dim = header.get("dim", 2)
+    ranks = (2, 3) if dim == 2 else (3, 4)
+    if array.ndim not in ranks:
+        raise ModuleError(
+            "%s: data['image']['array'] has shape %s (rank %d); a %dD image must have rank %s"
+            % (name, tuple(array.shape), array.ndim, dim, " or ".join(map(str, ranks)))
+        )
+    return result
+
+
+def _call(header, buffers):
+    import numpy as np
+
+    name = header["module"]
+    items = _decode(header["items"], buffers, np)
+    inst = _instance(name, header["params"])
+    out_buffers, out_items = [], []
+    for i, data in enumerate(items):
+        try:
+            result = _check_result(name, inst(data), np)
+            out_items.append(
+                None if result is None else _encode(result, out_buffers, np, "data", name)
+            )
+        except ModuleError as e:
+            if len(items) > 1 and not isinstance(e, UnknownModule):
+                raise ModuleError("%s (item %d of the batch)" % (e, i)) from None
+            raise
+    return {"items": out_items}, out_buffers
+
+
+# ---------------------------------------------------------------- main loop
+
+
+def _serve(header, buffers):
+    op = header["op"]
+    if op == "run":
+        _run_cell(header["code"])
+        return {}, []
+    if op == "define":
+        return _define(header["name"], header["code"]), []
+    if op == "call":
+        return _call(header, buffers)
+    raise ValueError("unknown request %r" % op)
+
+
+def main():
+    global _busy, _current_id, _pending_interrupt
+    try:
+        import numpy
+    except Exception as e:  # the kernel turns this into a clear start-up error
+        _send({"type": "hello", "error": "%s: %s" % (type(e).__name__, e)})
+        return 3
+    import faulthandler
+
+    # A segfault prints where it happened, on the original stderr (the kernel reads it).
+    crash_report = os.fdopen(os.dup(2), "w")
+    faulthandler.enable(file=crash_report)
+    capture = _FdCapture()
+    signal.signal(signal.SIGINT, _on_sigint)
+    sys.stdout, sys.stderr = _Stream("stdout"), _Stream("stderr")
+    _send({"type": "hello", "python": sys.version.split()[0], "numpy": numpy.__version__,
+           "pid": os.getpid()})
+    while True:
+        header, buffers = _recv()
+        if header is None:
+            return 0  # the kernel closed the pipe: it is gone or disposed us
+        _current_id = header.get("id")
+        reply, out = {}, []
+        try:
+            _busy = True
+            body, out = _serve(header, buffers)
+            _busy = False
+            reply = {"type": "reply", "id": _current_id, "ok": True}
+            reply.update(body)
+        except BaseException as exc:  # KeyboardInterrupt and SystemExit too: the worker lives on
+            _busy = False
+            reply = {"type": "reply", "id": _current_id, "ok": False}
+            if isinstance(exc, ModuleError):
+                ename = type(exc).__name__
+                reply.update(ename=ename, evalue=str(exc), traceback=[ename + ": " + str(exc)])
+            else:
+                reply.update(_error_reply(exc))
+            out = []
+        _busy = False
+        _pending_interrupt = False
+        capture.drain()
+        _send(reply, out)
+        _current_id = None
+
+
+if __name__ == "__main__":
+    sys.exit(main())
