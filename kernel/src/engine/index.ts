@@ -78,7 +78,11 @@ export const modules = {
 /** Networks as backend-neutral documents (schema/network.schema.json). */
 export const networks = {
   builtin: networkCatalog.builtin,
-  list: networkCatalog.list
+  list: networkCatalog.list,
+  /** The layer catalog: type, category, description and JSON-Schema params of every layer. */
+  layers: networkCatalog.layers,
+  /** Validates a document with shape inference: per-layer issues, shapes and parameter counts. */
+  validate: networkCatalog.validate
 };
 
 /** Starts a pipeline: dataset → image-processing steps → network → training. */

@@ -2,7 +2,7 @@ import { documentValidator } from '../util/ajv';
 import { tf } from '../backend';
 import { smallCnn } from './small_cnn';
 import { builtin } from './index';
-import { compileTfjs, NetworkError } from './compile-tfjs';
+import { compileTfjs } from './compile-tfjs';
 import type { NetworkDocument } from '../../../../schema/documents';
 
 beforeAll(async () => {
@@ -82,7 +82,7 @@ test('branches (residual Add) compile', () => {
   model.dispose();
 });
 
-test('mistakes are reported with the layer that has them', () => {
+test('mistakes are reported with the layer that has them, all at once', () => {
   const base = smallCnn({ classes: 2, inputShape: [28, 28, 1] });
   const edit = (f: (d: NetworkDocument) => void) => {
     const d = structuredClone(base);
@@ -90,13 +90,13 @@ test('mistakes are reported with the layer that has them', () => {
     return () => compileTfjs(d, { seed: 0 });
   };
   expect(edit(d => (d.layers[1].params.filters = 0))).toThrow(
-    'layer conv1 (Conv2D): filters must be a positive integer (got 0)'
+    'layer conv1 (Conv2D): filters must be >= 1 (got 0)'
   );
   expect(edit(d => (d.layers[1].params.kernel_sise = 3))).toThrow(
-    'layer conv1 (Conv2D): unknown parameter(s) kernel_sise'
+    "layer conv1 (Conv2D): unknown parameter 'kernel_sise' (known: filters, kernel_size,"
   );
   expect(edit(d => (d.layers[3].params.activation = 'relu7'))).toThrow(
-    "layer relu1 (Activation): unknown activation 'relu7'"
+    'layer relu1 (Activation): activation must be one of "linear", "relu"'
   );
   expect(edit(d => (d.layers[2].type = 'LayerNorm'))).toThrow(
     'layer bn1 (LayerNorm): unsupported layer type'
@@ -104,20 +104,36 @@ test('mistakes are reported with the layer that has them', () => {
   expect(edit(d => (d.layers[5].inputs = ['nowhere']))).toThrow(
     "layer conv2: input 'nowhere' is not a layer of the network"
   );
-  expect(edit(d => (d.layers[1].inputs = ['pool1']))).toThrow(NetworkError);
+  expect(edit(d => (d.layers[1].inputs = ['pool1']))).toThrow(
+    'layer conv1: is part of a cycle (conv1 → bn1 → relu1 → pool1 → conv1)'
+  );
   expect(() => compileTfjs(smallCnn({ classes: 2 }), { seed: 0 })).toThrow(
     'layer input (Input): shape is null: give the network an input shape'
   );
   expect(edit(d => (d.layers[0].params.shape = [28, 0]))).toThrow(
-    'layer input (Input): shape must be [H, W, C] of positive integers (got [28,0])'
+    'layer input (Input): shape.1 must be >= 1 (got 0)'
   );
   expect(edit(d => ((d as unknown as Record<string, unknown>).version = 2))).toThrow(
     /network small_cnn: version must be equal to constant/
   );
+  // Two independent mistakes: both reported, each with its layer.
+  let message = '';
+  try {
+    edit(d => {
+      d.layers[1].params.filters = 0;
+      d.layers[5].params.kernel_size = [3];
+    })();
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  expect(message.split('\n')).toEqual([
+    'layer conv1 (Conv2D): filters must be >= 1 (got 0)',
+    'layer conv2 (Conv2D): kernel_size must NOT have fewer than 2 items (got [3])'
+  ]);
   // Too many poolings for a tiny input.
   expect(() =>
     compileTfjs(smallCnn({ classes: 2, blocks: 5 }), { seed: 0, inputShape: [8, 8, 1] })
   ).toThrow(
-    'layer pool4 (MaxPooling2D): output shape (batch, 0, 0, 128) is empty: its input is too small for it'
+    "layer pool4 (MaxPooling2D): pool_size 2 larger than input 1×1 (use padding 'same' or a smaller window)"
   );
 });

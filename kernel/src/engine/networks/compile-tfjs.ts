@@ -1,42 +1,35 @@
 /**
  * Compiles a network document (a DAG of Keras-style layers) into a tfjs-layers model. This is
  * the only place that knows tfjs layer classes: another execution backend would compile the
- * same document its own way. Kernel initializers are seeded per layer, so the same document
+ * same validated document its own way. Initializers are seeded per layer, so the same document
  * and seed give the same initial weights.
  */
-import type { LayerNode, NetworkDocument } from '../../../../schema/documents';
+import type { NetworkDocument } from '../../../../schema/documents';
 import { tf } from '../backend';
-import { documentValidator, formatErrors } from '../util/ajv';
+import { SeededDropout } from './dropout-tfjs';
+import { sides } from './layers/reshaping';
+import type { Params } from './layers/types';
+import { assertValidNetwork, NetworkError, type ResolvedLayer } from './validate';
+
+export { NetworkError };
 
 type SymbolicTensor = ReturnType<typeof tf.input>;
-type Params = Record<string, unknown>;
+type Initializer = ReturnType<typeof tf.initializers.zeros>;
 
 export interface CompileOptions {
-  /** Seed of the kernel initializers (each layer derives its own from it). */
+  /** Seed of the initializers and dropout masks (each layer derives its own from it). */
   seed: number;
   /** Input shape for Input layers whose `shape` is null (taken from the data). */
   inputShape?: number[];
 }
 
-/** Error in a network document, naming the layer. */
-export class NetworkError extends Error {
-  constructor(where: string, problem: string) {
-    super(`${where}: ${problem}`);
-    this.name = 'NetworkError';
-  }
-}
-
-type Initializer = ReturnType<typeof tf.initializers.zeros>;
-
-function initializer(name: unknown, seed: number, where: string): Initializer {
+function initializer(name: unknown, seed: number): Initializer {
   const s = { seed };
   switch (name) {
     case 'he_normal':
       return tf.initializers.heNormal(s);
     case 'he_uniform':
       return tf.initializers.heUniform(s);
-    case 'glorot_uniform':
-      return tf.initializers.glorotUniform(s);
     case 'glorot_normal':
       return tf.initializers.glorotNormal(s);
     case 'lecun_normal':
@@ -54,122 +47,20 @@ function initializer(name: unknown, seed: number, where: string): Initializer {
     case 'ones':
       return tf.initializers.ones();
     default:
-      throw new NetworkError(where, `unknown kernel_initializer '${String(name)}'`);
+      return tf.initializers.glorotUniform(s);
   }
 }
 
-const ACTIVATIONS = [
-  'linear',
-  'relu',
-  'relu6',
-  'elu',
-  'selu',
-  'sigmoid',
-  'tanh',
-  'softmax',
-  'softplus',
-  'swish'
-];
-
-function activation(name: unknown, where: string) {
-  const a = name ?? 'linear';
-  if (typeof a !== 'string' || !ACTIVATIONS.includes(a)) {
-    throw new NetworkError(
-      where,
-      `unknown activation '${String(a)}' (one of ${ACTIVATIONS.join(', ')})`
-    );
-  }
-  return a as 'relu';
+function regularizer(v: unknown) {
+  if (!v) return undefined;
+  const r = v as { l1?: number; l2?: number };
+  return tf.regularizers.l1l2({ l1: r.l1 ?? 0, l2: r.l2 ?? 0 });
 }
 
-/** Parameters each layer type accepts (Keras names); anything else is an error. */
-const ALLOWED: Record<string, string[]> = {
-  Input: ['shape'],
-  Conv2D: [
-    'filters',
-    'kernel_size',
-    'strides',
-    'padding',
-    'activation',
-    'use_bias',
-    'kernel_initializer',
-    'dilation_rate'
-  ],
-  BatchNormalization: ['momentum', 'epsilon', 'axis'],
-  Activation: ['activation'],
-  MaxPooling2D: ['pool_size', 'strides', 'padding'],
-  AveragePooling2D: ['pool_size', 'strides', 'padding'],
-  Dropout: ['rate'],
-  Flatten: [],
-  GlobalAveragePooling2D: [],
-  GlobalMaxPooling2D: [],
-  Dense: ['units', 'activation', 'use_bias', 'kernel_initializer'],
-  Add: [],
-  Concatenate: ['axis']
-};
-
-function positiveInt(p: Params, key: string, where: string, fallback?: number): number {
-  const v = p[key] ?? fallback;
-  if (!Number.isInteger(v) || (v as number) < 1) {
-    throw new NetworkError(where, `${key} must be a positive integer (got ${JSON.stringify(v)})`);
-  }
-  return v as number;
-}
-
-function intOrPair(
-  p: Params,
-  key: string,
-  where: string,
-  fallback?: number | number[]
-): number | [number, number] {
-  const v = p[key] ?? fallback;
-  if (Array.isArray(v) && v.length === 2 && v.every(x => Number.isInteger(x) && x >= 1)) {
-    return v as [number, number];
-  }
-  if (Number.isInteger(v) && (v as number) >= 1) return v as number;
-  throw new NetworkError(
-    where,
-    `${key} must be a positive integer or [h, w] (got ${JSON.stringify(v)})`
-  );
-}
-
-function padding(p: Params, where: string): 'valid' | 'same' {
-  const v = p.padding ?? 'valid';
-  if (v !== 'valid' && v !== 'same') {
-    throw new NetworkError(where, `padding must be 'valid' or 'same' (got ${JSON.stringify(v)})`);
-  }
-  return v;
-}
-
-/** Orders layers so that every layer comes after its inputs; reports cycles and dangling ids. */
-export function topologicalOrder(doc: NetworkDocument): LayerNode[] {
-  const byId = new Map<string, LayerNode>();
-  for (const l of doc.layers) {
-    if (byId.has(l.id))
-      throw new NetworkError(`network ${doc.name}`, `duplicate layer id '${l.id}'`);
-    byId.set(l.id, l);
-  }
-  const order: LayerNode[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (l: LayerNode) => {
-    if (state.get(l.id) === 'done') return;
-    if (state.get(l.id) === 'visiting')
-      throw new NetworkError(`layer ${l.id}`, 'is part of a cycle');
-    state.set(l.id, 'visiting');
-    for (const id of l.inputs) {
-      const src = byId.get(id);
-      if (!src)
-        throw new NetworkError(`layer ${l.id}`, `input '${id}' is not a layer of the network`);
-      visit(src);
-    }
-    state.set(l.id, 'done');
-    order.push(l);
-  };
-  doc.layers.forEach(visit);
-  for (const id of [...doc.inputs, ...doc.outputs]) {
-    if (!byId.has(id)) throw new NetworkError(`network ${doc.name}`, `'${id}' is not a layer`);
-  }
-  return order;
+/** Document activation names → tfjs identifiers. */
+function activation(name: unknown) {
+  const map: Record<string, string> = { silu: 'swish', hard_sigmoid: 'hardSigmoid' };
+  return (map[name as string] ?? name) as 'relu';
 }
 
 /** Small deterministic hash to derive a per-layer seed from the run seed. */
@@ -180,171 +71,161 @@ function layerSeed(seed: number, index: number): number {
   return (h ^ (h >>> 16)) % 2147483647;
 }
 
-/** Builds the tfjs model of a network document. */
+type Builder = (p: Params, name: string, seed: number, layer: ResolvedLayer) => tf.layers.Layer;
+
+/** Arguments every convolution shares, with seeded initializers (seed, seed+1, seed+2). */
+function convArgs(p: Params, name: string, seed: number) {
+  return {
+    name,
+    kernelSize: p.kernel_size as number,
+    strides: p.strides as number,
+    padding: p.padding as 'same',
+    activation: activation(p.activation),
+    useBias: p.use_bias as boolean,
+    biasInitializer: initializer(p.bias_initializer, seed + 2),
+    biasRegularizer: regularizer(p.bias_regularizer)
+  };
+}
+
+const BUILDERS: Record<string, Builder> = {
+  Conv2D: (p, name, seed) =>
+    tf.layers.conv2d({
+      ...convArgs(p, name, seed),
+      filters: p.filters as number,
+      dilationRate: p.dilation_rate as number,
+      kernelInitializer: initializer(p.kernel_initializer, seed),
+      kernelRegularizer: regularizer(p.kernel_regularizer)
+    }),
+  SeparableConv2D: (p, name, seed) =>
+    tf.layers.separableConv2d({
+      ...convArgs(p, name, seed),
+      filters: p.filters as number,
+      dilationRate: p.dilation_rate as number,
+      depthMultiplier: p.depth_multiplier as number,
+      depthwiseInitializer: initializer(p.depthwise_initializer, seed),
+      pointwiseInitializer: initializer(p.pointwise_initializer, seed + 1),
+      depthwiseRegularizer: regularizer(p.depthwise_regularizer),
+      pointwiseRegularizer: regularizer(p.pointwise_regularizer)
+    }),
+  DepthwiseConv2D: (p, name, seed) =>
+    tf.layers.depthwiseConv2d({
+      ...convArgs(p, name, seed),
+      dilationRate: p.dilation_rate as number,
+      depthMultiplier: p.depth_multiplier as number,
+      depthwiseInitializer: initializer(p.depthwise_initializer, seed),
+      depthwiseRegularizer: regularizer(p.depthwise_regularizer)
+    }),
+  Conv2DTranspose: (p, name, seed) =>
+    tf.layers.conv2dTranspose({
+      ...convArgs(p, name, seed),
+      filters: p.filters as number,
+      kernelInitializer: initializer(p.kernel_initializer, seed),
+      kernelRegularizer: regularizer(p.kernel_regularizer)
+    }),
+  MaxPooling2D: (p, name) =>
+    tf.layers.maxPooling2d({
+      name,
+      poolSize: p.pool_size as number,
+      strides: (p.strides ?? undefined) as number | undefined,
+      padding: p.padding as 'same'
+    }),
+  AveragePooling2D: (p, name) =>
+    tf.layers.averagePooling2d({
+      name,
+      poolSize: p.pool_size as number,
+      strides: (p.strides ?? undefined) as number | undefined,
+      padding: p.padding as 'same'
+    }),
+  GlobalAveragePooling2D: (_p, name) => tf.layers.globalAveragePooling2d({ name }),
+  GlobalMaxPooling2D: (_p, name) => tf.layers.globalMaxPooling2d({ name }),
+  BatchNormalization: (p, name) =>
+    tf.layers.batchNormalization({
+      name,
+      axis: p.axis as number,
+      momentum: p.momentum as number,
+      epsilon: p.epsilon as number,
+      center: p.center as boolean,
+      scale: p.scale as boolean
+    }),
+  LayerNormalization: (p, name) =>
+    tf.layers.layerNormalization({
+      name,
+      axis: p.axis as number,
+      epsilon: p.epsilon as number,
+      center: p.center as boolean,
+      scale: p.scale as boolean
+    }),
+  Dropout: (p, name, seed) =>
+    new SeededDropout({ name, rate: p.rate as number, seed, spatial: false }),
+  SpatialDropout2D: (p, name, seed) =>
+    new SeededDropout({ name, rate: p.rate as number, seed, spatial: true }),
+  Dense: (p, name, seed) =>
+    tf.layers.dense({
+      name,
+      units: p.units as number,
+      activation: activation(p.activation),
+      useBias: p.use_bias as boolean,
+      kernelInitializer: initializer(p.kernel_initializer, seed),
+      biasInitializer: initializer(p.bias_initializer, seed + 2),
+      kernelRegularizer: regularizer(p.kernel_regularizer),
+      biasRegularizer: regularizer(p.bias_regularizer)
+    }),
+  Flatten: (_p, name) => tf.layers.flatten({ name }),
+  // The validator resolved a -1 entry already.
+  Reshape: (_p, name, _s, layer) => tf.layers.reshape({ name, targetShape: layer.outputShape }),
+  Activation: (p, name) =>
+    p.activation === 'leaky_relu'
+      ? tf.layers.leakyReLU({ name, alpha: p.alpha as number })
+      : tf.layers.activation({ name, activation: activation(p.activation) }),
+  ZeroPadding2D: (p, name) => tf.layers.zeroPadding2d({ name, padding: sides(p.padding) }),
+  Cropping2D: (p, name) => tf.layers.cropping2D({ name, cropping: sides(p.cropping) }),
+  UpSampling2D: (p, name) =>
+    tf.layers.upSampling2d({
+      name,
+      size: (Array.isArray(p.size) ? p.size : [p.size, p.size]) as number[],
+      interpolation: p.interpolation as 'nearest'
+    }),
+  Add: (_p, name) => tf.layers.add({ name }),
+  Multiply: (_p, name) => tf.layers.multiply({ name }),
+  Average: (_p, name) => tf.layers.average({ name }),
+  Maximum: (_p, name) => tf.layers.maximum({ name }),
+  Concatenate: (p, name) => tf.layers.concatenate({ name, axis: p.axis as number })
+};
+
+/** Layer types this compiler can build (all of the catalog). */
+export const TFJS_LAYER_TYPES = ['Input', ...Object.keys(BUILDERS)];
+
+/** Validates a network document (every problem at once) and builds its tfjs model. */
 export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.LayersModel {
-  const validate = documentValidator('network');
-  if (!validate(doc)) {
-    throw new NetworkError(
-      `network ${(doc as { name?: string }).name ?? '?'}`,
-      formatErrors(validate.errors, doc).join('; ')
-    );
-  }
-  const order = topologicalOrder(doc);
+  const check = assertValidNetwork(doc, { inputShape: options.inputShape });
   const outputs = new Map<string, SymbolicTensor>();
-  order.forEach((layer, index) => {
-    const where = `layer ${layer.id} (${layer.type})`;
-    const p = layer.params;
-    const allowed = ALLOWED[layer.type];
-    if (!allowed) {
-      throw new NetworkError(
-        where,
-        `unsupported layer type (supported: ${Object.keys(ALLOWED).join(', ')})`
-      );
-    }
-    const unknown = Object.keys(p).filter(k => !allowed.includes(k));
-    if (unknown.length > 0) {
-      throw new NetworkError(
-        where,
-        `unknown parameter(s) ${unknown.join(', ')} (allowed: ${allowed.join(', ') || 'none'})`
-      );
-    }
-    const ins = layer.inputs.map(id => outputs.get(id)!);
-    const single = () => {
-      if (ins.length !== 1)
-        throw new NetworkError(where, `needs exactly 1 input, has ${ins.length}`);
-      return ins[0];
-    };
-    const seed = layerSeed(options.seed, index);
-    const name = layer.id;
+  check.layers.forEach((layer, index) => {
+    const { node, params } = layer;
     let out: SymbolicTensor;
     try {
-      switch (layer.type) {
-        case 'Input': {
-          const shape = (p.shape ?? options.inputShape) as number[] | undefined;
-          if (shape === undefined) {
-            throw new NetworkError(
-              where,
-              'shape is null: give the network an input shape, or train it in a pipeline (which takes it from the data)'
-            );
-          }
-          if (!Array.isArray(shape) || !shape.every(d => Number.isInteger(d) && d >= 1)) {
-            throw new NetworkError(
-              where,
-              `shape must be [H, W, C] of positive integers (got ${JSON.stringify(shape)})`
-            );
-          }
-          if (ins.length > 0) throw new NetworkError(where, 'an Input layer takes no inputs');
-          out = tf.input({ shape, name });
-          break;
-        }
-        case 'Conv2D':
-          out = tf.layers
-            .conv2d({
-              name,
-              filters: positiveInt(p, 'filters', where),
-              kernelSize: intOrPair(p, 'kernel_size', where),
-              strides: intOrPair(p, 'strides', where, 1),
-              dilationRate: intOrPair(p, 'dilation_rate', where, 1),
-              padding: padding(p, where),
-              activation: activation(p.activation, where),
-              useBias: p.use_bias !== false,
-              kernelInitializer: initializer(p.kernel_initializer ?? 'glorot_uniform', seed, where)
-            })
-            .apply(single()) as SymbolicTensor;
-          break;
-        case 'BatchNormalization':
-          out = tf.layers
-            .batchNormalization({
-              name,
-              momentum: (p.momentum as number | undefined) ?? 0.99,
-              epsilon: (p.epsilon as number | undefined) ?? 1e-3,
-              axis: (p.axis as number | undefined) ?? -1
-            })
-            .apply(single()) as SymbolicTensor;
-          break;
-        case 'Activation':
-          out = tf.layers
-            .activation({ name, activation: activation(p.activation, where) })
-            .apply(single()) as SymbolicTensor;
-          break;
-        case 'MaxPooling2D':
-        case 'AveragePooling2D': {
-          const args = {
-            name,
-            poolSize: intOrPair(p, 'pool_size', where, 2),
-            strides: p.strides === undefined ? undefined : intOrPair(p, 'strides', where),
-            padding: padding(p, where)
-          };
-          const l =
-            layer.type === 'MaxPooling2D'
-              ? tf.layers.maxPooling2d(args)
-              : tf.layers.averagePooling2d(args);
-          out = l.apply(single()) as SymbolicTensor;
-          break;
-        }
-        case 'Dropout': {
-          const rate = p.rate;
-          if (typeof rate !== 'number' || rate < 0 || rate >= 1) {
-            throw new NetworkError(
-              where,
-              `rate must be a number in [0, 1) (got ${JSON.stringify(rate)})`
-            );
-          }
-          // No seed: a seeded tfjs Dropout would reuse the same mask on every batch.
-          out = tf.layers.dropout({ name, rate }).apply(single()) as SymbolicTensor;
-          break;
-        }
-        case 'Flatten':
-          out = tf.layers.flatten({ name }).apply(single()) as SymbolicTensor;
-          break;
-        case 'GlobalAveragePooling2D':
-          out = tf.layers.globalAveragePooling2d({ name }).apply(single()) as SymbolicTensor;
-          break;
-        case 'GlobalMaxPooling2D':
-          out = tf.layers.globalMaxPooling2d({ name }).apply(single()) as SymbolicTensor;
-          break;
-        case 'Dense':
-          out = tf.layers
-            .dense({
-              name,
-              units: positiveInt(p, 'units', where),
-              activation: activation(p.activation, where),
-              useBias: p.use_bias !== false,
-              kernelInitializer: initializer(p.kernel_initializer ?? 'glorot_uniform', seed, where)
-            })
-            .apply(single()) as SymbolicTensor;
-          break;
-        case 'Add':
-          if (ins.length < 2)
-            throw new NetworkError(where, `needs 2 or more inputs, has ${ins.length}`);
-          out = tf.layers.add({ name }).apply(ins) as SymbolicTensor;
-          break;
-        case 'Concatenate':
-          if (ins.length < 2)
-            throw new NetworkError(where, `needs 2 or more inputs, has ${ins.length}`);
-          out = tf.layers
-            .concatenate({ name, axis: (p.axis as number | undefined) ?? -1 })
-            .apply(ins) as SymbolicTensor;
-          break;
-        default:
-          throw new NetworkError(where, 'unsupported layer type');
+      if (node.type === 'Input') {
+        out = tf.input({ shape: params.shape as number[], name: node.id });
+      } else {
+        const built = BUILDERS[node.type](params, node.id, layerSeed(options.seed, index), layer);
+        const ins = node.inputs.map(id => outputs.get(id)!);
+        out = built.apply(ins.length === 1 ? ins[0] : ins) as SymbolicTensor;
       }
     } catch (error) {
-      if (error instanceof NetworkError) throw error;
-      // tfjs shape errors and the like: say which layer they came from.
-      throw new NetworkError(where, (error as Error).message);
+      // A tfjs limit the validator does not know about: still name the layer.
+      throw new NetworkError([
+        { layer: `layer ${node.id} (${node.type})`, message: (error as Error).message }
+      ]);
     }
-    if (out.shape.some(d => d === 0)) {
-      throw new NetworkError(
-        where,
-        `output shape (${out.shape.map(d => d ?? 'batch').join(', ')}) is empty: its input is too small for it`
-      );
-    }
-    outputs.set(layer.id, out);
+    outputs.set(node.id, out);
   });
   return tf.model({
     name: doc.name,
     inputs: doc.inputs.map(id => outputs.get(id)!),
     outputs: doc.outputs.map(id => outputs.get(id)!)
   });
+}
+
+/** Orders layers so that every layer comes after its inputs (throws on an invalid network). */
+export function topologicalOrder(doc: NetworkDocument) {
+  return assertValidNetwork(doc, { inputShape: [1, 1, 1] }).layers.map(l => l.node);
 }

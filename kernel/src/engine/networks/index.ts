@@ -28,3 +28,6 @@ export function builtin(name: BuiltinNetwork, options: SmallCnnOptions): Network
 export function list(): { name: string; description: string }[] {
   return Object.entries(BUILTINS).map(([name, s]) => ({ name, description: s.description }));
 }
+
+export { listLayers as layers } from './layers/registry';
+export { validateNetwork as validate } from './validate';
