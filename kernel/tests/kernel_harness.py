@@ -16,6 +16,12 @@ NODE = shutil.which('node') or 'node'
 
 _spec_root = tempfile.mkdtemp(prefix='medflow-kernelspec-')
 atexit.register(shutil.rmtree, _spec_root, True)
+# The kernel keeps its input history under the Jupyter data dir: a fresh one per test run, so
+# history tests see only their own cells and nothing lands in the user's real history.
+DATA_DIR = tempfile.mkdtemp(prefix='medflow-jupyter-data-')
+atexit.register(shutil.rmtree, DATA_DIR, True)
+os.environ['JUPYTER_DATA_DIR'] = DATA_DIR
+HISTORY_FILE = os.path.join(DATA_DIR, 'medflow', 'history.jsonl')
 
 
 def temp_dir(prefix):
@@ -52,12 +58,15 @@ def write_kernelspec(interrupt_mode='message'):
 write_kernelspec()
 
 
-def start_kernel(cwd=None, interrupt_mode='message', timeout=60, ip=None):
-    """A started kernel and a ready client; stop both with stop_kernel."""
+def start_kernel(cwd=None, interrupt_mode='message', timeout=60, ip=None, **launch):
+    """A started kernel and a ready client; stop both with stop_kernel.
+
+    `launch` goes to the process launcher (e.g. stderr=<file> to read the kernel's log).
+    """
     from jupyter_client.manager import KernelManager
     write_kernelspec(interrupt_mode)
     km = KernelManager(kernel_name=KERNEL_NAME, **({'ip': ip} if ip else {}))
-    km.start_kernel(cwd=cwd or temp_dir('medflow-nb-'))
+    km.start_kernel(cwd=cwd or temp_dir('medflow-nb-'), **launch)
     kc = km.client()
     kc.start_channels()
     kc.wait_for_ready(timeout=timeout)
@@ -97,3 +106,28 @@ def collect(kc, msg_id, timeout=60, others=None):
 def stream_text(outputs, name='stdout'):
     return ''.join(m['content']['text'] for m in outputs
                    if m['msg_type'] == 'stream' and m['content']['name'] == name)
+
+
+class KernelLog:
+    """The kernel's stderr (its log), in a temporary file: pass `stderr=log.file` to start_kernel."""
+
+    def __init__(self):
+        self.path = os.path.join(temp_dir('medflow-log-'), 'kernel.log')
+        self.file = open(self.path, 'w+b')
+
+    def text(self):
+        with open(self.path, 'rb') as f:
+            return f.read().decode('utf-8', 'replace')
+
+    def wait_for(self, fragment, timeout=10):
+        """The log once it contains `fragment` (fails after `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.text()
+            if fragment in text:
+                return text
+            time.sleep(0.05)
+        raise AssertionError('%r not in the kernel log:\n%s' % (fragment, self.text()))
+
+    def close(self):
+        self.file.close()

@@ -20,12 +20,11 @@ export interface DisplayOptions {
   update?: boolean;
 }
 
+/** Publishes one output message (its type and content) to a cell's iopub stream. */
 export type DisplaySink = (
   cell: CellContext,
-  msgType: 'display_data' | 'update_display_data',
-  data: Record<string, unknown>,
-  metadata: Record<string, unknown>,
-  transient: Record<string, unknown>
+  msgType: 'display_data' | 'update_display_data' | 'clear_output',
+  content: Record<string, unknown>
 ) => void;
 
 export function mimeBundleOf(value: unknown): Record<string, unknown> {
@@ -56,7 +55,19 @@ export function display(value: unknown, options: DisplayOptions = {}): void {
   }
   const transient = options.display_id ? { display_id: options.display_id } : {};
   const msgType = options.update ? 'update_display_data' : 'display_data';
-  sink(cell, msgType, mimeBundleOf(value), options.metadata ?? {}, transient);
+  sink(cell, msgType, { data: mimeBundleOf(value), metadata: options.metadata ?? {}, transient });
+}
+
+/**
+ * Clear this cell's output. With `wait`, the frontend clears only when the next output arrives
+ * (no flicker when a loop redraws a progress display).
+ */
+export function clearOutput(options: { wait?: boolean } = {}): void {
+  const cell = currentCell();
+  if (!cell || !sink) {
+    throw new Error('clearOutput() can only be called from code that a notebook cell started');
+  }
+  sink(cell, 'clear_output', { wait: options.wait === true });
 }
 
 /** Type declaration of the `display` global, given to the cells' type checker. */
@@ -66,15 +77,19 @@ export const DISPLAY_DECLARATION = `declare global {
     value: unknown,
     options?: { display_id?: string; metadata?: Record<string, unknown>; update?: boolean }
   ): void;
+  /** Clear this cell's output; with \`wait\`, only when the next output arrives. */
+  function clearOutput(options?: { wait?: boolean }): void;
 }
 `;
 
-/** Define the runtime global that DISPLAY_DECLARATION describes. */
+/** Define the runtime globals that DISPLAY_DECLARATION describes. */
 export function installDisplayGlobal(): void {
-  Object.defineProperty(globalThis, 'display', {
-    value: display,
-    writable: true,
-    configurable: true,
-    enumerable: false
-  });
+  for (const [name, value] of Object.entries({ display, clearOutput })) {
+    Object.defineProperty(globalThis, name, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: false
+    });
+  }
 }

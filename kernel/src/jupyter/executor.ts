@@ -3,6 +3,7 @@ import * as vm from 'node:vm';
 import type { CompletionInfo, Converter, Diagnostic } from 'tslab/dist/converter';
 import type { Executor } from 'tslab/dist/executor';
 import { Alias, installRuntimeAlias, installTypeAlias } from './moduleAlias';
+import { restrictAutomaticTypes } from './typeRoots';
 
 /**
  * TypeScript cells through tslab's converter (type check, declarations carried from cell to
@@ -44,8 +45,9 @@ interface Recording {
 // tslab ships its own TypeScript; the converter reads files through this module's `sys`.
 const tslabDir = path.dirname(require.resolve('tslab/package.json'));
 const tslabTs = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
-  sys: Parameters<typeof installTypeAlias>[0];
+  sys: Parameters<typeof installTypeAlias>[0] & Parameters<typeof restrictAutomaticTypes>[0];
 };
+let typesRestricted = false;
 
 export interface CellRunnerOptions {
   /** Bare specifiers mapped to fixed packages (see moduleAlias.ts). */
@@ -57,6 +59,11 @@ export interface CellRunnerOptions {
    * `exports.<name>` (that is how cell variables carry over), so they live among the locals.
    */
   locals?: Record<string, unknown>;
+  /**
+   * The @types packages every cell sees without an import (default: Node's only; see
+   * typeRoots.ts). Fixed by the first runner of the process.
+   */
+  automaticTypes?: string[];
 }
 
 export function createCellRunner(options: CellRunnerOptions): CellRunner {
@@ -64,6 +71,10 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
   // tslab's converter and executor both work relative to the process's working directory,
   // which Jupyter sets to the notebook's directory.
   const cwd = process.cwd();
+  if (!typesRestricted) {
+    restrictAutomaticTypes(tslabTs.sys, options.automaticTypes ?? ['node']);
+    typesRestricted = true;
+  }
   for (const alias of options.aliases) {
     installTypeAlias(tslabTs.sys, cwd, alias);
     installRuntimeAlias(alias);

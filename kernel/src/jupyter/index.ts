@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { endpoint, readConnectionFile } from './connection';
-import { display, DISPLAY_DECLARATION, installDisplayGlobal } from './display';
-import { createCellRunner } from './executor';
+import { setLiveHost } from '../engine/live/channel';
+import { clearOutput, display, DISPLAY_DECLARATION, installDisplayGlobal } from './display';
+import type { CellRunner } from './executor';
 import { startHeartbeat } from './heartbeat';
 import { Kernel } from './kernel';
 import { log } from './log';
@@ -9,7 +10,10 @@ import { medflowAlias } from './moduleAlias';
 import { currentCell } from './output';
 import { KernelSockets } from './sockets';
 
-export { display, mimeBundleOf } from './display';
+export { clearOutput, display, mimeBundleOf } from './display';
+
+/** How long after start-up the converter warms up if no kernel_info_request came first. */
+const WARM_UP_DELAY_MS = 300;
 
 /**
  * Run the medflow kernel for one connection file (`medflow kernel -f <file>`). Resolves after
@@ -33,13 +37,12 @@ export async function runKernel(connectionFile: string): Promise<void> {
   );
 
   installDisplayGlobal();
-  const runner = createCellRunner({
-    aliases: [medflowAlias()],
-    prelude: DISPLAY_DECLARATION,
-    locals: { display }
-  });
-  const kernel = new Kernel(sockets, runner, session);
+  let firstKernelInfo!: () => void;
+  const answered = new Promise<void>(resolve => (firstKernelInfo = resolve));
+  const runnerReady = warmUp(answered);
+  const kernel = new Kernel(sockets, runnerReady, session, undefined, firstKernelInfo);
   started.kernel = kernel;
+  setLiveHost(kernel.comms);
 
   // Work a cell started may fail after the cell returned; that must not end the kernel.
   const onUncaught = (err: unknown): void => reportStray('uncaught exception', err);
@@ -53,6 +56,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
       `${Math.round(process.uptime() * 1000)} ms after process start)`
   );
   await kernel.finished;
+  setLiveHost(undefined);
 
   process.off('SIGINT', onSigint);
   process.off('uncaughtException', onUncaught);
@@ -61,6 +65,30 @@ export async function runKernel(connectionFile: string): Promise<void> {
   log('shut down');
   // Timers or thread pools a cell left running must not keep a shut-down kernel alive.
   setTimeout(() => process.exit(0), 500).unref();
+}
+
+/**
+ * Create tslab's converter and type-check a first cell, after the first kernel_info_reply is
+ * out (the client learns at once that the kernel is up) or shortly after start-up. The work
+ * blocks the event loop for a second or two, so it starts only then; cells wait for it.
+ */
+async function warmUp(answered: Promise<void>): Promise<CellRunner> {
+  await Promise.race([answered, new Promise(resolve => setTimeout(resolve, WARM_UP_DELAY_MS))]);
+  // A turn of the event loop between the steps lets waiting requests (is_complete,
+  // comm_info …) be answered.
+  await new Promise(resolve => setImmediate(resolve));
+  const t0 = Date.now();
+  const { createCellRunner } = require('./executor') as typeof import('./executor');
+  const runner = createCellRunner({
+    aliases: [medflowAlias()],
+    prelude: DISPLAY_DECLARATION,
+    locals: { display, clearOutput }
+  });
+  await new Promise(resolve => setImmediate(resolve));
+  const outcome = await runner.execute('void 0');
+  if (outcome.kind !== 'ok') log(`converter warm-up cell failed: ${JSON.stringify(outcome)}`);
+  log(`TypeScript converter ready in ${Date.now() - t0} ms`);
+  return runner;
 }
 
 /** Show an error from background work in the cell that started it (else in the server log). */

@@ -1,7 +1,9 @@
 import { runWithSignal } from '../engine/cancel';
 import { mimeBundleOf, setDisplaySink } from './display';
 import { compileErrorContent, ErrorContent, interruptedContent, thrownContent } from './errors';
+import { CommManager } from './comms';
 import type { CellRunner } from './executor';
+import { HistoryStore } from './history';
 import {
   codePointToUtf16,
   completeContent,
@@ -10,6 +12,7 @@ import {
   utf16ToCodePoint
 } from './introspection';
 import { kernelInfoContent } from './kernelInfo';
+import { pagerRequest } from './pager';
 import { log } from './log';
 import { CellContext, installStreamRouting, runInCell } from './output';
 import type { KernelSockets, ReplyChannel } from './sockets';
@@ -26,26 +29,44 @@ export class Kernel {
   /** execute_requests to abort: they were queued when an earlier cell failed. */
   private readonly toAbort = new Set<string>();
   private running: CellContext | undefined;
+  /** The cell runner once the converter is warm (it is created after start-up). */
+  private runner: CellRunner | undefined;
+  readonly comms: CommManager;
   private shutdownResolve!: () => void;
   /** Resolves when a shutdown_request has been answered and the sockets are closed. */
   readonly finished = new Promise<void>(resolve => (this.shutdownResolve = resolve));
 
   constructor(
     private readonly sockets: KernelSockets,
-    private readonly runner: CellRunner,
+    /** Resolves when tslab's converter is ready; cells wait for it, kernel_info does not. */
+    private readonly runnerReady: Promise<CellRunner>,
     /** Our session id, in the header of every message we send. */
-    readonly session: string
+    readonly session: string,
+    private readonly history: HistoryStore = new HistoryStore(),
+    /** Told when the first kernel_info_reply has been sent (start-up timing). */
+    private readonly onKernelInfo: () => void = () => undefined
   ) {
+    void runnerReady.then(
+      r => (this.runner = r),
+      err => log(`the TypeScript converter failed to start: ${(err as Error).stack ?? err}`)
+    );
     installStreamRouting((cell, name, text) => {
       this.publish('stream', { name, text }, cell.request);
     });
-    setDisplaySink((cell, msgType, data, metadata, transient) => {
-      this.publish(msgType, { data, metadata, transient }, cell.request);
-    });
+    setDisplaySink((cell, msgType, content) => this.publish(msgType, content, cell.request));
+    this.comms = new CommManager((msgType, content, parent, buffers) =>
+      this.publish(msgType, content, parent, buffers)
+    );
   }
 
   start(): void {
     this.sockets.listenShell(msg => {
+      // Comm traffic is not queued behind a running cell: a widget must reach (and stop) the
+      // training loop that an awaiting cell runs.
+      if (msg.header.msg_type.startsWith('comm_') && msg.header.msg_type !== 'comm_info_request') {
+        this.onComm(msg);
+        return;
+      }
       this.shellQueue.push(msg);
       void this.pumpShell();
     });
@@ -70,18 +91,36 @@ export class Kernel {
     // Abort listeners run synchronously, here: inside the cell's context, so what they print
     // goes to that cell.
     runInCell(cell, () => cell.controller.abort(new Error('interrupted')));
-    this.runner.interrupt();
+    this.runner?.interrupt();
   }
 
-  publish(msgType: string, content: JsonObject, parent: Message | undefined): void {
+  publish(
+    msgType: string,
+    content: JsonObject,
+    parent: Message | undefined,
+    buffers: Buffer[] = []
+  ): void {
     void this.sockets.publish({
       identities: [Buffer.from(`kernel.${this.session}.${msgType}`)],
       header: newHeader(msgType, this.session),
       parent_header: parent ? parent.header : {},
       metadata: {},
       content,
-      buffers: []
+      buffers
     });
+  }
+
+  /** comm_open / comm_msg / comm_close from the frontend, handled on arrival. */
+  private onComm(msg: Message): void {
+    // Status around it only when idle: an 'idle' while a cell runs would mislead the frontend.
+    const quiet = this.shellRunning;
+    if (!quiet) this.publish('status', { execution_state: 'busy' }, msg);
+    try {
+      this.comms.handle(msg);
+    } catch (err) {
+      log(`error handling ${msg.header.msg_type}: ${(err as Error).stack ?? err}`);
+    }
+    if (!quiet) this.publish('status', { execution_state: 'idle' }, msg);
   }
 
   private reply(
@@ -137,14 +176,15 @@ export class Kernel {
         return this.execute(msg);
       case 'kernel_info_request':
         await this.reply(shell, msg, kernelInfoContent());
+        this.onKernelInfo();
         return;
       case 'is_complete_request':
-        await this.reply(shell, msg, isCompleteContent(String(content.code ?? '')));
+        await this.reply(shell, msg, this.isComplete(String(content.code ?? '')));
         return;
       case 'complete_request': {
         const code = String(content.code ?? '');
         const cursor = codePointToUtf16(code, Number(content.cursor_pos ?? code.length));
-        const reply = completeContent(this.runner, code, cursor);
+        const reply = completeContent(await this.runnerReady, code, cursor);
         reply.cursor_start = utf16ToCodePoint(code, reply.cursor_start);
         reply.cursor_end = utf16ToCodePoint(code, reply.cursor_end);
         await this.reply(shell, msg, reply);
@@ -153,24 +193,18 @@ export class Kernel {
       case 'inspect_request': {
         const code = String(content.code ?? '');
         const cursor = codePointToUtf16(code, Number(content.cursor_pos ?? code.length));
-        await this.reply(shell, msg, inspectContent(this.runner, code, cursor));
+        await this.reply(shell, msg, inspectContent(await this.runnerReady, code, cursor));
         return;
       }
       case 'history_request':
-        // Full history (tail/range/search) arrives with the kernel issue.
-        await this.reply(shell, msg, { status: 'ok', history: [] });
+        await this.reply(shell, msg, this.historyContent(content));
         return;
       case 'comm_info_request':
-        await this.reply(shell, msg, { status: 'ok', comms: {} });
+        await this.reply(shell, msg, { status: 'ok', comms: this.comms.info(content.target_name) });
         return;
       case 'shutdown_request':
         // Older clients send it on shell; the spec moved it to control.
         return this.shutdown(shell, msg);
-      case 'comm_open':
-      case 'comm_msg':
-      case 'comm_close':
-        log(`no comm targets yet; ignored ${msg.header.msg_type}`);
-        return;
       default:
         log(`unknown shell message type '${msg.header.msg_type}'`);
     }
@@ -200,44 +234,44 @@ export class Kernel {
     const content = msg.content;
     const code = String(content.code ?? '');
     const silent = content.silent === true;
+    const storeHistory = !silent && content.store_history !== false;
     const stopOnError = content.stop_on_error !== false;
-    if (!silent) this.executionCount += 1;
+    if (storeHistory) this.executionCount += 1;
     const count = this.executionCount;
     if (!silent) this.publish('execute_input', { code, execution_count: count }, msg);
 
     const started = new Date().toISOString();
     const cell: CellContext = { request: msg, controller: new AbortController() };
     this.running = cell;
-    let error: ErrorContent | undefined;
+    let ran: CellRun;
     try {
-      const outcome = await runInCell(cell, () =>
-        runWithSignal(cell.controller.signal, () => this.runner.execute(code))
-      );
-      if (outcome.kind === 'diagnostics') {
-        error = compileErrorContent(outcome.diagnostics);
-      } else if (outcome.kind === 'thrown') {
-        error =
-          cell.controller.signal.aborted || isSigintError(outcome.error)
-            ? interruptedContent()
-            : thrownContent(outcome.error);
-      } else if (outcome.hasValue && !silent) {
-        // A display method that throws is the cell's error, not the kernel's.
-        const data = runInCell(cell, () => mimeBundleOf(outcome.value));
-        this.publish('execute_result', { execution_count: count, data, metadata: {} }, msg);
-      }
+      ran = await this.runBody(cell, code, count, silent);
     } catch (err) {
-      error = thrownContent(err);
+      ran = { error: thrownContent(err) };
     } finally {
       this.running = undefined;
     }
+    if (storeHistory) {
+      try {
+        this.history.record(count, code, ran.resultText);
+      } catch (err) {
+        log(`could not write the history file ${this.history.file}: ${(err as Error).message}`);
+      }
+    }
 
+    const error = ran.error;
     const metadata = { started, dependencies_met: true, engine: this.session };
     if (!error) {
       const expressions = await this.userExpressions(cell, content.user_expressions);
       await this.reply(
         'shell',
         msg,
-        { status: 'ok', execution_count: count, payload: [], user_expressions: expressions },
+        {
+          status: 'ok',
+          execution_count: count,
+          payload: ran.payload ?? [],
+          user_expressions: expressions
+        },
         { ...metadata, status: 'ok' }
       );
       return;
@@ -252,6 +286,71 @@ export class Kernel {
     );
   }
 
+  /** Run a cell's code: a pager request (`expr?`) or TypeScript. */
+  private async runBody(
+    cell: CellContext,
+    code: string,
+    count: number,
+    silent: boolean
+  ): Promise<CellRun> {
+    const runner = await this.runnerReady;
+    const page = pagerRequest(code);
+    if (page) {
+      const info = inspectContent(runner, page.code, page.cursor);
+      if (info.found) return { payload: [{ source: 'page', data: info.data, start: 0 }] };
+      runInCell(cell, () => process.stdout.write(`Object \`${page.code}\` not found.\n`));
+      return {};
+    }
+    const outcome = await runInCell(cell, () =>
+      runWithSignal(cell.controller.signal, () => runner.execute(code))
+    );
+    if (outcome.kind === 'diagnostics') return { error: compileErrorContent(outcome.diagnostics) };
+    if (outcome.kind === 'thrown') {
+      const interrupted = cell.controller.signal.aborted || isSigintError(outcome.error);
+      return { error: interrupted ? interruptedContent() : thrownContent(outcome.error) };
+    }
+    if (!outcome.hasValue || silent) return {};
+    // A display method that throws is the cell's error, not the kernel's.
+    const data = runInCell(cell, () => mimeBundleOf(outcome.value));
+    this.publish('execute_result', { execution_count: count, data, metadata: {} }, cell.request);
+    return { resultText: String(data['text/plain'] ?? '') };
+  }
+
+  private isComplete(code: string): JsonObject {
+    // `name?` is not TypeScript, yet complete: the pager answers it.
+    if (pagerRequest(code)) return { status: 'complete' };
+    return isCompleteContent(code);
+  }
+
+  /** history_reply content for tail / range / search requests (ipykernel's parameters). */
+  private historyContent(content: JsonObject): JsonObject {
+    const output = content.output === true;
+    const n = typeof content.n === 'number' ? content.n : undefined;
+    try {
+      switch (content.hist_access_type) {
+        case 'tail':
+          return { status: 'ok', history: this.history.tail(n ?? 10, output) };
+        case 'range': {
+          const session = typeof content.session === 'number' ? content.session : 0;
+          const start = typeof content.start === 'number' ? content.start : 1;
+          const stop = typeof content.stop === 'number' ? content.stop : undefined;
+          return { status: 'ok', history: this.history.range(session, start, stop, output) };
+        }
+        case 'search': {
+          const pattern = typeof content.pattern === 'string' ? content.pattern : '*';
+          const unique = content.unique === true;
+          return { status: 'ok', history: this.history.search(pattern, n, unique, output) };
+        }
+        default:
+          log(`history_request with unknown hist_access_type ${String(content.hist_access_type)}`);
+          return { status: 'ok', history: [] };
+      }
+    } catch (err) {
+      log(`could not read the history file ${this.history.file}: ${(err as Error).message}`);
+      return { status: 'ok', history: [] };
+    }
+  }
+
   /**
    * Values of the request's user_expressions, evaluated after a successful cell, in its
    * context (a frontend's way to read state without an extra cell in the history).
@@ -260,8 +359,9 @@ export class Kernel {
     const results: JsonObject = {};
     if (typeof requested !== 'object' || requested === null) return results;
     for (const [name, expression] of Object.entries(requested as Record<string, unknown>)) {
+      const runner = await this.runnerReady;
       const outcome = await runInCell(cell, () =>
-        runWithSignal(cell.controller.signal, () => this.runner.execute(String(expression)))
+        runWithSignal(cell.controller.signal, () => runner.execute(String(expression)))
       );
       if (outcome.kind === 'ok') {
         const data = outcome.hasValue ? mimeBundleOf(outcome.value) : { 'text/plain': 'undefined' };
@@ -297,9 +397,16 @@ export class Kernel {
     this.publish('shutdown_reply', content, msg);
     this.publish('status', { execution_state: 'idle' }, msg);
     await this.sockets.close();
-    this.runner.close();
+    this.runner?.close();
     this.shutdownResolve();
   }
+}
+
+/** What running a cell's code gave: an error, or the text of its value and reply payload. */
+interface CellRun {
+  error?: ErrorContent;
+  resultText?: string;
+  payload?: JsonObject[];
 }
 
 /** The error vm throws when SIGINT stops a synchronous cell (`breakOnSigint`). */
