@@ -258,31 +258,32 @@ PY_TYPES = {int: "integer", float: "number", str: "string", bool: "boolean"}
 
 
 def _param_descriptions(cls):
-    """Descriptions of __init__ parameters from the class or __init__ docstring: Sphinx
-    (':param x: text'), Google ('x (float): text' / 'x: text') or NumPy ('x : float' + text)."""
+    """Descriptions of __init__ parameters from the __init__ or class docstring, in Sphinx
+    (':param x: text'), Google ('x (float): text' or 'x: text') or NumPy style ('x : float'
+    with the text indented on the next line)."""
     found = {}
     for doc in (inspect.getdoc(cls.__init__), inspect.getdoc(cls)):
-        if not doc:
+        if not doc or doc == inspect.getdoc(object.__init__):
             continue
         lines = doc.splitlines()
         for i, line in enumerate(lines):
             s = line.strip()
-            m = re.match(r":param\s+(?:\w+\s+)?(\w+)\s*:\s*(.+)", s)
-            if not m:
-                m = re.match(r"(\w+)\s*(?:\([^)]*\))?\s*:\s*(.+)", s)
-                if m and re.match(r"^[\w\[\], .|]+$", m.group(2)) and i + 1 < len(lines):
-                    # NumPy style: "x : float" then the description indented below.
-                    nxt = lines[i + 1]
-                    if nxt.startswith((" ", "\t")) and nxt.strip():
-                        m = (m.group(1), nxt.strip())
-                    else:
-                        m = (m.group(1), m.group(2))
-                elif m:
-                    m = (m.group(1), m.group(2))
+            indent = len(line) - len(line.lstrip())
+            name, text = None, None
+            m = re.match(r":param\s+(?:[\w\[\], .]+\s+)?(\w+)\s*:\s*(.+)", s)
+            if m:
+                name, text = m.groups()
+            elif re.match(r"\w+\s+:", s):
+                m = re.match(r"(\w+)\s+:", s)
+                nxt = lines[i + 1] if i + 1 < len(lines) else ""
+                if nxt.strip() and len(nxt) - len(nxt.lstrip()) > indent:
+                    name, text = m.group(1), nxt.strip()
             else:
-                m = (m.group(1), m.group(2))
-            if m and m[0] not in found:
-                found[m[0]] = m[1].strip()
+                m = re.match(r"(\w+)\s*(?:\([^)]*\))?:\s+(.+)", s)
+                if m:
+                    name, text = m.groups()
+            if name and name not in found:
+                found[name] = text.strip()
     return found
 
 

@@ -186,7 +186,10 @@ export class PythonWorker {
       this.pending = { id, io, proc, settle: resolve };
       setRef(proc, true);
       signal?.addEventListener('abort', onAbort, { once: true });
+      // Corked: the header and every array go out in one writev, not one write per buffer.
+      proc.requests.cork();
       for (const chunk of encodeFrame({ ...header, id }, buffers)) proc.requests.write(chunk);
+      proc.requests.uncork();
     });
     signal?.removeEventListener('abort', onAbort);
     this.output.flush();
@@ -340,9 +343,13 @@ function describeSignal(signal: NodeJS.Signals): string {
 
 /** An idle worker must not keep the kernel (or a test run) alive; a busy one must. */
 function setRef(proc: Proc, busy: boolean): void {
-  const handles = [proc.child, ...proc.child.stdio];
-  for (const h of handles as Array<{ ref?(): void; unref?(): void } | null>) {
-    if (busy) h?.ref?.();
-    else h?.unref?.();
+  if (busy) proc.child.ref();
+  else proc.child.unref();
+  for (const stream of proc.child.stdio) {
+    // A stream the child already closed (its fd 1 is redirected) has no handle left to (un)ref.
+    const socket = stream as Socket | null;
+    if (!socket || socket.destroyed) continue;
+    if (busy) socket.ref();
+    else socket.unref();
   }
 }
