@@ -14,7 +14,10 @@ import {
 import { kernelInfoContent } from './kernelInfo';
 import { pagerRequest } from './pager';
 import { log } from './log';
+import { cellMagic } from './magics';
 import { CellContext, installStreamRouting, runInCell } from './output';
+import type { PythonWorker } from '../python';
+import type { CellMagic } from './magics';
 import type { KernelSockets, ReplyChannel } from './sockets';
 import { JsonObject, Message, newHeader } from './wire';
 
@@ -32,6 +35,8 @@ export class Kernel {
   /** The cell runner once the converter is warm (it is created after start-up). */
   private runner: CellRunner | undefined;
   readonly comms: CommManager;
+  /** The Python worker, once a `%%python` cell has used it (disposed at shutdown). */
+  private pythonWorker: PythonWorker | undefined;
   private shutdownResolve!: () => void;
   /** Resolves when a shutdown_request has been answered and the sockets are closed. */
   readonly finished = new Promise<void>(resolve => (this.shutdownResolve = resolve));
@@ -286,13 +291,15 @@ export class Kernel {
     );
   }
 
-  /** Run a cell's code: a pager request (`expr?`) or TypeScript. */
+  /** Run a cell's code: a cell magic (`%%python`), a pager request (`expr?`) or TypeScript. */
   private async runBody(
     cell: CellContext,
     code: string,
     count: number,
     silent: boolean
   ): Promise<CellRun> {
+    const magic = cellMagic(code);
+    if (magic) return this.runMagic(cell, magic);
     const runner = await this.runnerReady;
     const page = pagerRequest(code);
     if (page) {
@@ -316,9 +323,32 @@ export class Kernel {
     return { resultText: String(data['text/plain'] ?? '') };
   }
 
+  /**
+   * `%%python` cells in the kernel's Python worker (started on first use). Its output streams
+   * to this cell; interrupting the cell aborts the signal, which interrupts the worker.
+   */
+  private async runMagic(cell: CellContext, magic: CellMagic): Promise<CellRun> {
+    if (magic.kind === 'unknown') {
+      return { error: { ename: 'UsageError', evalue: magic.message, traceback: [magic.message] } };
+    }
+    const { sharedPythonWorker } = require('../python') as typeof import('../python');
+    const worker = sharedPythonWorker();
+    this.pythonWorker = worker;
+    const io = {
+      stdout: (text: string) => this.publish('stream', { name: 'stdout', text }, cell.request),
+      stderr: (text: string) => this.publish('stream', { name: 'stderr', text }, cell.request)
+    };
+    const signal = cell.controller.signal;
+    const error =
+      magic.kind === 'python'
+        ? await worker.run(magic.code, io, signal)
+        : await worker.defineModule(magic.name, magic.code, io, signal);
+    return error ? { error } : {};
+  }
+
   private isComplete(code: string): JsonObject {
-    // `name?` is not TypeScript, yet complete: the pager answers it.
-    if (pagerRequest(code)) return { status: 'complete' };
+    // `name?` and cell magics are not TypeScript, yet complete (Python decides for its cells).
+    if (pagerRequest(code) || cellMagic(code)) return { status: 'complete' };
     return isCompleteContent(code);
   }
 
@@ -398,6 +428,7 @@ export class Kernel {
     this.publish('status', { execution_state: 'idle' }, msg);
     await this.sockets.close();
     this.runner?.close();
+    await this.pythonWorker?.dispose();
     this.shutdownResolve();
   }
 }
