@@ -170,7 +170,11 @@ const BUILDERS: Record<string, Builder> = {
       kernelRegularizer: regularizer(p.kernel_regularizer),
       biasRegularizer: regularizer(p.bias_regularizer)
     }),
-  Flatten: (_p, name) => tf.layers.flatten({ name }),
+  // tfjs' Flatten refuses an already flat input (Keras accepts it): reshape to itself then.
+  Flatten: (_p, name, _s, layer) =>
+    layer.inputShapes[0].length === 1
+      ? tf.layers.reshape({ name, targetShape: layer.outputShape })
+      : tf.layers.flatten({ name }),
   // The validator resolved a -1 entry already.
   Reshape: (_p, name, _s, layer) => tf.layers.reshape({ name, targetShape: layer.outputShape }),
   Activation: (p, name) =>
@@ -228,4 +232,20 @@ export function compileTfjs(doc: NetworkDocument, options: CompileOptions): tf.L
 /** Orders layers so that every layer comes after its inputs (throws on an invalid network). */
 export function topologicalOrder(doc: NetworkDocument) {
   return assertValidNetwork(doc, { inputShape: [1, 1, 1] }).layers.map(l => l.node);
+}
+
+/**
+ * Layers the tfjs compiler can run forward but not train: tfjs-core's convolution gradients
+ * assert a dilation rate of 1 on every backend. Returns one message per such layer.
+ */
+export function untrainableLayers(doc: NetworkDocument): string[] {
+  return doc.layers
+    .filter(l => {
+      const d = l.params.dilation_rate;
+      return d !== undefined && (Array.isArray(d) ? d.some(x => x !== 1) : d !== 1);
+    })
+    .map(
+      l =>
+        `layer ${l.id} (${l.type}): dilation_rate > 1 cannot be trained with tfjs (its convolution gradients support dilation 1 only); it works for inference`
+    );
 }

@@ -7,7 +7,7 @@ import type { NetworkDocument } from '../../../../schema/documents';
 import { tf } from '../backend';
 import { resolveSignal, throwIfCancelled } from '../cancel';
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification';
-import { compileTfjs } from '../networks/compile-tfjs';
+import { compileTfjs, untrainableLayers } from '../networks/compile-tfjs';
 import { deriveSeed, seededRandom, shuffleInPlace } from '../util/random';
 import type { ResolvedTraining } from './settings';
 
@@ -153,6 +153,8 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
   const signal = resolveSignal(options.signal);
   throwIfCancelled(signal, 'training');
   const k = classes.length;
+  const untrainable = untrainableLayers(options.network);
+  if (untrainable.length > 0) throw new Error(untrainable.join('\n'));
   const model = compileTfjs(options.network, {
     seed: deriveSeed(options.seed, 'init'),
     inputShape: train.shape
