@@ -430,43 +430,68 @@ def _decode(value, buffers, np):
     return value
 
 
-def _encode(value, buffers, np, where, module):
+def _where(path):
+    """data['image']['array'] from the linked path (parent, key) built while encoding."""
+    keys = []
+    while path is not None:
+        path, key = path
+        keys.append(key)
+    return "data" + "".join("[%r]" % k for k in reversed(keys))
+
+
+_FINITE = float("inf")
+_DTYPE_NAMES = {}
+
+
+def _dtype_names(np):
+    """numpy dtype -> engine dtype name (dtype.name is a slow Python property in numpy 1.x)."""
+    if not _DTYPE_NAMES:
+        _DTYPE_NAMES.update({np.dtype(n): n for n in DTYPES})
+    return _DTYPE_NAMES
+
+
+def _encode(value, buffers, np, path, module):
+    """A returned value as JSON + buffers. The path is a linked (parent, key) tuple, turned into
+    text only for an error message: building strings per key cost more than the arrays."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        if value != value or value == _FINITE or value == -_FINITE:
+            raise ModuleError("%s: %s is %r (not a finite number)" % (module, _where(path), value))
+        return value
     if isinstance(value, np.ndarray):
         dtype = value.dtype
-        if dtype.name not in DTYPES:
+        name = _dtype_names(np).get(dtype.newbyteorder("=") if not dtype.isnative else dtype)
+        if name is None:
             raise ModuleError(
                 "%s: %s has dtype %s; supported: %s"
-                % (module, where, dtype.name, ", ".join(sorted(DTYPES)))
+                % (module, _where(path), dtype.name, ", ".join(sorted(DTYPES)))
             )
-        if dtype.kind == "f":
-            bad = ~np.isfinite(value)
-            if bad.any():
-                n_nan = int(np.isnan(value).sum())
-                raise ModuleError(
-                    "%s: %s contains %d NaN and %d infinite values"
-                    % (module, where, n_nan, int(bad.sum()) - n_nan)
-                )
-        native = np.ascontiguousarray(value, dtype=dtype.newbyteorder("="))
-        buffers.append(native.reshape(-1).view(np.uint8))
-        return {"__ndarray__": len(buffers) - 1, "dtype": dtype.name, "shape": list(value.shape)}
+        if dtype.kind == "f" and not np.isfinite(value).all():
+            n_nan = int(np.isnan(value).sum())
+            n_inf = int(np.isinf(value).sum())
+            raise ModuleError(
+                "%s: %s contains %d NaN and %d infinite values"
+                % (module, _where(path), n_nan, n_inf)
+            )
+        if not dtype.isnative:
+            value = value.astype(dtype.newbyteorder("="))
+        buffers.append(np.ascontiguousarray(value).reshape(-1).view(np.uint8))
+        return {"__ndarray__": len(buffers) - 1, "dtype": name, "shape": list(value.shape)}
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
             if not isinstance(k, str):
-                raise ModuleError("%s: %s has a non-string key %r" % (module, where, k))
-            out[k] = _encode(v, buffers, np, "%s[%r]" % (where, k), module)
+                raise ModuleError("%s: %s has a non-string key %r" % (module, _where(path), k))
+            out[k] = _encode(v, buffers, np, (path, k), module)
         return out
     if isinstance(value, (list, tuple)):
-        return [_encode(v, buffers, np, "%s[%d]" % (where, i), module) for i, v in enumerate(value)]
+        return [_encode(v, buffers, np, (path, i), module) for i, v in enumerate(value)]
     if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
-        raise ModuleError("%s: %s is %r (not a finite number)" % (module, where, value))
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
+        return _encode(value.item(), buffers, np, path, module)
     raise ModuleError(
         "%s: %s is a %s, which cannot be sent back (use numbers, strings, lists, dicts and "
-        "numpy arrays)" % (module, where, type(value).__name__)
+        "numpy arrays)" % (module, _where(path), type(value).__name__)
     )
 
 
@@ -511,7 +536,7 @@ def _call(header, buffers):
         try:
             result = _check_result(name, inst(data), np)
             out_items.append(
-                None if result is None else _encode(result, out_buffers, np, "data", name)
+                None if result is None else _encode(result, out_buffers, np, None, name)
             )
         except ModuleError as e:
             if len(items) > 1 and not isinstance(e, UnknownModule):
