@@ -17,6 +17,7 @@
 import { backendInfo as activeBackend, ensureBackend, type BackendInfo } from './backend';
 import { builtinNames, loadBuiltin, loadNpz, type NpzOptions } from './data/builtin';
 import type { Dataset } from './data/dataset';
+import * as loaders from './data/loaders';
 import { listModules, getModule, moduleInfo, validateParams } from './modules/registry';
 import type { ModuleInfo } from './modules/types';
 import * as networkCatalog from './networks';
@@ -56,7 +57,23 @@ export const datasets = {
   /** Names and descriptions of the built-in datasets. */
   list(): { name: string; description: string }[] {
     return builtinNames();
-  }
+  },
+  /**
+   * Your images, streamed from disk (decoded per item), split by ratio, stratified and seeded:
+   * `folder(dir, { split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1 })` reads one
+   * sub-folder per class, or a flat folder with `{ csv: 'labels.csv' }` (filename,class).
+   */
+  folder: loaders.folder,
+  /** A flat folder labelled by a CSV of `filename,class` (names relative to the CSV). */
+  csv: loaders.csv,
+  /** DICOM files (HU for CT, MONOCHROME1 inverted, JPEG 2000 decoded) by class. */
+  dicom: loaders.dicom,
+  /** NIfTI volumes as 2D slices along `axis` (0, 1, 2), volume `volume` of 4D files. */
+  nifti: loaders.nifti,
+  /** One PNG, JPEG or DICOM file as a data dict image. */
+  readImage: loaders.readImage,
+  /** One NIfTI volume, sliced along an axis. */
+  readNifti: loaders.readNifti
 };
 
 /** Image-processing modules: the catalog and parameter validation. */
@@ -100,6 +117,7 @@ export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline'
 export { Run } from './pipeline/run';
 export { Dataset, Split } from './data/dataset';
 export type { SplitName, DatasetInfo } from './data/dataset';
+export type { FolderOptions } from './data/folder';
 export type { DataDict, ImageHeader, ClassificationLabel } from './data/datadict';
 export type { NDArray, DType, TypedArray } from './data/ndarray';
 export { parseNpy } from './data/npy';

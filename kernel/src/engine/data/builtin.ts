@@ -22,7 +22,7 @@ const BUILTINS: Record<string, BuiltinSpec> = {
     classes: ['normal', 'pneumonia'],
     positiveClass: 1,
     modality: 'Xray',
-    description: 'PneumoniaMNIST (MedMNIST v2, CC BY 4.0): pediatric chest X-rays, 28×28',
+    description: 'PneumoniaMNIST (MedMNIST v2, CC BY 4.0): pediatric chest X-rays, 28×28'
   },
   breastmnist: {
     file: 'medmnist/breastmnist.npz',
@@ -30,8 +30,8 @@ const BUILTINS: Record<string, BuiltinSpec> = {
     // The finding of interest is malignancy (label 0).
     positiveClass: 0,
     modality: 'US',
-    description: 'BreastMNIST (MedMNIST v2, CC BY 4.0): breast ultrasound, 28×28',
-  },
+    description: 'BreastMNIST (MedMNIST v2, CC BY 4.0): breast ultrasound, 28×28'
+  }
 };
 
 /** The package root: the nearest ancestor directory whose package.json is medflow's. */
@@ -76,7 +76,7 @@ export async function loadNpz(file: string, options: NpzOptions = {}): Promise<D
 }
 
 async function loadNpzAs(file: string, options: NpzOptions, source: string): Promise<Dataset> {
-  const keys = SPLITS.flatMap((s) => [`${s}_images`, `${s}_labels`]);
+  const keys = SPLITS.flatMap(s => [`${s}_images`, `${s}_labels`]);
   const arrays = await readNpz(file, keys);
   const base = path.basename(file).replace(/\.npz$/i, '');
   let classes = options.classes;
@@ -94,23 +94,27 @@ async function loadNpzAs(file: string, options: NpzOptions, source: string): Pro
     source,
     classes,
     positiveClass: options.positiveClass ?? 1,
-    modality: options.modality ?? 'unknown',
+    modality: options.modality ?? 'unknown'
   };
   if (source === 'npz') info.path = path.resolve(file);
   for (const s of SPLITS) {
     const shape = arrays[`${s}_images`].shape;
     if (shape.length < 3 || shape.length > 4) {
       throw new Error(
-        `${base}.npz:${s}_images: expected (N, H, W) or (N, H, W, C), got (${shape.join(', ')})`,
+        `${base}.npz:${s}_images: expected (N, H, W) or (N, H, W, C), got (${shape.join(', ')})`
       );
     }
   }
   const names = classes;
   const splits = Object.fromEntries(
-    SPLITS.map((s) => {
-      const labels = labelsToIndices(arrays[`${s}_labels`], names.length, `${base}.npz:${s}_labels`);
+    SPLITS.map(s => {
+      const labels = labelsToIndices(
+        arrays[`${s}_labels`],
+        names.length,
+        `${base}.npz:${s}_labels`
+      );
       return [s, new Split(s, arrays[`${s}_images`], labels, info)];
-    }),
+    })
   ) as Record<(typeof SPLITS)[number], Split>;
   return new Dataset(info, splits);
 }
@@ -121,7 +125,7 @@ export async function loadBuiltin(name: string): Promise<Dataset> {
   if (!spec) {
     throw new Error(
       `unknown built-in dataset '${name}' (available: ${Object.keys(BUILTINS).join(', ')}; ` +
-        `for your own .npz use mf.datasets.npz(path))`,
+        `for your own .npz use mf.datasets.npz(path))`
     );
   }
   const key = name.toLowerCase();
@@ -146,8 +150,8 @@ function readBuiltin(name: string, spec: BuiltinSpec): Promise<Dataset> {
       name,
       classes: spec.classes,
       positiveClass: spec.positiveClass,
-      modality: spec.modality,
+      modality: spec.modality
     },
-    'builtin',
+    'builtin'
   );
 }

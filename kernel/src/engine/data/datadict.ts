@@ -2,6 +2,7 @@
  * The data dict: what an image-processing module receives and returns, one per image.
  * Mirrors the reference platform's Python contract (PRODUCT.md), with arrays as NDArrays.
  */
+import type { DicomInfo } from './dicom';
 import type { DType, NDArray } from './ndarray';
 
 export type Modality = 'CT' | 'MRI' | 'Xray' | 'US' | 'PET' | 'OCT' | 'Microscopy' | string;
@@ -22,6 +23,29 @@ export interface ImageHeader {
   origin: number[];
   /** Direction cosines, row-major dim×dim. */
   direction: number[];
+  /** Display window from the file (DICOM WindowCenter/WindowWidth), in pixel value units. */
+  window?: { center: number; width: number };
+  /** Slice thickness (mm) of a 2D slice, when the file gives it (DICOM SliceThickness). */
+  slice_thickness?: number;
+  /** Facts of DICOM files: modality tag, photometric interpretation, transfer syntax … */
+  dicom?: DicomInfo;
+  /** Facts of NIfTI slices: which volume, axis and slice index the image is. */
+  nifti?: NiftiSliceInfo;
+  /** The file the image was read from. */
+  file?: string;
+}
+
+export interface NiftiSliceInfo {
+  /** Shape of the whole volume (x, y, z[, t]) as the file stores it. */
+  volume_shape: number[];
+  /** Axis (0, 1, 2 of x, y, z) the slices are cut along, and this slice's index on it. */
+  axis: 0 | 1 | 2;
+  slice: number;
+  /** Index of the 3D volume within a 4D file (0 for 3D files). */
+  volume: number;
+  datatype: string;
+  scl_slope: number;
+  scl_inter: number;
 }
 
 export interface ClassificationLabel {
@@ -62,7 +86,7 @@ export function imageHeader(
   shape: number[],
   dtype: DType,
   modality: Modality,
-  range: [number, number],
+  range: [number, number]
 ): ImageHeader {
   const color: ColorMode = shape.length === 3 && shape[2] === 3 ? 'RGB' : 'L';
   return {
@@ -74,6 +98,6 @@ export function imageHeader(
     pixel_value_range: range,
     spacing: [1, 1],
     origin: [0, 0],
-    direction: [1, 0, 0, 1],
+    direction: [1, 0, 0, 1]
   };
 }

@@ -4,7 +4,6 @@ import { classIndex } from './datadict';
 import { pythonMakeFiles, runPython } from '../testing/python';
 import * as path from 'node:path';
 
-
 test('PneumoniaMNIST: MedMNIST splits, class names and counts', async () => {
   const ds = await loadBuiltin('pneumoniamnist');
   expect(ds.classes).toEqual(['normal', 'pneumonia']);
@@ -17,7 +16,7 @@ test('PneumoniaMNIST: MedMNIST splits, class names and counts', async () => {
     source: 'builtin',
     shape: [28, 28],
     classes: ['normal', 'pneumonia'],
-    splits: { train: 3882, val: 524, test: 624 },
+    splits: { train: 3882, val: 524, test: 624 }
   });
 });
 
@@ -38,9 +37,9 @@ test('a built-in dataset is read once per process', async () => {
 
 test('unknown built-in names are refused with the list of names', async () => {
   await expect(loadBuiltin('chestmnist')).rejects.toThrow(
-    "unknown built-in dataset 'chestmnist' (available: pneumoniamnist, breastmnist;",
+    "unknown built-in dataset 'chestmnist' (available: pneumoniamnist, breastmnist;"
   );
-  expect(builtinNames().map((b) => b.name)).toEqual(['pneumoniamnist', 'breastmnist']);
+  expect(builtinNames().map(b => b.name)).toEqual(['pneumoniamnist', 'breastmnist']);
 });
 
 test('items are data dicts with the image, its header and a one-hot label', async () => {
@@ -61,7 +60,7 @@ print(json.dumps({'pixels': d['test_images'][5].ravel().tolist(), 'label': int(d
     pixel_value_range: [0, 255],
     spacing: [1, 1],
     origin: [0, 0],
-    direction: [1, 0, 0, 1],
+    direction: [1, 0, 0, 1]
   });
   const label = item.label.classification!;
   expect(label.header).toEqual({ num_class: 2, class_name: ['normal', 'pneumonia'] });
@@ -87,7 +86,7 @@ test('displays counts per split and class, and a PNG strip of samples', async ()
     'split    normal pneumonia     total',
     'train       388      3494      3882',
     'val         135       389       524',
-    'test        234       390       624',
+    'test        234       390       624'
   ]);
   const html = bundle['text/html'] as string;
   expect(html).toContain('<th>pneumonia</th>');
@@ -97,13 +96,15 @@ test('displays counts per split and class, and a PNG strip of samples', async ()
     `import numpy as np, cv2
 img = cv2.imdecode(np.fromfile(files['png'], dtype=np.uint8)[128:], cv2.IMREAD_UNCHANGED)
 print(json.dumps({'shape': list(img.shape), 'first': img[0, :28].tolist()}))`,
-    { png: { data: new Uint8Array(png), shape: [png.length], dtype: 'uint8' } },
+    { png: { data: new Uint8Array(png), shape: [png.length], dtype: 'uint8' } }
   );
   // Two rows (classes) of 8 thumbnails with 2-pixel gaps.
   expect(decoded.shape).toEqual([2 * 28 + 2, 8 * 30 - 2]);
   // The first thumbnail is the first normal training image.
-  const firstNormal = [...Array(ds.train.length).keys()].find((i) => ds.train.labels[i] === 0)!;
-  expect(decoded.first).toEqual(Array.from((ds.train.get(firstNormal).image.array.data as Uint8Array).subarray(0, 28)));
+  const firstNormal = [...Array(ds.train.length).keys()].find(i => ds.train.labels[i] === 0)!;
+  expect(decoded.first).toEqual(
+    Array.from((ds.train.get(firstNormal).image.array.data as Uint8Array).subarray(0, 28))
+  );
 });
 
 test('npz(): any MedMNIST-style archive, labels (N,) or one-hot, RGB images', async () => {
@@ -127,7 +128,9 @@ np.savez(os.path.join(out, 'broken.npz'), train_images=np.zeros((2, 4, 4), 'u1')
   const guessed = await loadNpz(path.join(dir, 'mine.npz'));
   expect(guessed.classes).toEqual(['class_0', 'class_1', 'class_2']);
   await expect(loadNpz(path.join(dir, 'broken.npz'), { classes: ['x', 'y'] })).rejects.toThrow(
-    'broken.npz:train_labels: label 5 of item 1 is not a class index 0..1',
+    'broken.npz:train_labels: label 5 of item 1 is not a class index 0..1'
   );
-  await expect(loadNpz(path.join(dir, 'missing.npz'))).rejects.toThrow(/cannot read .*missing\.npz: ENOENT/);
+  await expect(loadNpz(path.join(dir, 'missing.npz'))).rejects.toThrow(
+    /cannot read .*missing\.npz: ENOENT/
+  );
 });

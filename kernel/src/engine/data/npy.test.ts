@@ -9,11 +9,13 @@ const pneumonia = path.join(packageRoot(), 'data', 'medmnist', 'pneumoniamnist.n
 
 test('reads the real PneumoniaMNIST archive exactly as numpy does', async () => {
   const arrays = await readNpz(pneumonia);
-  const reference = runPython<Record<string, { shape: number[]; dtype: string; sum: number; first: number[] }>>(
+  const reference = runPython<
+    Record<string, { shape: number[]; dtype: string; sum: number; first: number[] }>
+  >(
     `import numpy as np
 d = np.load('${pneumonia}')
 print(json.dumps({k: {'shape': list(d[k].shape), 'dtype': str(d[k].dtype), 'sum': int(d[k].astype(np.int64).sum()),
-                     'first': d[k].ravel()[:50].tolist()} for k in d.files}))`,
+                     'first': d[k].ravel()[:50].tolist()} for k in d.files}))`
   );
   expect(Object.keys(arrays).sort()).toEqual(Object.keys(reference).sort());
   for (const [key, ref] of Object.entries(reference)) {
@@ -31,7 +33,7 @@ test('reads only the keys asked for, and names missing ones', async () => {
   expect(Object.keys(arrays)).toEqual(['val_labels']);
   expect(arrays.val_labels.shape).toEqual([524, 1]);
   await expect(readNpz(pneumonia, ['nope'])).rejects.toThrow(
-    /pneumoniamnist\.npz: missing array 'nope' \(archive has: train_images, train_labels/,
+    /pneumoniamnist\.npz: missing array 'nope' \(archive has: train_images, train_labels/
   );
 });
 
@@ -50,20 +52,20 @@ np.save(os.path.join(out, 'str.npy'), np.array(['ab', 'cd']))
 `);
   });
 
-  test.each(['plain.npz', 'compressed.npz'])('%s', (file) => {
+  test.each(['plain.npz', 'compressed.npz'])('%s', file => {
     const arrays = parseNpz(readFileSync(path.join(dir, file)), file);
     const base = Array.from({ length: 24 }, (_, i) => i);
     expect(arrays.f4.dtype).toBe('float32');
-    expect(Array.from(arrays.f4.data as Float32Array)).toEqual(base.map((v) => Math.fround(v / 7)));
-    expect(Array.from(arrays.f8.data as Float64Array)).toEqual(base.map((v) => v / 3));
+    expect(Array.from(arrays.f4.data as Float32Array)).toEqual(base.map(v => Math.fround(v / 7)));
+    expect(Array.from(arrays.f8.data as Float64Array)).toEqual(base.map(v => v / 3));
     expect(arrays.i8.dtype).toBe('int64');
-    expect(Array.from(arrays.i8.data as BigInt64Array)).toEqual(base.map((v) => BigInt(v - 5)));
+    expect(Array.from(arrays.i8.data as BigInt64Array)).toEqual(base.map(v => BigInt(v - 5)));
     expect(Array.from(arrays.u1.data as Uint8Array)).toEqual(base);
-    expect(Array.from(arrays.i2.data as Int16Array)).toEqual(base.map((v) => v - 12));
-    expect(Array.from(arrays.u2.data as Uint16Array)).toEqual(base.map((v) => v * 1000));
-    expect(Array.from(arrays.i4be.data as Int32Array)).toEqual(base.map((v) => v - 3));
+    expect(Array.from(arrays.i2.data as Int16Array)).toEqual(base.map(v => v - 12));
+    expect(Array.from(arrays.u2.data as Uint16Array)).toEqual(base.map(v => v * 1000));
+    expect(Array.from(arrays.i4be.data as Int32Array)).toEqual(base.map(v => v - 3));
     expect(arrays.b.dtype).toBe('bool');
-    expect(Array.from(arrays.b.data as Uint8Array)).toEqual(base.map((v) => (v % 3 === 0 ? 1 : 0)));
+    expect(Array.from(arrays.b.data as Uint8Array)).toEqual(base.map(v => (v % 3 === 0 ? 1 : 0)));
     // Fortran-ordered data comes back in C order with the same shape.
     expect(arrays.fortran.shape).toEqual([2, 3, 4]);
     expect(Array.from(arrays.fortran.data as Float32Array)).toEqual(base);
@@ -83,10 +85,10 @@ np.save(os.path.join(out, 'str.npy'), np.array(['ab', 'cd']))
 
   test('unsupported dtypes fail with the file name and dtype', () => {
     expect(() => parseNpy(readFileSync(path.join(dir, 'c8.npy')), 'c8.npy')).toThrow(
-      "c8.npy: unsupported dtype '<c8'",
+      "c8.npy: unsupported dtype '<c8'"
     );
     expect(() => parseNpy(readFileSync(path.join(dir, 'str.npy')), 'str.npy')).toThrow(
-      /str\.npy: unsupported dtype '<U2'/,
+      /str\.npy: unsupported dtype '<U2'/
     );
   });
 
@@ -97,7 +99,7 @@ np.save(os.path.join(out, 'str.npy'), np.array(['ab', 'cd']))
     expect(() => parseNpz(readFileSync(bad), 'bad.npz')).toThrow(/bad\.npz: not a readable \.npz/);
     const npy = writeNpy({ data: new Float32Array(100), shape: [10, 10], dtype: 'float32' });
     expect(() => parseNpy(npy.subarray(0, 200), 'x.npz:train_images')).toThrow(
-      'x.npz:train_images: truncated data: shape (10, 10) of <f4 needs 400 bytes, file has 72',
+      'x.npz:train_images: truncated data: shape (10, 10) of <f4 needs 400 bytes, file has 72'
     );
     expect(() => parseNpy(new Uint8Array(20), 'y.npy')).toThrow(NpyFormatError);
     expect(() => parseNpy(new Uint8Array(20), 'y.npy')).toThrow('y.npy: not a .npy array');
@@ -110,7 +112,7 @@ test('writeNpy round-trips through numpy', () => {
     `import numpy as np
 a = np.load(files['a'])
 print(json.dumps({'shape': list(a.shape), 'values': a.ravel().tolist(), 'dtype': str(a.dtype)}))`,
-    { a: { data, shape: [2, 3], dtype: 'float32' } },
+    { a: { data, shape: [2, 3], dtype: 'float32' } }
   );
   expect(got).toEqual({ shape: [2, 3], values: Array.from(data), dtype: 'float32' });
 });

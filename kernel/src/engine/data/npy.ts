@@ -32,7 +32,7 @@ const KINDS: Record<string, DTypeInfo> = {
   u8: { dtype: 'uint64', bytes: 8 },
   i8: { dtype: 'int64', bytes: 8 },
   f4: { dtype: 'float32', bytes: 4 },
-  f8: { dtype: 'float64', bytes: 8 },
+  f8: { dtype: 'float64', bytes: 8 }
 };
 
 interface Header {
@@ -51,9 +51,9 @@ function parseHeader(text: string, where: string): Header {
   }
   const dims = shape[1]
     .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0)
-    .map((s) => {
+    .map(s => s.trim())
+    .filter(s => s.length > 0)
+    .map(s => {
       const n = Number(s.replace(/L$/, ''));
       if (!Number.isInteger(n) || n < 0) {
         throw new NpyFormatError(where, `corrupt .npy header: bad shape (${shape[1]})`);
@@ -135,7 +135,7 @@ export function parseNpy(bytes: Uint8Array, where: string): NDArray {
   const dataStart = headerStart + headerLength;
   if (dataStart > bytes.length) throw new NpyFormatError(where, 'truncated .npy header');
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
-    bytes.subarray(headerStart, dataStart),
+    bytes.subarray(headerStart, dataStart)
   );
   const header = parseHeader(text, where);
 
@@ -144,7 +144,7 @@ export function parseNpy(bytes: Uint8Array, where: string): NDArray {
   if (!m || !info) {
     throw new NpyFormatError(
       where,
-      `unsupported dtype '${header.descr}' (supported: bool, u1, i1, u2, i2, u4, i4, u8, i8, f4, f8)`,
+      `unsupported dtype '${header.descr}' (supported: bool, u1, i1, u2, i2, u4, i4, u8, i8, f4, f8)`
     );
   }
   const length = sizeOf(header.shape);
@@ -152,7 +152,7 @@ export function parseNpy(bytes: Uint8Array, where: string): NDArray {
   if (bytes.length - dataStart < byteLength) {
     throw new NpyFormatError(
       where,
-      `truncated data: shape (${header.shape.join(', ')}) of ${header.descr} needs ${byteLength} bytes, file has ${bytes.length - dataStart}`,
+      `truncated data: shape (${header.shape.join(', ')}) of ${header.descr} needs ${byteLength} bytes, file has ${bytes.length - dataStart}`
     );
   }
   const bigEndian = m[1] === '>' && info.bytes > 1;

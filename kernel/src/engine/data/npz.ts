@@ -16,14 +16,17 @@ export function parseNpz(bytes: Uint8Array, file: string, keys?: readonly string
   const names: string[] = [];
   try {
     entries = unzipSync(bytes, {
-      filter: (f) => {
+      filter: f => {
         const key = f.name.replace(/\.npy$/, '');
         names.push(key);
         return keys === undefined || keys.includes(key);
-      },
+      }
     });
   } catch (error) {
-    throw new NpyFormatError(file, `not a readable .npz (zip) archive: ${(error as Error).message}`);
+    throw new NpyFormatError(
+      file,
+      `not a readable .npz (zip) archive: ${(error as Error).message}`
+    );
   }
   const out: NpzContents = {};
   for (const [name, data] of Object.entries(entries)) {
@@ -35,7 +38,7 @@ export function parseNpz(bytes: Uint8Array, file: string, keys?: readonly string
     if (!(key in out)) {
       throw new NpyFormatError(
         file,
-        `missing array '${key}' (archive has: ${names.join(', ') || 'nothing'})`,
+        `missing array '${key}' (archive has: ${names.join(', ') || 'nothing'})`
       );
     }
   }

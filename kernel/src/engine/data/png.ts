@@ -35,7 +35,7 @@ export function encodePng(
   pixels: Uint8Array,
   width: number,
   height: number,
-  channels: 1 | 3,
+  channels: 1 | 3
 ): Uint8Array {
   if (pixels.length !== width * height * channels) {
     throw new Error(`encodePng: ${pixels.length} bytes for ${width}×${height}×${channels}`);
@@ -56,7 +56,7 @@ export function encodePng(
     new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', header),
     chunk('IDAT', zlibSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
+    chunk('IEND', new Uint8Array(0))
   ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
