@@ -1,5 +1,6 @@
 /** Helpers shared by the image-processing modules. */
 import type { DataDict, ImageHeader } from '../data/datadict';
+import { allocate, dtypeRange, isIntegerDType } from '../data/ndarray';
 import type { DType, NDArray, NumericArray } from '../data/ndarray';
 import type { ParamSchema } from './types';
 
@@ -27,23 +28,70 @@ export function pixels(data: DataDict, module: string): NumericArray {
   return a;
 }
 
-/** Rounds and clamps to an integer dtype, or passes floats through. */
+/** Rounds half to even, as OpenCV's cvRound (lrint) does when it saturates to integers. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Rounds (half to even) and clamps to an integer dtype, or passes floats through. */
 export function storeAs(dtype: DType, value: number): number {
   switch (dtype) {
+    case 'bool':
+      return value ? 1 : 0;
     case 'uint8':
-      return Math.min(255, Math.max(0, Math.round(value)));
+      return Math.min(255, Math.max(0, roundHalfEven(value)));
     case 'uint16':
-      return Math.min(65535, Math.max(0, Math.round(value)));
+      return Math.min(65535, Math.max(0, roundHalfEven(value)));
     case 'int8':
-      return Math.min(127, Math.max(-128, Math.round(value)));
+      return Math.min(127, Math.max(-128, roundHalfEven(value)));
     case 'int16':
-      return Math.min(32767, Math.max(-32768, Math.round(value)));
+      return Math.min(32767, Math.max(-32768, roundHalfEven(value)));
     case 'int32':
+      return Math.min(2147483647, Math.max(-2147483648, roundHalfEven(value)));
     case 'uint32':
-      return Math.round(value);
+      return Math.min(4294967295, Math.max(0, roundHalfEven(value)));
     default:
       return value;
   }
+}
+
+/** A new array of the image's dtype and shape, filled by fn(value) per element. */
+export function mapValues(data: DataDict, module: string, fn: (v: number) => number): DataDict {
+  const src = pixels(data, module);
+  const { dtype, shape } = data.image.array;
+  const out = allocate(dtype, src.length);
+  if (isIntegerDType(dtype) && src.length > 4096 && dtype !== 'int32' && dtype !== 'uint32') {
+    // Integer images: evaluate fn once per possible value (a lookup table).
+    const [lo, hi] = dtypeRange(dtype);
+    const lut = allocate(dtype, hi - lo + 1);
+    for (let v = lo; v <= hi; v++) lut[v - lo] = storeAs(dtype, fn(v));
+    for (let i = 0; i < src.length; i++) out[i] = lut[src[i] - lo];
+  } else {
+    for (let i = 0; i < src.length; i++) out[i] = storeAs(dtype, fn(src[i]));
+  }
+  return withImage(data, { data: out, shape: shape.slice(), dtype });
+}
+
+/** Throws the standard message for a parameter the image at hand does not allow. */
+export function paramError(module: string, param: string, value: unknown, allowed: string): Error {
+  return new Error(`${module}: ${param} ${JSON.stringify(value)} is out of range (${allowed})`);
+}
+
+/** Refuses images whose dtype the module does not handle, saying what to do. */
+export function requireDType(data: DataDict, module: string, allowed: DType[]): void {
+  const dtype = data.image.array.dtype;
+  if (!allowed.includes(dtype)) {
+    throw new Error(
+      `${module}: images of dtype ${dtype} are not supported (allowed: ${allowed.join(', ')}); ` +
+        'convert them first (e.g. with rescale or ct_windowing)'
+    );
+  }
+}
+
+/** Output array shape for an H×W(×C) image of the same rank as the input. */
+export function planarOut(data: DataDict, h: number, w: number, c: number): number[] {
+  return data.image.array.shape.length === 2 ? [h, w] : [h, w, c];
 }
 
 /** (height, width, channels) of an H×W or H×W×C image. */

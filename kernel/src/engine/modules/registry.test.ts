@@ -11,14 +11,46 @@ import type { ModuleDefinition } from './types';
 import type { DataDict } from '../data/datadict';
 import { applyStepsAsync, applyStepsBatch, applySteps } from '../pipeline/preprocess';
 
+const REQUIRED = [
+  'grayscale',
+  'min_max_normalization',
+  'z_score',
+  'rescale',
+  'resize',
+  'crop',
+  'center_crop',
+  'pad',
+  'depad',
+  'auto_crop',
+  'flip',
+  'rotate',
+  'clipping',
+  'invert',
+  'linear_function',
+  'bit_reduction',
+  'gamma_correction',
+  'histogram_equalization',
+  'morphology',
+  'gaussian_blur',
+  'median_filter',
+  'sharpen',
+  'sobel',
+  'canny',
+  'threshold',
+  'ct_windowing',
+  'noise',
+  'random_flip',
+  'random_rotate',
+  'random_affine'
+];
+
 test('the catalog lists every module with category, modality and a draft-07 params schema', () => {
   const list = listModules();
-  expect(list.map(m => m.name).sort()).toEqual([
-    'grayscale',
-    'min_max_normalization',
-    'rescale',
-    'resize'
-  ]);
+  expect(list.length).toBeGreaterThanOrEqual(30);
+  expect(list.map(m => m.name)).toEqual(expect.arrayContaining(REQUIRED));
+  expect(new Set(list.map(m => m.category))).toEqual(
+    new Set(['General', 'Color', 'Grayscale', 'Binary', 'Augmentation'])
+  );
   const meta = new Ajv({ strict: false });
   for (const m of list) {
     expect(m.description.length).toBeGreaterThan(10);
@@ -39,7 +71,9 @@ test('the catalog lists every module with category, modality and a draft-07 para
     minimum: 1,
     default: 64
   });
-  expect(resize.params.properties.interpolation).toMatchObject({ enum: ['nearest', 'bilinear'] });
+  expect(resize.params.properties.interpolation).toMatchObject({
+    enum: ['nearest', 'bilinear', 'area']
+  });
 });
 
 test('validation fills defaults without touching the input', () => {
@@ -60,7 +94,7 @@ test.each([
   [
     'resize',
     { interpolation: 'cubic' },
-    'resize: interpolation must be one of "nearest", "bilinear" (got "cubic")'
+    'resize: interpolation must be one of "nearest", "bilinear", "area" (got "cubic")'
   ],
   [
     'resize',
@@ -72,7 +106,36 @@ test.each([
     'grayscale',
     { method: 'max' },
     'grayscale: method must be one of "luminance", "average" (got "max")'
-  ]
+  ],
+  [
+    'histogram_equalization',
+    { method: 'global', limit: 4 },
+    'histogram_equalization: limit must be 2 (got 4) (kernel_size and limit apply only to the adaptive method)'
+  ],
+  [
+    'threshold',
+    { method: 'otsu', block_size: 5 },
+    'threshold: block_size must be 11 (got 5) (adaptive_method, block_size and C apply only to the adaptive method)'
+  ],
+  ['threshold', { method: 'adaptive', block_size: 4 }, 'threshold: block_size must be odd (got 4)'],
+  ['morphology', { kernel_size: 0 }, 'morphology: kernel_size must be >= 1 (got 0)'],
+  [
+    'morphology',
+    { kernel_shape: 'disk' },
+    'morphology: kernel_shape must be one of "rect", "ellipse", "cross" (got "disk")'
+  ],
+  ['gaussian_blur', { kernel_size: 4 }, 'gaussian_blur: kernel_size must be odd (got 4)'],
+  [
+    'ct_windowing',
+    { preset: 'lung', center: 0 },
+    'ct_windowing: center must be 40 (got 0) (center and width apply only to the custom preset)'
+  ],
+  [
+    'pad',
+    { mode: 'edge', value: 3 },
+    'pad: mode must be "constant" (got "edge") (value applies only to the constant mode)'
+  ],
+  ['noise', { seed: -1 }, 'noise: seed must be >= 0 (got -1)']
 ])('%s %j is refused: %s', (module, params, message) => {
   expect(() => validateParams(module, params)).toThrow(ModuleParamsError);
   expect(() => validateParams(module, params)).toThrow(message);
@@ -89,7 +152,7 @@ test('every problem is reported at once, and unknown modules list the known ones
     ]);
   }
   expect(() => getModule('blur')).toThrow(
-    "unknown module 'blur' (available: grayscale, min_max_normalization, rescale, resize)"
+    "unknown module 'blur' (available: auto_crop, bit_reduction, box_blur, canny,"
   );
 });
 

@@ -89,6 +89,21 @@ export function listModules(): ModuleInfo[] {
   return [...modules.values()].map(moduleInfo);
 }
 
+/**
+ * The `$comment` of the if/then branch an error comes from (e.g. "value applies only to the
+ * constant mode"), so that the message says why a parameter combination is refused.
+ */
+function conditionNote(schema: unknown, schemaPath: string): string {
+  let node = schema as Record<string, unknown> | undefined;
+  for (const part of schemaPath.replace(/^#\//, '').split('/')) {
+    node = node?.[part] as Record<string, unknown> | undefined;
+    if ((part === 'then' || part === 'else') && typeof node?.$comment === 'string') {
+      return ` (${node.$comment})`;
+    }
+  }
+  return '';
+}
+
 /** Validates parameters and returns them with defaults filled in (the input is not modified). */
 export function validateParams(name: string, params: unknown = {}): Record<string, unknown> {
   const def = getModule(name);
@@ -100,9 +115,19 @@ export function validateParams(name: string, params: unknown = {}): Record<strin
   const filled = structuredClone(params) as Record<string, unknown>;
   const validate = validators.get(name)!;
   if (!validate(filled)) {
-    let problems = formatErrors(validate.errors, filled);
-    // if/then conditions add a generic 'must match "then" schema' line next to the real one.
-    problems = problems.filter(p => !/must match "(then|else)" schema/.test(p));
+    const errors = validate.errors ?? [];
+    let problems = formatErrors(errors, filled)
+      .map((p, i) => {
+        const e = errors[i];
+        const allowed = (e.params as { allowedValue?: unknown }).allowedValue;
+        const text =
+          e.keyword === 'const'
+            ? p.replace('must be equal to constant', `must be ${JSON.stringify(allowed)}`)
+            : p;
+        return text + conditionNote(def.params, e.schemaPath);
+      })
+      // if/then conditions add a generic 'must match "then" schema' line next to the real one.
+      .filter(p => !/must match "(then|else)" schema/.test(p));
     if (problems.some(p => p.startsWith('unknown parameter'))) {
       const known = Object.keys(def.params.properties).join(', ');
       problems = problems.map(p =>

@@ -1,0 +1,73 @@
+/**
+ * Sharpening, two ways: unsharp mask (v + amount · (v − GaussianBlur(v, sigma)), the blurred
+ * image kept in the input dtype as cv2.GaussianBlur gives it) or the 3×3 kernel
+ * [0 −a 0; −a 1+4a −a; 0 −a 0] (cv2.filter2D, reflect_101). Saturated to the dtype.
+ */
+import type { ModuleDefinition } from './types';
+import { pixels, planarShape, storeAs } from './image';
+import { filter2D, gaussianKernel, gaussianSizeFor, separableFilter } from './filters';
+import { storeFiltered } from './filtered';
+
+export interface SharpenParams {
+  method: 'unsharp_mask' | 'kernel';
+  amount: number;
+  sigma: number;
+}
+
+export const sharpen: ModuleDefinition<SharpenParams> = {
+  name: 'sharpen',
+  category: 'General',
+  modality: ['any'],
+  dimension: 2,
+  origin: 'builtin',
+  description: 'Enhance edges with an unsharp mask or a 3×3 sharpening kernel.',
+  params: {
+    type: 'object',
+    properties: {
+      method: {
+        type: 'string',
+        enum: ['unsharp_mask', 'kernel'],
+        default: 'unsharp_mask',
+        description: 'unsharp_mask: add back the difference to a blur; kernel: 3×3 Laplacian.'
+      },
+      amount: {
+        type: 'number',
+        minimum: 0,
+        maximum: 10,
+        default: 1,
+        description: 'Strength of the sharpening.'
+      },
+      sigma: {
+        type: 'number',
+        exclusiveMinimum: 0,
+        maximum: 20,
+        default: 1,
+        description: 'Blur standard deviation in pixels; unsharp_mask only.'
+      }
+    },
+    additionalProperties: false,
+    if: { properties: { method: { const: 'kernel' } } },
+    then: {
+      properties: { sigma: { const: 1 } },
+      $comment: 'sigma applies only to the unsharp_mask method'
+    }
+  },
+  apply(data, { method, amount, sigma }) {
+    const [h, w, c] = planarShape(data, 'sharpen');
+    const src = pixels(data, 'sharpen');
+    const { dtype } = data.image.array;
+    if (method === 'kernel') {
+      const a = amount;
+      const k = [0, -a, 0, -a, 1 + 4 * a, -a, 0, -a, 0];
+      return storeFiltered(data, filter2D(src, h, w, c, k, 3, 3, 'reflect_101'));
+    }
+    const size = gaussianSizeFor(sigma, dtype === 'uint8');
+    const g = gaussianKernel(size, sigma);
+    const blurred = separableFilter(src, h, w, c, g, g, 'reflect_101');
+    const out = new Float64Array(src.length);
+    for (let i = 0; i < src.length; i++) {
+      out[i] = src[i] * (1 + amount) - storeAs(dtype, blurred[i]) * amount;
+    }
+    return storeFiltered(data, out);
+  }
+};

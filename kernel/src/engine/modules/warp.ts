@@ -1,0 +1,74 @@
+/**
+ * Affine warping with OpenCV's conventions (cv2.warpAffine with WARP_INVERSE_MAP semantics
+ * computed here): each output pixel samples the source at M·(x, y, 1); coordinates are
+ * quantised to 1/32 pixel as OpenCV's INTER_BITS does, bilinear weights come from that
+ * fraction, and samples outside the image read a constant border value.
+ */
+import type { DataDict } from '../data/datadict';
+import { allocate } from '../data/ndarray';
+import { pixels, planarShape, storeAs, withImage } from './image';
+
+/** 2×3 affine matrix, row-major [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
+export type Affine = [number, number, number, number, number, number];
+
+/** cv2.getRotationMatrix2D: rotation by `angle` degrees (counter-clockwise) and scale. */
+export function rotationMatrix(cx: number, cy: number, angle: number, scale: number): Affine {
+  const a = Math.cos((angle * Math.PI) / 180) * scale;
+  const b = Math.sin((angle * Math.PI) / 180) * scale;
+  return [a, b, (1 - a) * cx - b * cy, -b, a, b * cx + (1 - a) * cy];
+}
+
+/** Inverse of an affine map (as cv2.invertAffineTransform). */
+export function invertAffine([a, b, c, d, e, f]: Affine): Affine {
+  let det = a * e - b * d;
+  det = det !== 0 ? 1 / det : 0;
+  const A = e * det;
+  const B = -b * det;
+  const D = -d * det;
+  const E = a * det;
+  return [A, B, -A * c - B * f, D, E, -D * c - E * f];
+}
+
+/** Forward map M (source → output), as cv2.warpAffine takes it; output has the input size. */
+export function warpAffine(
+  data: DataDict,
+  forward: Affine,
+  interpolation: 'nearest' | 'bilinear',
+  borderValue: number,
+  module: string
+): DataDict {
+  const [h, w, c] = planarShape(data, module);
+  const src = pixels(data, module);
+  const { dtype, shape } = data.image.array;
+  const out = allocate(dtype, src.length);
+  const [a, b, cc, d, e, f] = invertAffine(forward);
+  const fill = storeAs(dtype, borderValue);
+  const sample = (x: number, y: number, k: number) =>
+    x >= 0 && x < w && y >= 0 && y < h ? src[(y * w + x) * c + k] : fill;
+  for (let y = 0; y < h; y++) {
+    // OpenCV rounds the row and column parts separately to 1/1024 pixel.
+    const rx = Math.round((b * y + cc) * 1024);
+    const ry = Math.round((e * y + f) * 1024);
+    for (let x = 0; x < w; x++) {
+      const o = (y * w + x) * c;
+      if (interpolation === 'nearest') {
+        const sx = (rx + Math.round(a * x * 1024)) >> 10;
+        const sy = (ry + Math.round(d * x * 1024)) >> 10;
+        for (let k = 0; k < c; k++) out[o + k] = sample(sx, sy, k);
+        continue;
+      }
+      const X = (rx + Math.round(a * x * 1024)) >> 5;
+      const Y = (ry + Math.round(d * x * 1024)) >> 5;
+      const sx = X >> 5;
+      const sy = Y >> 5;
+      const fx = (X & 31) / 32;
+      const fy = (Y & 31) / 32;
+      for (let k = 0; k < c; k++) {
+        const top = sample(sx, sy, k) * (1 - fx) + sample(sx + 1, sy, k) * fx;
+        const bottom = sample(sx, sy + 1, k) * (1 - fx) + sample(sx + 1, sy + 1, k) * fx;
+        out[o + k] = storeAs(dtype, top * (1 - fy) + bottom * fy);
+      }
+    }
+  }
+  return withImage(data, { data: out, shape: shape.slice(), dtype });
+}
