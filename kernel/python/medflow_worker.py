@@ -37,7 +37,7 @@ DTYPES = {
 _send_lock = threading.Lock()
 _main_thread = threading.get_ident()
 _busy = False  # a request is being served: SIGINT means "interrupt it"
-_main_sending = False  # the main thread is inside _send: a SIGINT now is deferred
+_defer_depth = 0  # > 0 while the main thread is in protocol code: a SIGINT now is deferred
 _pending_interrupt = False
 _current_id = None
 
@@ -46,10 +46,33 @@ def _on_sigint(_signum, _frame):
     global _pending_interrupt
     if not _busy:
         return  # an interrupt that arrives between requests has nothing to stop
-    if _main_sending:
+    if _defer_depth:
         _pending_interrupt = True  # never break a frame in half: raise once it is written
         return
     raise KeyboardInterrupt
+
+
+class _Deferred:
+    """Holds KeyboardInterrupt back while the main thread writes protocol data (a frame cut in
+    half would desynchronise the stream); it is raised when the outermost block exits."""
+
+    def __enter__(self):
+        global _defer_depth
+        if threading.get_ident() == _main_thread:
+            _defer_depth += 1
+
+    def __exit__(self, *exc):
+        global _defer_depth, _pending_interrupt
+        if threading.get_ident() != _main_thread:
+            return False
+        _defer_depth -= 1
+        if _defer_depth == 0 and _pending_interrupt and _busy and exc[0] is None:
+            _pending_interrupt = False
+            raise KeyboardInterrupt
+        return False
+
+
+_deferred = _Deferred()
 
 
 def _write_all(fd, data):
@@ -60,24 +83,13 @@ def _write_all(fd, data):
 
 
 def _send(header, buffers=()):
-    global _main_sending, _pending_interrupt
     buffers = [memoryview(b).cast("B") for b in buffers]
     header["buffers"] = [len(b) for b in buffers]
     body = json.dumps(header, allow_nan=False).encode("utf-8")
-    on_main = threading.get_ident() == _main_thread
-    if on_main:
-        _main_sending = True
-    try:
-        with _send_lock:
-            _write_all(RES_FD, struct.pack("<I", len(body)) + body)
-            for b in buffers:
-                _write_all(RES_FD, b)
-    finally:
-        if on_main:
-            _main_sending = False
-    if on_main and _pending_interrupt and _busy:
-        _pending_interrupt = False
-        raise KeyboardInterrupt
+    with _deferred, _send_lock:
+        _write_all(RES_FD, struct.pack("<I", len(body)) + body)
+        for b in buffers:
+            _write_all(RES_FD, b)
 
 
 _req = io.FileIO(REQ_FD, "rb", closefd=False)
@@ -111,13 +123,71 @@ def _recv():
     return header, views
 
 
-class _Stream(io.TextIOBase):
-    """sys.stdout / sys.stderr: every write is sent at once, so output streams while a cell runs
-    and stdout/stderr keep their relative order (the kernel coalesces small writes)."""
+class _Output:
+    """Text written to sys.stdout / sys.stderr, sent as stream messages in write order.
 
-    def __init__(self, name):
+    A write after a quiet spell (> HOLD seconds since the last send) goes out at once: output
+    streams while a cell runs, and a print just before a crash is not lost. Writes in quick
+    succession (a print loop) are gathered and sent by a flusher thread within HOLD seconds,
+    so that 100 000 prints do not become 200 000 messages."""
+
+    HOLD = 0.02
+    LIMIT = 1 << 16
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._parts = []
+        self._size = 0
+        self._name = None
+        self._last_send = 0.0
+        self._wake = threading.Event()
+        threading.Thread(target=self._flusher, name="medflow-output", daemon=True).start()
+
+    def write(self, name, text):
+        import time
+
+        with _deferred, self._lock:
+            if self._parts and name != self._name:
+                self._flush_locked()
+            self._name = name
+            self._parts.append(text)
+            self._size += len(text)
+            if self._size >= self.LIMIT or time.monotonic() - self._last_send > self.HOLD:
+                self._flush_locked()
+            else:
+                self._wake.set()
+
+    def flush(self):
+        with _deferred, self._lock:
+            self._flush_locked()
+
+    def _flush_locked(self):
+        import time
+
+        if not self._parts:
+            return
+        text = "".join(self._parts)
+        self._parts, self._size = [], 0
+        _send({"type": "stream", "id": _current_id, "name": self._name, "text": text})
+        self._last_send = time.monotonic()
+
+    def _flusher(self):
+        import time
+
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            time.sleep(self.HOLD)
+            self.flush()
+
+
+class _Stream(io.TextIOBase):
+    """sys.stdout / sys.stderr of the worker."""
+
+    def __init__(self, name, output):
         super().__init__()
         self._name = name
+        self._output = output
 
     @property
     def name(self):
@@ -137,21 +207,22 @@ class _Stream(io.TextIOBase):
         if not isinstance(text, str):
             raise TypeError("write() argument must be str, not " + type(text).__name__)
         if text:
-            _send({"type": "stream", "id": _current_id, "name": self._name, "text": text})
+            self._output.write(self._name, text)
         return len(text)
 
     def flush(self):
-        pass
+        self._output.flush()
 
 
 class _FdCapture:
     """Redirects file descriptors 1 and 2 into pipes that a thread forwards as stream
     messages; drain() sends what is already written (called before every reply)."""
 
-    def __init__(self):
+    def __init__(self, output):
         import codecs
         import ctypes
 
+        self._output = output
         self._lock = threading.Lock()
         self._pipes = {}
         for fd, name in ((1, "stdout"), (2, "stderr")):
@@ -179,6 +250,7 @@ class _FdCapture:
             chunks.append(decoder.decode(data))
         text = "".join(chunks)
         if text:
+            self._output.flush()  # what Python printed before comes first
             _send({"type": "stream", "id": _current_id, "name": name, "text": text})
 
     def _forward(self):
@@ -572,9 +644,10 @@ def main():
     # A segfault prints where it happened, on the original stderr (the kernel reads it).
     crash_report = os.fdopen(os.dup(2), "w")
     faulthandler.enable(file=crash_report)
-    capture = _FdCapture()
+    output = _Output()
+    capture = _FdCapture(output)
     signal.signal(signal.SIGINT, _on_sigint)
-    sys.stdout, sys.stderr = _Stream("stdout"), _Stream("stderr")
+    sys.stdout, sys.stderr = _Stream("stdout", output), _Stream("stderr", output)
     _send({"type": "hello", "python": sys.version.split()[0], "numpy": numpy.__version__,
            "pid": os.getpid()})
     while True:
@@ -600,6 +673,7 @@ def main():
             out = []
         _busy = False
         _pending_interrupt = False
+        output.flush()
         capture.drain()
         _send(reply, out)
         _current_id = None

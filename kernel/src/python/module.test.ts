@@ -354,9 +354,12 @@ class Contract:
       item(randomArray('int16', [64, 64], 1000 + i))
     );
     await def.applyBatch!(items.slice(0, 8), params, []); // warm up the instance
+    const requests = jest.spyOn(worker, 'request');
     const t0 = performance.now();
     const results = await def.applyBatch!(items, params, []);
     const batchMs = performance.now() - t0;
+    expect(requests).toHaveBeenCalledTimes(1);
+    requests.mockRestore();
     expect(results).toHaveLength(256);
     // Same answer as one at a time, and much cheaper per image.
     const t1 = performance.now();

@@ -64,6 +64,17 @@ describe('PythonWorker', () => {
     expect(took - first).toBeGreaterThan(400);
   });
 
+  it('delivers a print loop of 100 000 lines complete, in order and in few messages', async () => {
+    const io = recorder();
+    const started = Date.now();
+    expect(await worker.run('for i in range(100000): print(i)', io)).toBeNull();
+    const took = Date.now() - started;
+    const expected = Array.from({ length: 100000 }, (_, i) => `${i}\n`).join('');
+    expect(io.text()).toBe(expected);
+    expect(io.chunks.length).toBeLessThan(1000);
+    process.stdout.write(`100 000 prints: ${took} ms in ${io.chunks.length} stream outputs\n`);
+  });
+
   it('forwards output written below Python (file descriptor 1)', async () => {
     const io = recorder();
     expect(await worker.run('import os\nos.system("echo from-a-subprocess")', io)).toBeNull();
