@@ -15,7 +15,10 @@ import {
   unregister,
   validateParams
 } from '../engine/modules/registry';
+import { runWithSignal } from '../engine/cancel';
 import { pythonMakeFiles } from '../engine/testing/python';
+import { installStreamRouting, runInCell, type CellContext } from '../jupyter/output';
+import type { Message } from '../jupyter/wire';
 import { PythonWorker, type PythonIO } from './index';
 import { PythonModuleError } from './module';
 
@@ -374,6 +377,56 @@ class Contract:
         `${(perImage * 1000).toFixed(0)} µs/image; one per call: ${(singleMs * 1000).toFixed(0)} µs/image\n`
     );
     expect(perImage).toBeLessThan(singleMs);
+  });
+
+  it('replaces a module when its cell runs again, and drops stale instances', async () => {
+    await define(
+      'versioned',
+      'class V:\n    def __call__(self, data):\n        data["image"]["header"]["v"] = 1\n        return data\n'
+    );
+    const image = item({ data: new Uint8Array(4), shape: [2, 2], dtype: 'uint8' });
+    const v1 = (await applyModuleAsync('versioned', image))!;
+    expect((v1.image.header as unknown as { v: number }).v).toBe(1);
+    await define(
+      'versioned',
+      'class V2:\n    """Second version."""\n    def __call__(self, data):\n        data["image"]["header"]["v"] = 2\n        return data\n'
+    );
+    expect(getModule('versioned').origin).toBe('user');
+    expect(getModule('versioned').description).toBe('Second version.');
+    const v2 = (await applyModuleAsync('versioned', image))!;
+    expect((v2.image.header as unknown as { v: number }).v).toBe(2);
+  });
+
+  it('routes what a module prints to the cell that ran it, and stops when that cell is interrupted', async () => {
+    await define(
+      'chatty',
+      'import time\nclass Chatty:\n    def __init__(self, loop: bool = False):\n        self.loop = loop\n' +
+        '    def __call__(self, data):\n        print("processing", data["meta"]["index"])\n' +
+        '        while self.loop: time.sleep(0.01)\n        return data\n'
+    );
+    const seen: Array<[string, string]> = [];
+    installStreamRouting((cell, _name, text) => seen.push([cell.request.header.msg_id, text]));
+    const cell = (id: string): CellContext => ({
+      request: { header: { msg_id: id } } as unknown as Message,
+      controller: new AbortController()
+    });
+    const a = cell('cell-a');
+    const data = {
+      ...item({ data: new Uint8Array(4), shape: [2, 2], dtype: 'uint8' }),
+      meta: { index: 7 }
+    };
+    await runInCell(a, () =>
+      runWithSignal(a.controller.signal, () => applyModuleAsync('chatty', data))
+    );
+    expect(seen).toEqual([['cell-a', 'processing 7\n']]);
+    // An interrupted cell interrupts the module call it is waiting for.
+    const b = cell('cell-b');
+    const running = runInCell(b, () =>
+      runWithSignal(b.controller.signal, () => applyModuleAsync('chatty', data, { loop: true }))
+    );
+    setTimeout(() => b.controller.abort(), 300);
+    await expect(running).rejects.toThrow(/^chatty: KeyboardInterrupt/);
+    expect(seen[1]).toEqual(['cell-b', 'processing 7\n']);
   });
 
   it('redefines a module in a restarted worker and keeps working', async () => {
