@@ -468,7 +468,19 @@ def _define(name, code):
     doc = inspect.getdoc(cls)
     summary = doc.strip().splitlines()[0] if doc else None
     modules[name] = {"cls": cls, "types": types, "instances": {}}
-    return {"class": cls.__name__, "params": schema, "description": summary}
+    info = {"class": cls.__name__, "params": schema, "description": summary}
+    # Optional palette facts as class attributes: category = 'Grayscale', modality = ['CT'],
+    # dimension = 2 | 3 | 'any' (the kernel checks their values).
+    for attr in ("category", "modality", "dimension"):
+        value = getattr(cls, attr, None)
+        if value is not None:
+            if isinstance(value, tuple):
+                value = list(value)
+            if not isinstance(value, (str, int, list)) or isinstance(value, bool):
+                raise ModuleError("%s: class attribute %s=%r is not a string, number or list"
+                                  % (name, attr, value))
+            info[attr] = value
+    return info
 
 
 def _instance(name, params):

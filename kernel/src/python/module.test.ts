@@ -212,6 +212,9 @@ class Documented:
         offset: Value added after the gain.
         mode: How to round.
     """
+    category = 'Grayscale'
+    modality = ('CT', 'MRI')
+    dimension = 2
     def __init__(self, gain: float, offset: int = 0, mode: Literal['floor', 'round'] = 'round',
                  verbose: bool = False, tag='x'):
         self.gain = gain
@@ -222,6 +225,7 @@ class Documented:
     );
     const info = getModule('documented');
     expect(info.description).toBe('Scales and shifts pixel values.');
+    expect([info.category, info.modality, info.dimension]).toEqual(['Grayscale', ['CT', 'MRI'], 2]);
     expect(info.params).toEqual({
       type: 'object',
       properties: {
@@ -277,6 +281,14 @@ class Documented:
     expect(badType!.evalue).toContain("bad_type: __init__ parameter 'k' has annotation");
     const builtin = await worker.defineModule('rescale', HU_WINDOW, io);
     expect(builtin!.evalue).toContain('built-in module');
+    const badCategory = await worker.defineModule(
+      'bad_category',
+      'class F:\n    category = "Fancy"\n    def __call__(self, data): return data\n',
+      io
+    );
+    expect(badCategory!.evalue).toBe(
+      'bad_category: category must be one of General, Color, Grayscale, Binary, Augmentation, Advanced (got "Fancy")'
+    );
     const syntax = await worker.defineModule('broken', 'class E(:\n  pass', io);
     expect(syntax!.ename).toBe('SyntaxError');
     expect(listModules().map(m => m.name)).not.toContain('nothing_here');

@@ -8,7 +8,12 @@ import { AsyncResource } from 'node:async_hooks';
 import { ambientSignal, CancelledError } from '../engine/cancel';
 import type { DataDict } from '../engine/data/datadict';
 import { getModule, register } from '../engine/modules/registry';
-import type { ModuleDefinition, ModuleResult, ParamSchema } from '../engine/modules/types';
+import type {
+  ModuleCategory,
+  ModuleDefinition,
+  ModuleResult,
+  ParamSchema
+} from '../engine/modules/types';
 import { decodeValue, encodeValue, isNDArray } from './codec';
 import { workerError, type PythonError, type PythonIO, type PythonWorker } from './worker';
 
@@ -17,6 +22,42 @@ interface ModuleInfoReply {
   class: string;
   params: ParamSchema;
   description: string | null;
+  /** Optional class attributes, checked by palette(). */
+  category?: unknown;
+  modality?: unknown;
+  dimension?: unknown;
+}
+
+const CATEGORIES: readonly ModuleCategory[] = [
+  'General',
+  'Color',
+  'Grayscale',
+  'Binary',
+  'Augmentation',
+  'Advanced'
+];
+
+/** Palette facts from the class attributes, with defaults; a clear error for bad values. */
+function palette(
+  info: ModuleInfoReply
+): Pick<ModuleDefinition, 'category' | 'modality' | 'dimension'> {
+  const category = info.category ?? 'General';
+  if (!CATEGORIES.includes(category as ModuleCategory)) {
+    throw new Error(
+      `category must be one of ${CATEGORIES.join(', ')} (got ${JSON.stringify(category)})`
+    );
+  }
+  const modality = typeof info.modality === 'string' ? [info.modality] : (info.modality ?? ['any']);
+  if (!Array.isArray(modality) || !modality.every(m => typeof m === 'string')) {
+    throw new Error(
+      `modality must be a string or a list of strings (got ${JSON.stringify(modality)})`
+    );
+  }
+  const dimension = info.dimension ?? 'any';
+  if (dimension !== 2 && dimension !== 3 && dimension !== 'any') {
+    throw new Error(`dimension must be 2, 3 or 'any' (got ${JSON.stringify(dimension)})`);
+  }
+  return { category: category as ModuleCategory, modality, dimension };
 }
 
 /** A failure inside a Python module; the message names the module and carries the traceback. */
@@ -85,9 +126,7 @@ function pythonModule(
     callModule(worker, name, code, items, params);
   return {
     name,
-    category: 'General',
-    modality: ['any'],
-    dimension: 'any',
+    ...palette(info),
     origin: 'user',
     description: info.description ?? `Python module (class ${info.class})`,
     params: info.params,
