@@ -1,15 +1,19 @@
 /**
- * Supervised training of a classification network on in-memory tensors: seeded shuffling
- * each epoch, softmax cross-entropy from logits, validation every epoch, a final test
- * evaluation, progress callbacks, and cancellation between batches.
+ * Supervised training of a classification network on in-memory tensors: seeded shuffling and
+ * augmentation each epoch, losses from logits with class weights, regularization penalties,
+ * validation every epoch (all metrics, per class), early stopping, keeping the best epoch, a
+ * final test evaluation, progress callbacks, and cancellation between batches.
  */
 import type { NetworkDocument } from '../../../../schema/documents';
 import { tf } from '../backend';
 import { resolveSignal, throwIfCancelled } from '../cancel';
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification';
 import { compileTfjs, untrainableLayers } from '../networks/compile-tfjs';
-import { deriveSeed, seededRandom, shuffleInPlace } from '../util/random';
-import type { ResolvedTraining } from './settings';
+import { deriveSeed, seededRandom, shuffleInPlace, type Rng } from '../util/random';
+import { augmentBatch } from './augment';
+import { perSampleLoss, scores } from './losses';
+import { makeOptimizer, setLearningRate } from './optimizers';
+import type { AugmentationSettings, LossSettings, Monitor, ResolvedTraining } from './settings';
 
 /** Images of one split as one float32 block (N × H × W × C) and integer labels. */
 export interface TensorSplit {
@@ -38,6 +42,13 @@ export interface EpochRecord {
   /** Training throughput of the epoch. */
   images_per_second: number;
   learning_rate: number;
+  val_sensitivity: number;
+  val_specificity: number;
+  val_ppv: number;
+  val_npv: number;
+  val_f1: number;
+  /** All validation metrics of the epoch: per class, with the confusion matrix. */
+  val: ClassificationMetrics;
 }
 
 export interface TrainOptions {
@@ -62,28 +73,19 @@ export interface TrainResult {
   seconds: number;
   /** Training images per second over all epochs (forward + backward + update). */
   images_per_second: number;
+  /** Epoch whose weights the model has (the best one with keep_best, else the last). */
+  best_epoch: number;
+  /** Epoch after which early stopping ended training, or null when all epochs ran. */
+  stopped_epoch: number | null;
 }
 
-function makeOptimizer(s: ResolvedTraining['optimizer']): tf.Optimizer {
-  return s.name === 'adam'
-    ? tf.train.adam(s.lr, s.beta_1, s.beta_2, s.epsilon)
-    : s.momentum > 0
-      ? tf.train.momentum(s.lr, s.momentum)
-      : tf.train.sgd(s.lr);
-}
-
-function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
-  // Adam reads its (protected) learningRate field on every step; SGD caches a scalar.
-  const o = optimizer as unknown as {
-    learningRate: number;
-    setLearningRate?: (lr: number) => void;
-  };
-  if (o.setLearningRate) o.setLearningRate(lr);
-  else o.learningRate = lr;
-}
-
-/** Copies the given items into one batch tensor pair (images, one-hot labels). */
-function batchTensors(split: TensorSplit, items: ArrayLike<number>, classes: number) {
+/** Copies the given items into one batch tensor pair (images, one-hot labels), augmented. */
+function batchTensors(
+  split: TensorSplit,
+  items: ArrayLike<number>,
+  classes: number,
+  augment?: { settings: AugmentationSettings; rng: Rng } | null
+) {
   const size = split.shape[0] * split.shape[1] * split.shape[2];
   const x = new Float32Array(items.length * size);
   const y = new Float32Array(items.length * classes);
@@ -92,18 +94,25 @@ function batchTensors(split: TensorSplit, items: ArrayLike<number>, classes: num
     x.set(split.x.subarray(i * size, (i + 1) * size), b * size);
     y[b * classes + split.labels[i]] = 1;
   }
+  if (augment) augmentBatch(x, items.length, split.shape, augment.settings, augment.rng);
   return {
     x: tf.tensor4d(x, [items.length, ...split.shape]),
     y: tf.tensor2d(y, [items.length, classes])
   };
 }
 
-/** Loss weight per class: 1 each, or n / (k · count) for 'balanced'. */
+/** Loss weight per class: 1 each, n / (k · count) for 'balanced', or the given weights. */
 export function classWeights(
   labels: Int32Array,
   k: number,
-  mode: 'none' | 'balanced'
+  mode: ResolvedTraining['class_weight']
 ): Float32Array {
+  if (Array.isArray(mode)) {
+    if (mode.length !== k) {
+      throw new Error(`training: class_weight has ${mode.length} weights for ${k} classes`);
+    }
+    return Float32Array.from(mode);
+  }
   const weights = new Float32Array(k).fill(1);
   if (mode === 'balanced') {
     const counts = new Array<number>(k).fill(0);
@@ -118,7 +127,8 @@ export async function predictSplit(
   model: tf.LayersModel,
   split: TensorSplit,
   classes: number,
-  batchSize = 256
+  batchSize = 256,
+  loss: LossSettings = { name: 'categorical_crossentropy', label_smoothing: 0 }
 ): Promise<{ probs: Float32Array; loss: number }> {
   const n = split.labels.length;
   const probs = new Float32Array(n * classes);
@@ -128,8 +138,7 @@ export async function predictSplit(
     const { x, y } = batchTensors(split, items, classes);
     const [p, l] = tf.tidy(() => {
       const logits = model.predict(x) as tf.Tensor;
-      const loss = tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.SUM);
-      return [tf.softmax(logits), loss];
+      return [scores(loss, logits), tf.sum(perSampleLoss(loss, y, logits))];
     });
     probs.set(await p.data(), start * classes);
     lossSum += (await l.data())[0];
@@ -142,10 +151,21 @@ export async function evaluate(
   model: tf.LayersModel,
   split: TensorSplit,
   classes: string[],
-  positiveClass: number
+  positiveClass: number,
+  lossSettings?: LossSettings
 ): Promise<ClassificationMetrics> {
-  const { probs, loss } = await predictSplit(model, split, classes.length);
+  const { probs, loss } = await predictSplit(model, split, classes.length, 256, lossSettings);
   return { ...classificationMetrics(split.labels, probs, classes, positiveClass), loss };
+}
+
+/** The value of a monitored metric in an epoch record. */
+function monitored(record: EpochRecord, metric: Monitor): number {
+  return record[metric];
+}
+
+function improves(value: number, best: number, mode: 'min' | 'max', minDelta = 0): boolean {
+  if (Number.isNaN(value)) return false;
+  return mode === 'min' ? value < best - minDelta : value > best + minDelta;
 }
 
 export async function trainClassifier(options: TrainOptions): Promise<TrainResult> {
@@ -175,6 +195,16 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
   const order = Int32Array.from({ length: n }, (_, i) => i);
   const batches = Math.ceil(n / settings.batch_size);
   const weights = classWeights(train.labels, k, settings.class_weight);
+  const weighted = settings.class_weight !== 'none';
+  const stop = settings.early_stopping;
+  const keep = settings.keep_best;
+  let stopBest = stop?.mode === 'min' ? Infinity : -Infinity;
+  let sinceImproved = 0;
+  let keepBest = keep?.mode === 'min' ? Infinity : -Infinity;
+  let bestWeights: tf.Tensor[] | undefined;
+  let bestEpoch = 0;
+  let bestMetrics: ClassificationMetrics | undefined;
+  let stoppedEpoch: number | null = null;
   let trainSeconds = 0;
   let valMetrics: ClassificationMetrics | undefined;
   try {
@@ -183,26 +213,33 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
       setLearningRate(optimizer, lr);
       const started = performance.now();
       shuffleInPlace(order, rng);
+      // Augmentation draws from its own per-epoch stream: changing it leaves the shuffle alone.
+      const augRng = seededRandom(deriveSeed(options.seed, `augment:${epoch}`));
       let lossSum = 0;
       for (let b = 0; b < batches; b++) {
         throwIfCancelled(signal, 'training');
         const items = order.subarray(b * settings.batch_size, (b + 1) * settings.batch_size);
-        const { x, y } = batchTensors(train, items, k);
-        const w =
-          settings.class_weight === 'none'
-            ? undefined
-            : tf.tensor1d(Float32Array.from(items, i => weights[train.labels[i]]));
+        const { x, y } = batchTensors(
+          train,
+          items,
+          k,
+          settings.augmentation && {
+            settings: settings.augmentation,
+            rng: augRng
+          }
+        );
+        const w = weighted
+          ? tf.tensor1d(Float32Array.from(items, i => weights[train.labels[i]]))
+          : undefined;
         const cost = optimizer.minimize(
           () => {
             const logits = model.apply(x, { training: true }) as tf.Tensor;
-            // With weights: the weighted mean (Reduction.MEAN divides by the sum of the weights).
-            return tf.losses.softmaxCrossEntropy(
-              y,
-              logits,
-              w,
-              undefined,
-              w ? tf.Reduction.MEAN : undefined
-            ) as tf.Scalar;
+            const perSample = perSampleLoss(settings.loss, y, logits);
+            // With weights: the weighted mean (sum of w·loss over the sum of w), as Keras.
+            const data = w ? tf.div(tf.sum(tf.mul(perSample, w)), tf.sum(w)) : tf.mean(perSample);
+            // Kernel/bias regularizer penalties of the layers.
+            const penalties = model.calculateLosses();
+            return (penalties.length > 0 ? tf.addN([data, ...penalties]) : data) as tf.Scalar;
           },
           true,
           vars
@@ -215,7 +252,7 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
       const trainTime = (performance.now() - started) / 1000;
       trainSeconds += trainTime;
       throwIfCancelled(signal, 'training');
-      valMetrics = await evaluate(model, val, classes, positiveClass);
+      valMetrics = await evaluate(model, val, classes, positiveClass, settings.loss);
       const record: EpochRecord = {
         epoch,
         loss: lossSum / n,
@@ -224,25 +261,57 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
         val_auc: valMetrics.auc,
         seconds: (performance.now() - started) / 1000,
         images_per_second: n / trainTime,
-        learning_rate: lr
+        learning_rate: lr,
+        val_sensitivity: valMetrics.sensitivity,
+        val_specificity: valMetrics.specificity,
+        val_ppv: valMetrics.ppv,
+        val_npv: valMetrics.npv,
+        val_f1: valMetrics.f1,
+        val: valMetrics
       };
       history.push(record);
       options.onEpoch?.(record, valMetrics);
+      if (keep && improves(monitored(record, keep.metric), keepBest, keep.mode)) {
+        keepBest = monitored(record, keep.metric);
+        tf.dispose(bestWeights);
+        // getWeights() hands out the live variables: clone to keep this epoch's values.
+        bestWeights = model.getWeights().map(t => t.clone());
+        bestEpoch = epoch;
+        bestMetrics = valMetrics;
+      }
+      if (stop) {
+        if (improves(monitored(record, stop.metric), stopBest, stop.mode, stop.min_delta)) {
+          stopBest = monitored(record, stop.metric);
+          sinceImproved = 0;
+        } else if (++sinceImproved >= stop.patience) {
+          stoppedEpoch = epoch;
+          break;
+        }
+      }
+    }
+    if (bestWeights) {
+      model.setWeights(bestWeights);
+      valMetrics = bestMetrics;
+    } else {
+      bestEpoch = history.length;
     }
     const test = options.test
-      ? await evaluate(model, options.test, classes, positiveClass)
+      ? await evaluate(model, options.test, classes, positiveClass, settings.loss)
       : undefined;
     return {
       model,
       history,
       metrics: { val: valMetrics!, test },
       seconds: trainSeconds,
-      images_per_second: (n * settings.epochs) / trainSeconds
+      images_per_second: (n * history.length) / trainSeconds,
+      best_epoch: bestEpoch,
+      stopped_epoch: stoppedEpoch
     };
   } catch (error) {
     model.dispose();
     throw error;
   } finally {
+    tf.dispose(bestWeights);
     optimizer.dispose();
   }
 }
