@@ -21,7 +21,6 @@ export interface FileSourceOptions {
   /** Modality to put in headers when the file does not say (PNG, JPEG, NIfTI). */
   modality: Modality;
   axis: 0 | 1 | 2;
-  volume: number;
 }
 
 export class FileSource implements ItemSource {
@@ -64,7 +63,9 @@ export class FileSource implements ItemSource {
     const { file, format } = this.items[i].probed;
     if (format === 'nifti' && !this.hasVolume(file)) {
       if (this.pending?.file !== file) {
-        const volume = readWhole(file).then(b => readNiftiVolume(b, file, this.options.volume));
+        const volume = readWhole(file).then(b =>
+          readNiftiVolume(b, file, this.items[i].probed.volume ?? 0)
+        );
         this.pending = { file, volume };
       }
       const volume = await this.pending.volume;
@@ -85,7 +86,7 @@ export class FileSource implements ItemSource {
     if (format === 'nifti') {
       let volume = this.hasVolume(file) ? this.cached!.volume : undefined;
       if (!volume) {
-        volume = readNiftiVolume(bytes!, file, this.options.volume);
+        volume = readNiftiVolume(bytes!, file, probed.volume ?? 0);
         this.cached = { file, volume };
       }
       image = niftiSlice(volume, this.options.axis, slice, file, this.options.modality);

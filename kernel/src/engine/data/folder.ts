@@ -211,7 +211,7 @@ export async function loadFolder(
   };
 
   const assignment = stratifiedSplit(labels, classes.length, options.split, seed);
-  const fileOptions = { modality: info.modality, axis, volume };
+  const fileOptions = { modality: info.modality, axis };
   const splits = {} as Record<SplitName, Split>;
   for (const s of SPLITS) {
     const items: FileItem[] = [];

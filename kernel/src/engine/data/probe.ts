@@ -44,6 +44,8 @@ export interface ProbedFile {
   transferSyntax?: string;
   modality?: string;
   nifti?: NiftiHeader;
+  /** NIfTI: the volume read (the chosen one of a 4D file, 0 for 3D files). */
+  volume?: number;
 }
 
 /** Reads `length` bytes from the start of a file (fewer if it is shorter). */
@@ -155,13 +157,21 @@ async function niftiHead(file: string): Promise<ArrayBuffer> {
 async function probeNifti(file: string, axis: 0 | 1 | 2, volume: number): Promise<ProbedFile> {
   const header = parseNiftiHeader(await niftiHead(file), file);
   const nt = header.shape[3] ?? 1;
-  if (volume >= nt) {
+  // The chosen volume applies to 4D files; a 3D file in the same folder has only volume 0.
+  if (nt > 1 && volume >= nt) {
     throw new Error(
       `${file}: has ${nt} volume${nt === 1 ? '' : 's'} (shape ${header.shape.join('×')}); volume ${volume} does not exist`
     );
   }
   const shape = header.shape.slice(0, 3).filter((_, k) => k !== axis);
-  return { file, format: 'nifti', shape, items: header.shape[axis], nifti: header };
+  return {
+    file,
+    format: 'nifti',
+    shape,
+    items: header.shape[axis],
+    nifti: header,
+    volume: nt > 1 ? volume : 0
+  };
 }
 
 export interface ProbeOptions {
