@@ -44,8 +44,9 @@ export interface NiftiSliceInfo {
   /** Index of the 3D volume within a 4D file (0 for 3D files). */
   volume: number;
   datatype: string;
-  scl_slope: number;
-  scl_inter: number;
+  /** The header's scaling (null when unset/NaN); the pixels are already scaled. */
+  scl_slope: number | null;
+  scl_inter: number | null;
 }
 
 export interface ClassificationLabel {

@@ -252,8 +252,9 @@ export function niftiSlice(
     slice: index,
     volume: vol.volume,
     datatype: vol.header.dtype,
-    scl_slope: vol.header.scl_slope,
-    scl_inter: vol.header.scl_inter
+    // NaN ("not set") becomes null so that the header survives JSON (the Python worker).
+    scl_slope: Number.isFinite(vol.header.scl_slope) ? vol.header.scl_slope : null,
+    scl_inter: Number.isFinite(vol.header.scl_inter) ? vol.header.scl_inter : null
   };
   header.nifti = info;
   return { array: { data: out, shape: [h, w], dtype: vol.dtype }, header };
