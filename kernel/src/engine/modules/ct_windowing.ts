@@ -3,7 +3,7 @@
  * output range and clips outside it, with the usual presets (lung, mediastinum, bone, brain).
  */
 import type { ModuleDefinition } from './types';
-import { pixels, withImage } from './image';
+import { pixels, roundHalfEven, withImage } from './image';
 import { allocate } from '../data/ndarray';
 
 export interface WindowParams {
@@ -61,7 +61,7 @@ export const ctWindowing: ModuleDefinition<WindowParams> = {
     },
     additionalProperties: false,
     // A preset sets center and width; changing them as well would be silently ignored.
-    if: { properties: { preset: { not: { const: 'custom' } } } },
+    if: { required: ['preset'], properties: { preset: { not: { const: 'custom' } } } },
     then: {
       properties: { center: { const: 40 }, width: { const: 400 } },
       $comment: 'center and width apply only to the custom preset'
@@ -76,7 +76,7 @@ export const ctWindowing: ModuleDefinition<WindowParams> = {
     for (let i = 0; i < src.length; i++) {
       const t = (src[i] - lo) / w;
       const v = (t <= 0 ? 0 : t >= 1 ? 1 : t) * top;
-      out[i] = output === 'uint8' ? Math.round(v) : v;
+      out[i] = output === 'uint8' ? roundHalfEven(v) : v;
     }
     return withImage(
       data,

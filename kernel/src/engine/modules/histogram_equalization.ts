@@ -172,7 +172,7 @@ export const histogramEqualization: ModuleDefinition<HistEqParams> = {
       }
     },
     additionalProperties: false,
-    if: { properties: { method: { const: 'global' } } },
+    if: { required: ['method'], properties: { method: { const: 'global' } } },
     then: {
       properties: { kernel_size: { const: 8 }, limit: { const: 2 } },
       $comment: 'kernel_size and limit apply only to the adaptive method'

@@ -58,14 +58,14 @@ export const noise: ModuleDefinition<NoiseParams> = {
     additionalProperties: false,
     allOf: [
       {
-        if: { properties: { type: { not: { const: 'gaussian' } } } },
+        if: { required: ['type'], properties: { type: { not: { const: 'gaussian' } } } },
         then: {
           properties: { sigma: { const: 0.05 } },
           $comment: 'sigma applies only to gaussian noise'
         }
       },
       {
-        if: { properties: { type: { not: { const: 'salt_and_pepper' } } } },
+        if: { required: ['type'], properties: { type: { not: { const: 'salt_and_pepper' } } } },
         then: {
           properties: { amount: { const: 0.05 }, salt_ratio: { const: 0.5 } },
           $comment: 'amount and salt_ratio apply only to salt_and_pepper noise'

@@ -46,7 +46,7 @@ export const randomRotate: ModuleDefinition<RandomRotateParams> = {
       seed: SEED_PARAM
     },
     additionalProperties: false,
-    if: { properties: { mode: { const: 'quarter_turns' } } },
+    if: { required: ['mode'], properties: { mode: { const: 'quarter_turns' } } },
     then: {
       properties: { max_angle: { const: 15 }, fill: { const: 0 } },
       $comment: 'max_angle and fill apply only to the angle mode'

@@ -46,7 +46,7 @@ export const sharpen: ModuleDefinition<SharpenParams> = {
       }
     },
     additionalProperties: false,
-    if: { properties: { method: { const: 'kernel' } } },
+    if: { required: ['method'], properties: { method: { const: 'kernel' } } },
     then: {
       properties: { sigma: { const: 1 } },
       $comment: 'sigma applies only to the unsharp_mask method'

@@ -154,14 +154,14 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
     additionalProperties: false,
     allOf: [
       {
-        if: { properties: { method: { not: { const: 'fixed' } } } },
+        if: { required: ['method'], properties: { method: { not: { const: 'fixed' } } } },
         then: {
           properties: { threshold: { const: 127 } },
           $comment: 'threshold applies only to the fixed method'
         }
       },
       {
-        if: { properties: { method: { not: { const: 'adaptive' } } } },
+        if: { required: ['method'], properties: { method: { not: { const: 'adaptive' } } } },
         then: {
           properties: {
             adaptive_method: { const: 'mean' },

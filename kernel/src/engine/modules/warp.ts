@@ -6,7 +6,7 @@
  */
 import type { DataDict } from '../data/datadict';
 import { allocate } from '../data/ndarray';
-import { pixels, planarShape, storeAs, withImage } from './image';
+import { pixels, planarShape, roundHalfEven, storeAs, withImage } from './image';
 
 /** 2×3 affine matrix, row-major [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
 export type Affine = [number, number, number, number, number, number];
@@ -47,18 +47,20 @@ export function warpAffine(
     x >= 0 && x < w && y >= 0 && y < h ? src[(y * w + x) * c + k] : fill;
   for (let y = 0; y < h; y++) {
     // OpenCV rounds the row and column parts separately to 1/1024 pixel.
-    const rx = Math.round((b * y + cc) * 1024);
-    const ry = Math.round((e * y + f) * 1024);
+    const rx = roundHalfEven((b * y + cc) * 1024);
+    const ry = roundHalfEven((e * y + f) * 1024);
     for (let x = 0; x < w; x++) {
       const o = (y * w + x) * c;
       if (interpolation === 'nearest') {
-        const sx = (rx + Math.round(a * x * 1024)) >> 10;
-        const sy = (ry + Math.round(d * x * 1024)) >> 10;
+        // Half a pixel added before the shift: rounds to the nearest source pixel.
+        const sx = (rx + roundHalfEven(a * x * 1024) + 512) >> 10;
+        const sy = (ry + roundHalfEven(d * x * 1024) + 512) >> 10;
         for (let k = 0; k < c; k++) out[o + k] = sample(sx, sy, k);
         continue;
       }
-      const X = (rx + Math.round(a * x * 1024)) >> 5;
-      const Y = (ry + Math.round(d * x * 1024)) >> 5;
+      // Half a 1/32 step added before the shift: rounds to the nearest 1/32 pixel.
+      const X = (rx + roundHalfEven(a * x * 1024) + 16) >> 5;
+      const Y = (ry + roundHalfEven(d * x * 1024) + 16) >> 5;
       const sx = X >> 5;
       const sy = Y >> 5;
       const fx = (X & 31) / 32;
