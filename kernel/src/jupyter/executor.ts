@@ -4,6 +4,7 @@ import type { CompletionInfo, Converter, Diagnostic } from 'tslab/dist/converter
 import type { Executor } from 'tslab/dist/executor';
 import { Alias, installRuntimeAlias, installTypeAlias } from './moduleAlias';
 import { restrictAutomaticTypes } from './typeRoots';
+import { shallowDirectoryWatches } from './watch';
 
 /**
  * TypeScript cells through tslab's converter (type check, declarations carried from cell to
@@ -45,7 +46,9 @@ interface Recording {
 // tslab ships its own TypeScript; the converter reads files through this module's `sys`.
 const tslabDir = path.dirname(require.resolve('tslab/package.json'));
 const tslabTs = require(require.resolve('@tslab/typescript-for-tslab', { paths: [tslabDir] })) as {
-  sys: Parameters<typeof installTypeAlias>[0] & Parameters<typeof restrictAutomaticTypes>[0];
+  sys: Parameters<typeof installTypeAlias>[0] &
+    Parameters<typeof restrictAutomaticTypes>[0] &
+    Parameters<typeof shallowDirectoryWatches>[0];
 };
 let typesRestricted = false;
 
@@ -73,6 +76,7 @@ export function createCellRunner(options: CellRunnerOptions): CellRunner {
   const cwd = process.cwd();
   if (!typesRestricted) {
     restrictAutomaticTypes(tslabTs.sys, options.automaticTypes ?? ['node']);
+    shallowDirectoryWatches(tslabTs.sys);
     typesRestricted = true;
   }
   for (const alias of options.aliases) {
