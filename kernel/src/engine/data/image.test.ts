@@ -68,11 +68,12 @@ test('RGBA PNG: colour kept, alpha dropped', () => {
   expect(Array.from(array.data as Uint8Array)).toEqual(rgb);
 });
 
-// jpeg-js converts colour with truncation and replicates subsampled chroma; libjpeg-turbo
-// rounds and interpolates it, hence the wider bounds for colour (measured, printed).
+// Colour is reconstructed as libjpeg does (fancy upsampling, fixed-point YCbCr → RGB); what
+// remains is jpeg-js's IDCT, ±1 per component as the gray file shows, which the colour matrix
+// amplifies up to ±3 (blue = Y + 1.772 Cb) on a few samples (measured: ~12%, printed).
 test.each([
   ['gray.jpg', 1],
-  ['rgb420.jpg', 6],
+  ['rgb420.jpg', 3],
   ['rgb444.jpg', 3]
 ])('JPEG %s matches OpenCV (libjpeg-turbo) within ±%d', (name, bound) => {
   const file = path.join(dir, name);

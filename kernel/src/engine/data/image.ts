@@ -7,6 +7,7 @@
 import { PNG, type PNGWithMetadata } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { imageHeader, type Modality } from './datadict';
+import { jpegLayout, ycbcrToRgb } from './jpeg-color';
 import type { NDArray } from './ndarray';
 import type { SourceImage } from './source';
 
@@ -96,23 +97,43 @@ export function decodePng(bytes: Uint8Array, file: string): NDArray {
 /** Decodes a JPEG file's bytes (8-bit; gray files stay one channel). */
 export function decodeJpeg(bytes: Uint8Array, file: string): NDArray {
   const shape = probeImageShape(bytes, file);
-  if (!shape) throw new ImageFormatError(file, 'truncated JPEG (no frame header)');
+  const layout = jpegLayout(bytes);
+  if (!shape || !layout) throw new ImageFormatError(file, 'truncated JPEG (no frame header)');
+  // YCbCr files (no Adobe segment, or one that says YCbCr) get libjpeg's colour reconstruction;
+  // jpeg-js then hands over the components untransformed.
+  const ycc = layout.components === 3 && (layout.adobeTransform ?? 1) === 1;
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
-      // jpeg-js refuses images above 100 megapixels / 512 MB by default; keep those limits.
+      colorTransform: ycc ? false : undefined,
       tolerantDecoding: false
     });
   } catch (error) {
     throw new ImageFormatError(file, `unreadable JPEG (${describe(error)})`);
   }
   const { width: w, height: h, data } = decoded;
-  if (shape.length === 3) return { data, shape: [h, w, 3], dtype: 'uint8' };
+  if (shape.length === 3) {
+    const rgb = ycc ? ycbcrToRgb(data, w, h, layout) : undefined;
+    if (ycc && !rgb) {
+      // An unusual sampling layout: fall back to jpeg-js's own conversion.
+      return decodeJpegPlain(bytes, file);
+    }
+    return { data: rgb ?? data, shape: [h, w, 3], dtype: 'uint8' };
+  }
   const gray = new Uint8Array(w * h);
   for (let p = 0; p < w * h; p++) gray[p] = data[p * 3];
   return { data: gray, shape: [h, w], dtype: 'uint8' };
+}
+
+function decodeJpegPlain(bytes: Uint8Array, file: string): NDArray {
+  try {
+    const d = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
+    return { data: d.data, shape: [d.height, d.width, 3], dtype: 'uint8' };
+  } catch (error) {
+    throw new ImageFormatError(file, `unreadable JPEG (${describe(error)})`);
+  }
 }
 
 /** Decodes a PNG or JPEG (by its signature) into a data dict image. */
