@@ -42,10 +42,21 @@ _pending_interrupt = False
 _current_id = None
 
 
+_last_sigint = 0.0
+
+
 def _on_sigint(_signum, _frame):
-    global _pending_interrupt
+    global _pending_interrupt, _last_sigint
     if not _busy:
         return  # an interrupt that arrives between requests has nothing to stop
+    import time
+
+    # Jupyter's signal-mode interrupt reaches this process twice (the kernel's process group,
+    # then the kernel's own SIGINT): one interrupt, not a second one in the except block.
+    now = time.monotonic()
+    if now - _last_sigint < 0.25:
+        return
+    _last_sigint = now
     if _defer_depth:
         _pending_interrupt = True  # never break a frame in half: raise once it is written
         return
@@ -644,6 +655,24 @@ def _serve(header, buffers):
     raise ValueError("unknown request %r" % op)
 
 
+def _handle(header, buffers):
+    """Serves one request; every outcome, KeyboardInterrupt and SystemExit included, becomes
+    a reply: the worker lives on."""
+    try:
+        body, out = _serve(header, buffers)
+        reply = {"type": "reply", "id": _current_id, "ok": True}
+        reply.update(body)
+        return reply, out
+    except BaseException as exc:
+        reply = {"type": "reply", "id": _current_id, "ok": False}
+        if isinstance(exc, ModuleError):
+            ename = type(exc).__name__
+            reply.update(ename=ename, evalue=str(exc), traceback=[ename + ": " + str(exc)])
+        else:
+            reply.update(_error_reply(exc))
+        return reply, []
+
+
 def main():
     global _busy, _current_id, _pending_interrupt
     try:
@@ -667,22 +696,12 @@ def main():
         if header is None:
             return 0  # the kernel closed the pipe: it is gone or disposed us
         _current_id = header.get("id")
-        reply, out = {}, []
+        _busy = True
         try:
-            _busy = True
-            body, out = _serve(header, buffers)
-            _busy = False
-            reply = {"type": "reply", "id": _current_id, "ok": True}
-            reply.update(body)
-        except BaseException as exc:  # KeyboardInterrupt and SystemExit too: the worker lives on
-            _busy = False
-            reply = {"type": "reply", "id": _current_id, "ok": False}
-            if isinstance(exc, ModuleError):
-                ename = type(exc).__name__
-                reply.update(ename=ename, evalue=str(exc), traceback=[ename + ": " + str(exc)])
-            else:
-                reply.update(_error_reply(exc))
-            out = []
+            reply, out = _handle(header, buffers)
+        except KeyboardInterrupt:  # one more interrupt while the reply was being made
+            reply, out = {"type": "reply", "id": _current_id, "ok": False}, []
+            reply.update(_error_reply(KeyboardInterrupt()))
         _busy = False
         _pending_interrupt = False
         output.flush()

@@ -116,6 +116,18 @@ describe('PythonWorker', () => {
     expect(io.text()).toBe('looping\n15\n');
   });
 
+  it('takes a double SIGINT (process group + kernel, as Jupyter signal mode) as one interrupt', async () => {
+    const io = recorder();
+    await worker.run('counter = 41', io);
+    const running = worker.run('while True:\n    pass', io);
+    await new Promise(r => setTimeout(r, 300));
+    process.kill(worker.pid!, 'SIGINT');
+    worker.interrupt();
+    expect((await running)!.ename).toBe('KeyboardInterrupt');
+    expect(await worker.run('print(counter + 1)', io)).toBeNull();
+    expect(io.text()).toBe('42\n');
+  });
+
   it('interrupts through an AbortSignal (time.sleep)', async () => {
     const controller = new AbortController();
     const running = worker.run('import time\ntime.sleep(30)', recorder(), controller.signal);

@@ -93,6 +93,11 @@ export class PythonWorker {
     return this.proc?.generation ?? this.generations;
   }
 
+  /** Process id of the running worker, if one is running. */
+  get pid(): number | undefined {
+    return this.proc && !this.proc.death ? this.proc.child.pid : undefined;
+  }
+
   /** Runs a `%%python` cell in the persistent namespace. Resolves null on success. */
   async run(code: string, io: PythonIO, signal?: AbortSignal): Promise<PythonError | null> {
     const result = await this.request({ op: 'run', code }, [], io, signal);
@@ -161,7 +166,10 @@ export class PythonWorker {
     if (!proc || proc.death) return;
     const gone = new Promise<void>(resolve => proc.child.once('exit', () => resolve()));
     proc.requests.end();
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 2000);
+    const timer = setTimeout(() => {
+      proc.death ??= 'the Python worker was shut down (it was still busy after 2 s)';
+      proc.child.kill('SIGKILL');
+    }, 2000);
     await gone;
     clearTimeout(timer);
   }
@@ -277,8 +285,9 @@ export class PythonWorker {
         }
       });
       (child.stdio[4] as Socket).on('data', (chunk: Buffer) => reader.push(chunk));
-      // Writes to a dead worker fail with EPIPE; its 'exit' tells the story instead.
-      (child.stdio[3] as Socket).on('error', () => undefined);
+      // Writes to a dead worker fail with EPIPE, reads may see ECONNRESET: its 'exit' tells
+      // the story instead, and an unhandled stream error must never take the kernel down.
+      for (const stream of child.stdio) stream?.on('error', () => undefined);
       child.on('exit', (code, signal) => {
         const how = signal
           ? `killed by signal ${signal}${describeSignal(signal)}`
