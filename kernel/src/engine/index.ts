@@ -114,6 +114,8 @@ export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
 
 export { Pipeline, PIPELINE_MIME } from './pipeline/pipeline';
 export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline';
+export { PipelinePreview, PREVIEW_MIME } from './pipeline/preview';
+export type { PreviewOptions, SamplePreview, StageSummary } from './pipeline/preview';
 export { Run } from './pipeline/run';
 export { Dataset, Split } from './data/dataset';
 export type { SplitName, DatasetInfo } from './data/dataset';

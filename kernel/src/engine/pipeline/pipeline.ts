@@ -19,6 +19,9 @@ import { trainClassifier, type BatchEvent, type EpochRecord } from '../training/
 import { resolveTraining } from '../training/settings';
 import { documentValidator, formatErrors } from '../util/ajv';
 import { preprocessAsync } from './preprocess';
+import { previewSteps, type PipelinePreview, type PreviewOptions } from './preview';
+import { writeFileSync } from 'node:fs';
+import { pipelineScript } from './export';
 import { Run } from './run';
 
 export const PIPELINE_MIME = 'application/vnd.medflow.pipeline+json';
@@ -154,6 +157,16 @@ export class Pipeline {
     return { 'text/plain': this.toString(), [PIPELINE_MIME]: this.toJSON() };
   }
 
+  /**
+   * Writes a runnable TypeScript script that rebuilds this pipeline from its document and trains
+   * it with the same seed (see pipeline/export.ts); returns the script's text.
+   */
+  export(file?: string): string {
+    const script = pipelineScript(this.toJSON());
+    if (file !== undefined) writeFileSync(file, script);
+    return script;
+  }
+
   /** Rebuilds a pipeline from a document, re-validating every part. */
   static fromJSON(doc: PipelineDocument): Pipeline {
     validatePipelineDocument(doc);
@@ -183,6 +196,11 @@ export class Pipeline {
       );
     }
     return this.data;
+  }
+
+  /** The image before and after every step for a few samples (see ./preview). */
+  async preview(options?: PreviewOptions): Promise<PipelinePreview> {
+    return previewSteps(await this.resolveDataset(), this.doc.steps, options);
   }
 
   /**
@@ -240,7 +258,8 @@ export class Pipeline {
       result.model,
       result.seconds,
       result.images_per_second,
-      preprocessingSeconds
+      preprocessingSeconds,
+      { best_epoch: result.best_epoch, stopped_epoch: result.stopped_epoch, data }
     );
   }
 }
