@@ -16,8 +16,13 @@ export interface DatasetInfo {
   name: string;
   /** builtin | npz | … (as in the pipeline document). */
   source: string;
-  /** File the data came from (npz datasets). */
+  /** File the data came from (npz datasets), or the folder / CSV of file datasets. */
   path?: string;
+  /**
+   * Options the dataset was loaded with (file datasets: split ratios, seed, csv, axis …, paths
+   * absolute), so that a pipeline document can load the same dataset again.
+   */
+  options?: Record<string, unknown>;
   classes: string[];
   /**
    * Index of the class that counts as "positive" (the finding) for sensitivity/specificity in
@@ -265,8 +270,8 @@ export class Dataset {
   }
 
   /** The dataset as referenced from a pipeline document. */
-  toRef(): DatasetRef & { path?: string } {
-    const ref: DatasetRef & { path?: string } = {
+  toRef(): DatasetRef & { path?: string; options?: Record<string, unknown> } {
+    const ref: DatasetRef & { path?: string; options?: Record<string, unknown> } = {
       name: this.info.name,
       source: this.info.source,
       shape: this.imageShape.slice(),
@@ -274,6 +279,7 @@ export class Dataset {
       splits: Object.fromEntries(SPLITS.map(s => [s, this.splits[s].length]))
     };
     if (this.info.path !== undefined) ref.path = this.info.path;
+    if (this.info.options !== undefined) ref.options = structuredClone(this.info.options);
     return ref;
   }
 

@@ -126,3 +126,42 @@ test('the JPEG 2000 codec loads once and decodes without printing', async () => 
   expect(log).not.toHaveBeenCalled();
   log.mockRestore();
 });
+
+test('implicit VR, deflated, multi-frame and planar RGB files read as pydicom reads them', () => {
+  const dir = pythonMakeFiles(`
+import pydicom, numpy as np, os
+from pydicom.uid import ImplicitVRLittleEndian, DeflatedExplicitVRLittleEndian
+src = ${JSON.stringify(fixture('MR_small.dcm'))}
+d = pydicom.dcmread(src)
+d.file_meta.TransferSyntaxUID = ImplicitVRLittleEndian
+d.is_implicit_VR, d.is_little_endian = True, True
+d.save_as(os.path.join(out, 'implicit.dcm'))
+d = pydicom.dcmread(src)
+d.file_meta.TransferSyntaxUID = DeflatedExplicitVRLittleEndian
+d.save_as(os.path.join(out, 'deflated.dcm'))
+d = pydicom.dcmread(src)
+a = d.pixel_array
+frames = np.stack([a, a // 2, -a]).astype(np.int16)
+d.NumberOfFrames = 3
+d.PixelData = frames.tobytes()
+d.save_as(os.path.join(out, 'frames.dcm'))
+d = pydicom.dcmread(src)
+rgb = np.stack([(a % 256), (a // 7) % 256, np.full_like(a, 9)], -1).astype(np.uint8)
+d.SamplesPerPixel, d.PhotometricInterpretation, d.PlanarConfiguration = 3, 'RGB', 1
+d.BitsAllocated, d.BitsStored, d.HighBit, d.PixelRepresentation = 8, 8, 7, 0
+d.PixelData = rgb.transpose(2, 0, 1).tobytes()  # planar: all R, then G, then B
+d.save_as(os.path.join(out, 'planar.dcm'))
+`);
+  const read = (name: string) => decodeDicom(readFileSync(path.join(dir, name)), name);
+  const values = (name: string) => pydicomValues(path.join(dir, name));
+  for (const name of ['implicit.dcm', 'deflated.dcm', 'frames.dcm', 'planar.dcm']) {
+    const image = read(name);
+    const ref = values(name);
+    expect([name, image.array.shape]).toEqual([name, ref.shape]);
+    expect(Array.from(image.array.data as Int16Array)).toEqual(ref.values);
+  }
+  expect(read('implicit.dcm').header.dicom!.transfer_syntax_name).toBe('Implicit VR Little Endian');
+  const frames = read('frames.dcm').header;
+  expect([frames.dim, frames.spacing]).toEqual([3, [0.8, 0.3125, 0.3125]]);
+  expect(read('planar.dcm').header.color_mode).toBe('RGB');
+});

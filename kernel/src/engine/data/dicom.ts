@@ -231,7 +231,9 @@ export function decodeDicom(bytes: Uint8Array, file: string): SourceImage {
   let samples: NumericArray;
   if (native) {
     const needed = (count * bitsAllocated) / 8;
-    const available = Math.min(element.length, bytes.length - element.dataOffset);
+    // Offsets refer to the parsed byte array (inflated, for the deflated syntax).
+    const parsed = ds.byteArray as Uint8Array;
+    const available = Math.min(element.length, parsed.length - element.dataOffset);
     if (available < needed) {
       throw new DicomError(
         file,
@@ -239,7 +241,7 @@ export function decodeDicom(bytes: Uint8Array, file: string): SourceImage {
           `samples of ${bitsAllocated} bits need ${needed}`
       );
     }
-    samples = nativeSamples(bytes, element.dataOffset, count, dtype, native.bigEndian);
+    samples = nativeSamples(parsed, element.dataOffset, count, dtype, native.bigEndian);
     // Colour planes stored one after another (PlanarConfiguration 1) become interleaved.
     if (spp === 3 && ds.uint16(TAG.planar) === 1)
       samples = interleave(samples, frames, rows * columns);

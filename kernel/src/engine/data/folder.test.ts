@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { SPLITS } from './dataset';
-import { csv, dicom, folder, nifti } from './loaders';
+import { csv, dicom, folder, nifti, reloadDataset } from './loaders';
 import { encodePng } from './png';
 import { MIME_BUNDLE } from '../mimebundle';
 import { PNG } from 'pngjs';
@@ -130,6 +130,12 @@ test('flat folder + CSV (filename,class): header line, numeric classes, missing 
   expect(ds.classes[item.label.classification!.array.data.indexOf(1)]).toBe(
     n % 3 === 0 ? '10' : '2'
   );
+
+  // A pipeline document's reference loads the same dataset again: same splits, same order.
+  const ref = JSON.parse(JSON.stringify(ds.toRef()));
+  const reloaded = await reloadDataset(ref);
+  expect(reloaded.toRef()).toEqual(ref);
+  expect(reloaded.val.get(3).image.header.file).toBe(ds.val.get(3).image.header.file);
 
   writeFileSync(path.join(root, 'bad.csv'), 'a.png,x\n0.png,y\n');
   await expect(csv(path.join(root, 'bad.csv'))).rejects.toThrow(

@@ -161,9 +161,13 @@ export async function loadFolder(
   const seed = options.seed ?? 0;
   let listed: Listed[];
   let where: string;
+  // What reloading needs (JSON-safe, paths absolute): kept in the dataset's info and ref.
+  const reload: Record<string, unknown> = JSON.parse(JSON.stringify(options));
+  delete reload.name;
   if (options.csv !== undefined) {
     const csv = path.resolve(dir, options.csv);
     const root = path.resolve(options.root ?? path.dirname(csv));
+    Object.assign(reload, { csv, root });
     listed = await listCsv(csv, root, formats);
     where = csv;
   } else {
@@ -176,6 +180,7 @@ export async function loadFolder(
     }
     where = path.resolve(dir);
   }
+  reload.seed = seed;
   if (listed.length === 0) {
     throw new Error(`${where}: no ${formats.join('/')} files found`);
   }
@@ -203,6 +208,7 @@ export async function loadFolder(
     name: options.name ?? path.basename(where).replace(/\.csv$/i, ''),
     source,
     path: where,
+    options: reload,
     classes,
     positiveClass,
     modality:

@@ -35,6 +35,30 @@ export function nifti(dir: string, options: FolderOptions = {}): Promise<Dataset
   return loadFolder(dir, { ...options, formats: ['nifti'] }, 'nifti');
 }
 
+/** Sources of datasets that reloadDataset() can load again from a pipeline document. */
+export const FILE_SOURCES = ['folder', 'csv', 'dicom', 'nifti'];
+
+/**
+ * Loads a file dataset again from its reference in a pipeline document (Dataset.toRef():
+ * source, path and the options it was loaded with): same files, same classes, same splits.
+ */
+export function reloadDataset(ref: {
+  name: string;
+  source: string;
+  path?: string;
+  options?: Record<string, unknown>;
+}): Promise<Dataset> {
+  if (!FILE_SOURCES.includes(ref.source) || !ref.path) {
+    throw new Error(
+      `dataset '${ref.name}' (${ref.source}) is not a file dataset with a path; ` +
+        `reloadDataset() reads ${FILE_SOURCES.join(', ')} datasets`
+    );
+  }
+  const options = { ...(ref.options ?? {}), name: ref.name } as FolderOptions;
+  const dir = options.csv ? path.dirname(options.csv) : ref.path;
+  return loadFolder(dir, options, ref.source);
+}
+
 /** Reads one PNG, JPEG or DICOM file as a data dict image. */
 export async function readImage(
   file: string,
