@@ -94,7 +94,7 @@ test('pipelineFromJSON() round-trips, and re-validates hand-edited documents', a
 test('builder methods refuse bad input in the cell that gives it', () => {
   const p = mfPipeline();
   expect(() => p.add('resize', { height: 0 })).toThrow('resize: height must be >= 1 (got 0)');
-  expect(() => p.add('sharpen')).toThrow("unknown module 'sharpen'");
+  expect(() => p.add('sharpen_more')).toThrow("unknown module 'sharpen_more'");
   expect(() => p.training({ epochs: 0 })).toThrow(
     'training: epochs must be an integer >= 1 (got 0)'
   );
