@@ -7,7 +7,8 @@ well, drained before each reply so that it belongs to the right request. The ori
 is kept for faulthandler's crash report, which the kernel forwards when the worker dies.
 
 Frame: 4-byte little-endian length of a UTF-8 JSON header, the header, then the raw bytes of
-the buffers it lists (header["buffers"] = [byte length, ...]). Arrays travel as
+the buffers it lists (header["buffers"] = [byte length, ...]), each followed by zero bytes up to
+a multiple of 8, so that every array starts aligned for its dtype. Arrays travel as
 {"__ndarray__": buffer index, "dtype": numpy name, "shape": [...]} plus their raw C-order bytes.
 """
 
@@ -86,6 +87,13 @@ class _Deferred:
 _deferred = _Deferred()
 
 
+ALIGN = 8  # buffers are padded to this, so that arrays in one blob stay aligned
+
+
+def _padded(n):
+    return (n + ALIGN - 1) // ALIGN * ALIGN
+
+
 def _write_all(fd, data):
     view = memoryview(data).cast("B")
     while len(view):
@@ -101,6 +109,8 @@ def _send(header, buffers=()):
         _write_all(RES_FD, struct.pack("<I", len(body)) + body)
         for b in buffers:
             _write_all(RES_FD, b)
+            if len(b) % ALIGN:
+                _write_all(RES_FD, bytes(ALIGN - len(b) % ALIGN))
 
 
 _req = io.FileIO(REQ_FD, "rb", closefd=False)
@@ -126,11 +136,11 @@ def _recv():
     header = json.loads(_read_exactly(length).decode("utf-8"))
     sizes = header.get("buffers", [])
     # One bytearray for all buffers: numpy views into it are writable and need no copy.
-    blob = _read_exactly(sum(sizes)) if sizes else bytearray()
+    blob = _read_exactly(sum(_padded(n) for n in sizes)) if sizes else bytearray()
     views, offset = [], 0
     for size in sizes:
         views.append(memoryview(blob)[offset:offset + size])
-        offset += size
+        offset += _padded(size)
     return header, views
 
 

@@ -173,6 +173,8 @@ class Probe:
         data['image']['header']['seen'] = {
             'dtype': a.dtype.name, 'shape': list(a.shape),
             'sum': float(a.astype(np.float64).sum()), 'writeable': bool(a.flags.writeable),
+            'aligned': bool(a.flags.aligned
+                            and data['label']['classification']['array'].flags.aligned),
             'label': data['label']['classification']['array'].tolist()}
         return data
 `
@@ -195,6 +197,7 @@ class Probe:
         expect(seen.shape).toEqual(shape);
         expect(seen.sum as number).toBeCloseTo(sum, dtype === 'float32' ? 0 : 6);
         expect(seen.writeable).toBe(true);
+        expect(seen.aligned).toBe(true);
         expect(seen.label).toEqual([1, 0]);
       }
     }

@@ -1,8 +1,17 @@
 /**
  * The framed protocol between the kernel and the Python worker (kernel/python/medflow_worker.py):
  * a 4-byte little-endian length, a UTF-8 JSON header, then the raw bytes of the buffers the
- * header lists in `buffers` (their byte lengths). Arrays are never JSON lists of numbers.
+ * header lists in `buffers` (their byte lengths), each followed by zero bytes up to a multiple of
+ * 8 so that every array in the worker's receive buffer starts aligned for its dtype (numpy and
+ * OpenCV work on unaligned arrays only slowly, or not at all). Arrays are never JSON lists.
  */
+
+export const ALIGN = 8;
+const PADDING = Buffer.alloc(ALIGN);
+
+function padded(n: number): number {
+  return Math.ceil(n / ALIGN) * ALIGN;
+}
 
 export interface Frame {
   header: Record<string, unknown>;
@@ -17,7 +26,12 @@ export function encodeFrame(header: Record<string, unknown>, buffers: Uint8Array
   );
   const length = Buffer.alloc(4);
   length.writeUInt32LE(json.length, 0);
-  return [length, json, ...buffers.map(b => Buffer.from(b.buffer, b.byteOffset, b.byteLength))];
+  const chunks = [length, json];
+  for (const b of buffers) {
+    chunks.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    if (b.byteLength % ALIGN) chunks.push(PADDING.subarray(0, ALIGN - (b.byteLength % ALIGN)));
+  }
+  return chunks;
 }
 
 /**
@@ -49,7 +63,7 @@ export class FrameReader {
           unknown
         >;
         const sizes = (this.header.buffers as number[] | undefined) ?? [];
-        this.payload = sizes.reduce((a, b) => a + b, 0);
+        this.payload = sizes.reduce((a, b) => a + padded(b), 0);
       }
       if (this.available < this.payload) return;
       const blob = this.take(this.payload);
@@ -58,7 +72,7 @@ export class FrameReader {
       let offset = 0;
       for (const size of sizes) {
         buffers.push(blob.subarray(offset, offset + size));
-        offset += size;
+        offset += padded(size);
       }
       const header = this.header;
       this.header = null;
