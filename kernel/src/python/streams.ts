@@ -28,6 +28,12 @@ export class StreamCoalescer {
     this.timer = null;
     const { io, name, text } = this;
     this.text = '';
-    if (io && text) io[name](text);
+    if (!io || !text) return;
+    try {
+      io[name](text);
+    } catch (error) {
+      // Runs from pipe callbacks: a failing sink must not become an uncaught exception.
+      process.stderr.write(`medflow: lost Python ${name} output: ${(error as Error).message}\n`);
+    }
   }
 }

@@ -171,6 +171,16 @@ describe('PythonWorker', () => {
     expect(await worker.run('z = 2', recorder())).toBeNull();
   });
 
+  it('replaces a worker whose reply pipe was written to by user code', async () => {
+    const error = await worker.run(
+      'import os\nos.write(4, b"\\x05\\x00\\x00\\x00{oops")\nimport time\ntime.sleep(5)',
+      recorder()
+    );
+    expect(error!.ename).toBe('PythonWorkerDied');
+    expect(error!.evalue).toContain('protocol error');
+    expect(await worker.run('z = 4', recorder())).toBeNull();
+  });
+
   it('survives sys.exit() in a cell', async () => {
     const error = await worker.run('import sys\nsys.exit(3)', recorder());
     expect(error!.ename).toBe('SystemExit');

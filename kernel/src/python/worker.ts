@@ -284,7 +284,16 @@ export class PythonWorker {
           }
         }
       });
-      (child.stdio[4] as Socket).on('data', (chunk: Buffer) => reader.push(chunk));
+      (child.stdio[4] as Socket).on('data', (chunk: Buffer) => {
+        try {
+          reader.push(chunk);
+        } catch (error) {
+          // Garbage on the reply pipe (e.g. user code wrote to fd 4): this worker cannot be
+          // trusted any more; replace it rather than let the error reach the kernel.
+          if (proc) void this.kill(proc, `protocol error (${(error as Error).message})`);
+          else fail(`the Python worker sent garbage at start-up: ${(error as Error).message}`);
+        }
+      });
       // Writes to a dead worker fail with EPIPE, reads may see ECONNRESET: its 'exit' tells
       // the story instead, and an unhandled stream error must never take the kernel down.
       for (const stream of child.stdio) stream?.on('error', () => undefined);
