@@ -22,6 +22,8 @@ import { listModules, getModule, moduleInfo, validateParams } from './modules/re
 import type { ModuleInfo } from './modules/types';
 import * as networkCatalog from './networks';
 import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './pipeline/pipeline';
+import { registerFileRouter } from './pipeline/model-io';
+import { Run } from './pipeline/run';
 import type { PipelineDocument } from '../../../schema/documents';
 
 /**
@@ -107,6 +109,12 @@ export function pipeline(options: PipelineOptions): Pipeline {
   return new Pipeline(options);
 }
 
+/** Loads a run saved with `run.save(dir)`: model (tfjs layers format), pipeline and metrics. */
+export function loadRun(dir: string): Promise<Run> {
+  registerFileRouter();
+  return Run.load(dir);
+}
+
 /** Rebuilds a pipeline from its JSON document (e.g. one edited in the graph widget). */
 export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
   return fromJSON(doc);
@@ -117,6 +125,14 @@ export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline'
 export { PipelinePreview, PREVIEW_MIME } from './pipeline/preview';
 export type { PreviewOptions, SamplePreview, StageSummary } from './pipeline/preview';
 export { Run } from './pipeline/run';
+export type { RunExtras } from './pipeline/run';
+export { GradCamView } from './pipeline/gradcam-view';
+export { gradCam, lastConvLayer } from './explain/gradcam';
+export type { GradCamOptions, GradCamResult } from './explain/gradcam';
+export { overlayPng } from './explain/overlay';
+export { registerFileRouter, saveModel, loadModel } from './pipeline/model-io';
+export type { NetworkCheck, NetworkIssue } from './networks/validate';
+export type { LayerInfo } from './networks/layers/types';
 export { Dataset, Split } from './data/dataset';
 export type { SplitName, DatasetInfo } from './data/dataset';
 export type { FolderOptions } from './data/folder';
