@@ -1,0 +1,176 @@
+// Image-processing modules against OpenCV: images/s of each module on a 256×256 uint8 and a
+// 512×512 uint16 image, side by side with the same operation in OpenCV (Python, one thread).
+//
+//   npm run bench:ops          (builds kernel/src → dist/kernel first)
+//
+// Images: a PneumoniaMNIST mosaic resized to 256×256 (uint8), and to 512×512 spread over
+// 16 bits with a fine pattern (uint16). Ratio = OpenCV time / medflow time (> 1: medflow is
+// slower by that factor).
+import { createRequire } from 'node:module';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { loadBuiltin } = require('../dist/kernel/engine/data/builtin.js');
+const { writeNpy } = require('../dist/kernel/engine/data/npy.js');
+const { imageHeader } = require('../dist/kernel/engine/data/datadict.js');
+const {
+  applyModule,
+  getModule,
+  validateParams
+} = require('../dist/kernel/engine/modules/registry.js');
+
+const CASES = [
+  ['rescale', {}],
+  ['min_max_normalization', {}],
+  ['z_score', {}],
+  ['resize', { height: 128, width: 128, interpolation: 'nearest' }],
+  ['resize', { height: 128, width: 128, interpolation: 'bilinear' }],
+  ['resize', { height: 100, width: 100, interpolation: 'area' }],
+  ['crop', { top: 10, left: 20, height: 200, width: 200 }],
+  ['center_crop', { height: 200, width: 200 }],
+  ['pad', { top: 8, bottom: 8, left: 8, right: 8, mode: 'reflect_101' }],
+  ['depad', { top: 8, bottom: 8, left: 8, right: 8 }],
+  ['auto_crop', { threshold: 100 }],
+  ['flip', { axis: 'horizontal' }],
+  ['rotate', { angle: 90 }],
+  ['rotate', { angle: 30 }],
+  ['clipping', { min: 50, max: 200 }],
+  ['invert', {}],
+  ['linear_function', { slope: 1.5, intercept: -20 }],
+  ['bit_reduction', { bits: 4 }],
+  ['gamma_correction', { gamma: 0.7 }],
+  ['histogram_equalization', {}],
+  ['histogram_equalization', { method: 'adaptive', kernel_size: 32, limit: 2 }],
+  ['ct_windowing', { preset: 'lung' }],
+  ['grayscale', {}],
+  ['morphology', { operation: 'erosion', kernel_size: 3 }],
+  ['morphology', { operation: 'opening', kernel_shape: 'ellipse', kernel_size: 5 }],
+  ['gaussian_blur', { kernel_size: 5 }],
+  ['box_blur', { kernel_size: 5 }],
+  ['median_filter', { kernel_size: 3 }],
+  ['median_filter', { kernel_size: 5 }],
+  ['sharpen', {}],
+  ['sobel', { direction: 'magnitude' }],
+  ['laplacian', { kernel_size: 3 }],
+  ['canny', {}],
+  ['threshold', { method: 'otsu' }],
+  ['threshold', { method: 'adaptive' }],
+  ['noise', {}],
+  ['random_flip', {}],
+  ['random_rotate', {}],
+  ['random_affine', {}]
+];
+
+function item(array, range) {
+  return {
+    image: { array, header: imageHeader(array.shape, array.dtype, 'Xray', range) },
+    label: {},
+    meta: { split: 'train', index: 0 }
+  };
+}
+
+async function images() {
+  const ds = await loadBuiltin('pneumoniamnist');
+  const mosaic = new Uint8Array(84 * 84);
+  for (let k = 0; k < 9; k++) {
+    const img = ds.test.get(k).image.array.data;
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        mosaic[(Math.floor(k / 3) * 28 + y) * 84 + (k % 3) * 28 + x] = img[y * 28 + x];
+      }
+    }
+  }
+  const base = item({ data: mosaic, shape: [84, 84], dtype: 'uint8' }, [0, 255]);
+  const u8 = applyModule('resize', base, { height: 256, width: 256 });
+  const big = applyModule('resize', base, { height: 512, width: 512 }).image.array.data;
+  const u16 = Uint16Array.from(big, (v, i) => Math.max(0, v * 257 - ((i * 37) % 251)));
+  const rgb = new Uint8Array(256 * 256 * 3);
+  u8.image.array.data.forEach((v, i) => rgb.fill(v, i * 3, i * 3 + 3));
+  return {
+    u8,
+    u16: item({ data: u16, shape: [512, 512], dtype: 'uint16' }, [0, 65535]),
+    rgb: item({ data: rgb, shape: [256, 256, 3], dtype: 'uint8' }, [0, 255])
+  };
+}
+
+/** Calls fn(item index) repeatedly for about `budget` seconds. */
+function imagesPerSecond(fn, budget = 0.25) {
+  fn(0);
+  let n = 0;
+  const t0 = performance.now();
+  for (;;) {
+    fn(n + 1);
+    n++;
+    const t = (performance.now() - t0) / 1000;
+    if (t > budget && n >= 3) return n / t;
+  }
+}
+
+const inputs = await images();
+const dir = mkdtempSync(path.join(tmpdir(), 'medflow-bench-'));
+const files = {};
+for (const [name, d] of Object.entries(inputs)) {
+  files[name] = path.join(dir, `${name}.npy`);
+  writeFileSync(files[name], writeNpy(d.image.array));
+}
+const rows = [];
+const jobs = [];
+for (const [module, params] of CASES) {
+  const filled = validateParams(module, params);
+  const row = { module, params, ours: {}, cv: {} };
+  for (const kind of ['u8', 'u16']) {
+    const input = module === 'grayscale' ? (kind === 'u8' ? 'rgb' : null) : kind;
+    if (!input) continue;
+    const p = filled;
+    const def = getModule(module);
+    const data = inputs[input];
+    try {
+      def.apply(data, p, { index: 0, split: 'train' });
+      // A new item index per call, so random modules draw (and e.g. flip) as in a dataset.
+      row.ours[kind] = imagesPerSecond(i => def.apply(data, p, { index: i, split: 'train' }));
+    } catch {
+      row.ours[kind] = null; // the module refuses this dtype (e.g. canny is 8-bit only)
+      continue;
+    }
+    const id = `${rows.length}-${kind}`;
+    jobs.push({ id, module, params: { ...p }, input: files[input] });
+  }
+  rows.push(row);
+}
+writeFileSync(path.join(dir, 'cases.json'), JSON.stringify(jobs));
+const cv = JSON.parse(
+  execFileSync(
+    '/usr/bin/python3',
+    [path.join(import.meta.dirname, 'ops_cv.py'), path.join(dir, 'cases.json')],
+    {
+      encoding: 'utf8'
+    }
+  )
+);
+rmSync(dir, { recursive: true, force: true });
+rows.forEach((row, i) => {
+  for (const kind of ['u8', 'u16']) row.cv[kind] = cv[`${i}-${kind}`] ?? null;
+});
+
+const fmt = v => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const ratio = (ours, theirs) => (ours && theirs ? (theirs / ours).toFixed(1) + '×' : 'n/a');
+const label = r => {
+  const p = Object.entries(r.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+  return p ? `${r.module} ${p}` : r.module;
+};
+const lines = [
+  '| module | 256² uint8 medflow img/s | OpenCV img/s | ratio | 512² uint16 medflow img/s | OpenCV img/s | ratio |',
+  '|---|---:|---:|---:|---:|---:|---:|'
+];
+for (const r of rows) {
+  lines.push(
+    `| ${label(r)} | ${fmt(r.ours.u8)} | ${fmt(r.cv.u8)} | ${ratio(r.ours.u8, r.cv.u8)} | ` +
+      `${fmt(r.ours.u16)} | ${fmt(r.cv.u16)} | ${ratio(r.ours.u16, r.cv.u16)} |`
+  );
+}
+console.log(lines.join('\n'));
