@@ -627,6 +627,16 @@ def _check_result(name, result, np):
             "%s: data['image']['array'] has shape %s (rank %d); a %dD image must have rank %s"
             % (name, tuple(array.shape), array.ndim, dim, " or ".join(map(str, ranks)))
         )
+    label = result.get("label", {})
+    if not isinstance(label, dict):
+        raise ModuleError("%s: data['label'] must be a dict, got %s" % (name, type(label).__name__))
+    for task in ("classification", "segmentation"):
+        entry = label.get(task)
+        if isinstance(entry, dict) and not isinstance(entry.get("array"), np.ndarray):
+            raise ModuleError(
+                "%s: data['label'][%r]['array'] must be a numpy array, got %s"
+                % (name, task, type(entry.get("array")).__name__)
+            )
     return result
 
 

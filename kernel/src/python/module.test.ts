@@ -316,6 +316,8 @@ class Contract:
             data['image']['array'] = b
         if self.case == 'rank1': data['image']['array'] = a.ravel()
         if self.case == 'raise': raise ValueError('window too narrow')
+        if self.case == 'labellist':
+            data['label']['classification']['array'] = [0, 1]
         return data
 `
     );
@@ -346,6 +348,9 @@ class Contract:
     );
     expect(await failure('rank1')).toBe(
       "contract: data['image']['array'] has shape (16,) (rank 1); a 2D image must have rank 2 or 3"
+    );
+    expect(await failure('labellist')).toBe(
+      "contract: data['label']['classification']['array'] must be a numpy array, got list"
     );
     const raised = await failure('raise');
     expect(raised).toMatch(/^contract: ValueError: window too narrow\nTraceback/);
