@@ -21,7 +21,12 @@ test('datasets, modules and networks are discoverable', async () => {
     'Output width in pixels.'
   );
   expect(mf.modules.validate('rescale', { max: 255 })).toEqual({ min: 0, max: 255 });
-  expect(mf.networks.list().map(n => n.name)).toEqual(['small_cnn']);
+  expect(mf.networks.list().map(n => n.name)).toEqual([
+    'small_cnn',
+    'vgg',
+    'resnet18',
+    'mobilenet_v2'
+  ]);
   const p = mf
     .pipeline({ name: 'breast', seed: 1 })
     .input(data)

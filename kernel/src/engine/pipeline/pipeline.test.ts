@@ -98,11 +98,11 @@ test('builder methods refuse bad input in the cell that gives it', () => {
   expect(() => p.training({ epochs: 0 })).toThrow(
     'training: epochs must be an integer >= 1 (got 0)'
   );
-  expect(() => p.training({ optimizer: { name: 'rmsprop' } })).toThrow(
-    'training: optimizer must be one of adam, sgd (got "rmsprop")'
+  expect(() => p.training({ optimizer: { name: 'lamb' } })).toThrow(
+    'training: optimizer must be one of sgd, momentum, adam, adamax, rmsprop, adagrad, adadelta (got "lamb")'
   );
-  expect(() => p.training({ optimizer: { name: 'adam', lr: 3 } })).toThrow(
-    'training: optimizer adam: lr must be in (0, 1) (got 3)'
+  expect(() => p.training({ optimizer: { name: 'adam', lr: 0 } })).toThrow(
+    'training: optimizer adam: lr must be in (0, 10) (got 0)'
   );
   expect(() =>
     p.network({ version: 1, name: 'x', inputs: [], layers: [], outputs: ['y'] })
