@@ -149,6 +149,63 @@ class KernelTest(unittest.TestCase):
         self.assertEqual([m['content']['text'] for m in late], ['late from first\n'])
         self.assertEqual(late[0]['parent_header']['msg_id'], first)
 
+    def test_late_display_and_display_updates_go_to_their_cell(self):
+        # A "training loop" started without await: it shows a progress display, then updates
+        # it and prints, all after its cell returned and while another cell runs.
+        first = self.kc.execute(
+            'display("epoch 0", { display_id: "progress" });\n'
+            'let epoch = 0;\n'
+            'const timer = setInterval(() => {\n'
+            '  epoch += 1;\n'
+            '  display(`epoch ${epoch}`, { display_id: "progress", update: true });\n'
+            '  if (epoch === 3) { clearInterval(timer); console.log("trained"); }\n'
+            '}, 150);')
+        collect(self.kc, first)
+        second = self.kc.execute('await new Promise(r => setTimeout(r, 1200)); console.log("second")')
+        others = []
+        _, outputs = collect(self.kc, second, others=others)
+        self.assertEqual([m['msg_type'] for m in outputs], ['execute_input', 'stream'])
+        late = [m for m in others if m['msg_type'] in ('update_display_data', 'stream')]
+        self.assertEqual([m['parent_header']['msg_id'] for m in late], [first] * 4)
+        updates = [m['content'] for m in late if m['msg_type'] == 'update_display_data']
+        self.assertEqual([u['data']['text/plain'] for u in updates],
+                         ["'epoch 1'", "'epoch 2'", "'epoch 3'"])
+        self.assertEqual({u['transient']['display_id'] for u in updates}, {'progress'})
+        self.assertEqual(stream_text(late), 'trained\n')
+
+    def test_clear_output_goes_to_the_calling_cell(self):
+        outputs = self.run_ok('console.log("old"); clearOutput(); clearOutput({ wait: true });')
+        cleared = [m['content'] for m in outputs if m['msg_type'] == 'clear_output']
+        self.assertEqual(cleared, [{'wait': False}, {'wait': True}])
+        reply, _ = execute(self.kc, 'clearOutput({ wait: "yes" })')
+        self.assertEqual(reply['content']['ename'], 'TypeScriptError')
+
+    def test_pager_shows_documentation(self):
+        self.run_ok('/** Scales every pixel. */\nfunction scaleAll(v: number[]): number[] { return v; }')
+        reply, _ = execute(self.kc, 'scaleAll?')
+        page = reply['content']['payload']
+        self.assertEqual(len(page), 1)
+        self.assertEqual(page[0]['source'], 'page')
+        self.assertIn('Scales every pixel.', page[0]['data']['text/plain'])
+        outputs = self.run_ok('notDefinedAnywhere?')
+        self.assertEqual(stream_text(outputs), 'Object `notDefinedAnywhere` not found.\n')
+
+    def test_error_without_stop_on_error_aborts_nothing(self):
+        failing = self.kc.execute('await new Promise(r => setTimeout(r, 300)); throw new Error("x")',
+                                  stop_on_error=False)
+        queued = self.kc.execute('console.log("ran anyway")')
+        self.assertEqual(collect(self.kc, failing)[0]['content']['status'], 'error')
+        reply, outputs = collect(self.kc, queued)
+        self.assertEqual(reply['content']['status'], 'ok')
+        self.assertEqual(stream_text(outputs), 'ran anyway\n')
+
+    def test_queued_non_execute_requests_are_answered_after_an_error(self):
+        failing = self.kc.execute('await new Promise(r => setTimeout(r, 300)); throw new Error("x")')
+        self.kc.kernel_info()
+        self.assertEqual(collect(self.kc, failing)[0]['content']['status'], 'error')
+        reply = self.kc.get_shell_msg(timeout=10)
+        self.assertEqual((reply['msg_type'], reply['content']['status']), ('kernel_info_reply', 'ok'))
+
     def test_user_expressions(self):
         reply, _ = execute(self.kc, 'let depth = 3;',
                            user_expressions={'twice': 'depth * 2', 'bad': 'depth.nope()'})

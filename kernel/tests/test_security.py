@@ -6,7 +6,7 @@ import unittest
 import zmq
 from jupyter_client.session import Session
 
-from kernel_harness import execute, start_kernel, stop_kernel, temp_dir
+from kernel_harness import KernelLog, execute, start_kernel, stop_kernel, temp_dir
 
 
 def listening_addresses(port):
@@ -36,13 +36,15 @@ def listening_addresses(port):
 class ForgedMessagesTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.km, cls.kc = start_kernel()
+        cls.log = KernelLog()
+        cls.km, cls.kc = start_kernel(stderr=cls.log.file)
         cls.ctx = zmq.Context()
 
     @classmethod
     def tearDownClass(cls):
         stop_kernel(cls.km, cls.kc)
         cls.ctx.term()
+        cls.log.close()
 
     def send_raw(self, channel, session, msg_type, content):
         """Send one message on `channel` from a fresh DEALER socket, signed by `session`."""
@@ -57,7 +59,8 @@ class ForgedMessagesTest(unittest.TestCase):
         reply, outputs = execute(self.kc, '"alive"', timeout=20)
         self.assertEqual(reply['content']['status'], 'ok')
 
-    def check_not_executed(self, channel, session):
+    def check_not_executed(self, channel, session, reason):
+        before = self.log.text().count('dropped a message on %s: %s' % (channel, reason))
         marker = os.path.join(temp_dir('medflow-test-'), 'pwned')
         code = 'require("fs").writeFileSync(%r, "x")' % marker
         sock = self.send_raw(channel, session, 'execute_request', {
@@ -72,17 +75,22 @@ class ForgedMessagesTest(unittest.TestCase):
         self.assertFalse(os.path.exists(marker), 'forged execute_request was executed')
         self.assertTrue(self.km.is_alive(), 'forged shutdown_request was obeyed')
         self.assert_still_serving()
+        # Both forged messages were logged (the server log tells an admin what happened).
+        logged = self.log.text().count('dropped a message on %s: %s' % (channel, reason))
+        self.assertEqual(logged - before, 2, self.log.text())
 
     def test_wrong_key_on_shell(self):
-        self.check_not_executed('shell', Session(key=b'not-the-key', signature_scheme='hmac-sha256'))
+        self.check_not_executed('shell', Session(key=b'not-the-key', signature_scheme='hmac-sha256'),
+                                'invalid signature')
 
     def test_wrong_key_on_control(self):
-        self.check_not_executed('control', Session(key=b'not-the-key', signature_scheme='hmac-sha256'))
+        self.check_not_executed('control', Session(key=b'not-the-key', signature_scheme='hmac-sha256'),
+                                'invalid signature')
 
     def test_unsigned_on_shell_and_control(self):
         unsigned = Session(key=b'')
-        self.check_not_executed('shell', unsigned)
-        self.check_not_executed('control', unsigned)
+        self.check_not_executed('shell', unsigned, 'missing signature')
+        self.check_not_executed('control', unsigned, 'missing signature')
 
     def test_replayed_message_runs_once(self):
         # The same signed bytes sent twice: the copy is dropped.

@@ -163,9 +163,8 @@ export function globToRegExp(pattern: string): RegExp {
         re += '\\[';
         continue;
       }
-      let body = pattern.slice(i + 1, close);
-      if (body.startsWith('^')) body = '\\^' + body.slice(1);
-      re += '[' + body.replace(/\\/g, '\\\\') + ']';
+      // `[^…]` negates, as in SQLite and in regular expressions.
+      re += '[' + pattern.slice(i + 1, close).replace(/\\/g, '\\\\') + ']';
       i = close;
     } else re += ch.replace(/[.+^${}()|\\\]]/g, '\\$&');
   }

@@ -63,6 +63,11 @@ export function inspectContent(runner: CellRunner, code: string, cursor: number)
   const info = runner.inspect(code, cursor);
   if (!info || !info.displayParts) return { status: 'ok', found: false, data: {}, metadata: {} };
   const signature = info.displayParts.map(p => p.text).join('');
+  // TypeScript's quick info for a name it cannot resolve is a bare `any`; a declared name shows
+  // its declaration (`let x: any`).
+  if (signature === 'any' && !info.documentation?.length) {
+    return { status: 'ok', found: false, data: {}, metadata: {} };
+  }
   const doc = (info.documentation ?? []).map(p => p.text).join('');
   const tags = (info.tags ?? []).map(t => {
     const text = typeof t.text === 'string' ? t.text : (t.text ?? []).map(p => p.text).join('');
