@@ -45,13 +45,25 @@ export interface LiveChannelHost {
 }
 
 let host: LiveChannelHost | undefined;
+/** Targets registered through registerCommTarget, carried over to every host set later. */
+const targets = new Map<string, LiveTargetHandler>();
 
 /** Called by the kernel at start-up (and by tests with their own host). */
 export function setLiveHost(next: LiveChannelHost | undefined): void {
   host = next;
+  for (const [target, handler] of targets) next?.registerTarget(target, handler);
 }
 
 /** The host of this process, or undefined when no notebook frontend is attached. */
 export function liveHost(): LiveChannelHost | undefined {
   return host;
+}
+
+/**
+ * Accept channels the frontend opens to `target`. Works before a host exists (engine modules
+ * may register at load time): the registration is handed to the host once it is set.
+ */
+export function registerCommTarget(target: string, handler: LiveTargetHandler): void {
+  targets.set(target, handler);
+  host?.registerTarget(target, handler);
 }
