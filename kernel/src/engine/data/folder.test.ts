@@ -170,6 +170,16 @@ test('DICOM folder: classes from sub-folders, HU values, JPEG 2000, truncated fi
   const loaded = await ds.train.load(0);
   expect(loaded.image.array.data).toEqual(ds.train.get(0).image.array.data);
 
+  // The same files labelled by a CSV instead of sub-folders.
+  const rows = ['file,class', 'ct/ct0.dcm,ct', 'ct/ct1.dcm,ct', 'other/mr0,mr', 'other/mr1,mr'];
+  writeFileSync(path.join(root, 'labels.csv'), rows.join('\n'));
+  const byCsv = await dicom(root, { csv: 'labels.csv', split: { train: 0.5, test: 0.5 } });
+  expect(byCsv.classes).toEqual(['ct', 'mr']);
+  expect([byCsv.train.classCounts(), byCsv.test.classCounts()]).toEqual([
+    [1, 1],
+    [1, 1]
+  ]);
+
   copyFileSync(path.join(FIXTURES, 'dicom/MR_truncated.dcm'), path.join(root, 'other', 'cut.dcm'));
   await expect(dicom(root)).rejects.toThrow(
     `${path.join(root, 'other', 'cut.dcm')}: file is truncated: pixel data needs 8192 bytes from offset 1500, the file has 9630 bytes`
@@ -224,7 +234,9 @@ test('streaming: 2,000 PNG files are iterated in batches with bounded memory', a
     for (let k = 0; k < px.length; k++) px[k] = (k * 31 + i * 17 + ((k * k) >> 7)) & 255;
     writeFileSync(path.join(root, i % 2 ? 'x' : 'y', `${i}.png`), encodePng(px, w, h, 1));
   }
+  const t = performance.now();
   const ds = await folder(root, { split: { train: 1 }, seed: 0 });
+  const listSeconds = (performance.now() - t) / 1000;
   expect(ds.train.length).toBe(n);
   // Collect garbage after each batch so that RSS shows what is held, not what awaits collection.
   setFlagsFromString('--expose-gc');
@@ -245,7 +257,7 @@ test('streaming: 2,000 PNG files are iterated in batches with bounded memory', a
   const decodedMB = (n * h * w) / 2 ** 20;
   const growthMB = (peak - before) / 2 ** 20;
   console.log(
-    `streamed ${seen} PNGs (${h}×${w}, ${decodedMB.toFixed(0)} MB decoded in all) in ` +
+    `listed and probed ${n} PNGs in ${listSeconds.toFixed(2)} s; streamed ${seen} PNGs (${h}×${w}, ${decodedMB.toFixed(0)} MB decoded in all) in ` +
       `${seconds.toFixed(1)} s (${(seen / seconds).toFixed(0)} images/s); RSS growth ${growthMB.toFixed(1)} MB`
   );
   expect(seen).toBe(n);
