@@ -6,6 +6,10 @@
  * Two paths: `preprocess` is synchronous (every built-in module is), and `preprocessAsync`
  * also runs asynchronous modules (user modules in the Python worker), handing them whole
  * batches through `applyBatch` when they have it.
+ *
+ * Besides the packed results, the items as they are before the last step are cached per step
+ * prefix, so that changing the last step (the usual tweak while exploring) only reruns that
+ * step. Modules must not modify their input in place (built-ins never do).
  */
 import type { PipelineStep } from '../../../../schema/documents';
 import { SPLITS, type Dataset, type SplitName } from '../data/dataset';
@@ -19,6 +23,14 @@ export type ProcessedData = Record<SplitName, TensorSplit>;
 
 const cache = new WeakMap<Dataset, Map<string, ProcessedData>>();
 const MAX_CACHED = 4;
+
+/** Items of every split after a step prefix (null: dropped), keyed by the prefix. */
+type PrefixItems = Record<SplitName, (DataDict | null)[]>;
+const prefixCache = new WeakMap<Dataset, Map<string, PrefixItems>>();
+const MAX_PREFIXES = 2;
+
+/** How many module applications preprocessing ran (per item and step); for tests. */
+export const preprocessStats = { applications: 0 };
 /** Items handed to an asynchronous module per call. */
 const BATCH = 64;
 
@@ -204,20 +216,68 @@ function remember(dataset: Dataset, key: string, data: ProcessedData): void {
   while (perDataset.size > MAX_CACHED) perDataset.delete(perDataset.keys().next().value!);
 }
 
+/** The longest cached prefix of `steps` (at most all but the last step) and its length. */
+function longestPrefix(
+  dataset: Dataset,
+  steps: readonly PipelineStep[]
+): { items: PrefixItems; length: number } | undefined {
+  const perDataset = prefixCache.get(dataset);
+  if (!perDataset) return undefined;
+  for (let k = steps.length - 1; k >= 1; k--) {
+    const key = cacheKey(steps.slice(0, k));
+    const items = perDataset.get(key);
+    if (items) {
+      perDataset.delete(key);
+      perDataset.set(key, items);
+      return { items, length: k };
+    }
+  }
+  return undefined;
+}
+
+function rememberPrefix(dataset: Dataset, steps: readonly PipelineStep[], items: PrefixItems) {
+  let perDataset = prefixCache.get(dataset);
+  if (!perDataset) prefixCache.set(dataset, (perDataset = new Map()));
+  perDataset.set(cacheKey(steps), items);
+  while (perDataset.size > MAX_PREFIXES) perDataset.delete(perDataset.keys().next().value!);
+}
+
+/** Runs items through steps synchronously, counting applications. */
+function runSync(
+  start: DataDict | null,
+  steps: readonly PipelineStep[],
+  context: ModuleContext
+): DataDict | null {
+  if (start === null) return null;
+  preprocessStats.applications += steps.length;
+  return applySteps(start, steps, context);
+}
+
 /** Preprocesses every split with synchronous modules (the built-ins). */
 export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): ProcessedData {
   const key = cacheKey(steps);
   const hit = cached(dataset, key);
   if (hit) return hit;
+  const prefix = longestPrefix(dataset, steps);
+  const from = prefix?.length ?? 0;
+  const head = steps.slice(from, Math.max(from, steps.length - 1));
+  const last = steps.slice(Math.max(from, steps.length - 1));
+  const before = {} as PrefixItems;
   const out = {} as ProcessedData;
   for (const name of SPLITS) {
     const split = dataset.splits[name];
     const packer = new SplitPacker(`${dataset.name}/${name}`, split.length);
+    const kept: (DataDict | null)[] = new Array(split.length);
     for (let i = 0; i < split.length; i++) {
-      packer.add(applySteps(split.get(i), steps, { index: i, split: name }), split.labels[i], i);
+      const ctx = { index: i, split: name };
+      const start = prefix ? prefix.items[name][i] : split.get(i);
+      kept[i] = runSync(start, head, ctx);
+      packer.add(runSync(kept[i], last, ctx), split.labels[i], i);
     }
+    before[name] = kept;
     out[name] = packer.finish();
   }
+  if (steps.length > 1) rememberPrefix(dataset, steps.slice(0, steps.length - 1), before);
   remember(dataset, key, out);
   return out;
 }
@@ -232,24 +292,53 @@ export async function preprocessAsync(
   if (hit) return hit;
   // Built-in modules are synchronous: keep their fast path.
   if (steps.every(s => getModule(s.module).origin === 'builtin')) return preprocess(dataset, steps);
+  const prefix = longestPrefix(dataset, steps);
+  const from = prefix?.length ?? 0;
+  const head = steps.slice(from, Math.max(from, steps.length - 1));
+  const last = steps.slice(Math.max(from, steps.length - 1));
+  const before = {} as PrefixItems;
   const out = {} as ProcessedData;
   for (const name of SPLITS) {
     const split = dataset.splits[name];
     const packer = new SplitPacker(`${dataset.name}/${name}`, split.length);
+    const kept: (DataDict | null)[] = new Array(split.length);
     for (let start = 0; start < split.length; start += BATCH) {
       const indices = Array.from(
         { length: Math.min(BATCH, split.length - start) },
         (_, k) => start + k
       );
-      const results = await applyStepsBatch(
-        indices.map(i => split.get(i)),
-        steps,
-        indices.map(i => ({ index: i, split: name }))
-      );
+      const contexts = indices.map(i => ({ index: i, split: name }));
+      const items = prefix
+        ? indices.map(i => prefix.items[name][i])
+        : await Promise.all(indices.map(i => split.load(i)));
+      const mid = await runBatch(items, head, contexts);
+      mid.forEach((d, k) => (kept[indices[k]] = d));
+      const results = await runBatch(mid, last, contexts);
       results.forEach((r, k) => packer.add(r, split.labels[indices[k]], indices[k]));
     }
+    before[name] = kept;
     out[name] = packer.finish();
   }
+  if (steps.length > 1) rememberPrefix(dataset, steps.slice(0, steps.length - 1), before);
   remember(dataset, key, out);
+  return out;
+}
+
+/** applyStepsBatch over items that may already be dropped (null), counting applications. */
+async function runBatch(
+  items: (DataDict | null)[],
+  steps: readonly PipelineStep[],
+  contexts: ModuleContext[]
+): Promise<(DataDict | null)[]> {
+  const alive = items.flatMap((d, i) => (d === null ? [] : [i]));
+  const out: (DataDict | null)[] = items.map(() => null);
+  if (alive.length === 0 || steps.length === 0) return items.slice();
+  preprocessStats.applications += alive.length * steps.length;
+  const results = await applyStepsBatch(
+    alive.map(i => items[i]!),
+    steps,
+    alive.map(i => contexts[i])
+  );
+  alive.forEach((i, k) => (out[i] = results[k]));
   return out;
 }
