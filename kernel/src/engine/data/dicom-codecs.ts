@@ -1,7 +1,8 @@
 /**
  * Transfer syntaxes: which ones medflow reads and which codec decodes compressed pixel data.
  * JPEG 2000 goes through @cornerstonejs/codec-openjpeg (OpenJPEG built to WebAssembly, loaded
- * once, on the first JPEG 2000 file); every other compressed syntax is refused by name.
+ * once, on the first JPEG 2000 file), 8-bit JPEG baseline/extended through jpeg-js; every other
+ * compressed syntax is refused by name.
  */
 
 /** Uncompressed syntaxes: pixels are raw samples (byte order given by `bigEndian`). */
@@ -17,10 +18,14 @@ export const JPEG2000_SYNTAXES: Record<string, string> = {
   '1.2.840.10008.1.2.4.91': 'JPEG 2000 Image Compression'
 };
 
+/** 8-bit lossy JPEG, decoded by jpeg-js (12-bit Process 4 data is refused when met). */
+export const JPEG_SYNTAXES: Record<string, string> = {
+  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
+  '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)'
+};
+
 /** Names of compressed syntaxes medflow cannot decode, for the refusal message. */
 const OTHER_SYNTAXES: Record<string, string> = {
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline (Process 1)',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended (Process 2 & 4)',
   '1.2.840.10008.1.2.4.57': 'JPEG Lossless, Non-Hierarchical (Process 14)',
   '1.2.840.10008.1.2.4.70': 'JPEG Lossless, Non-Hierarchical, First-Order Prediction',
   '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless Image Compression',
@@ -36,15 +41,25 @@ const OTHER_SYNTAXES: Record<string, string> = {
 };
 
 export function syntaxName(uid: string): string {
-  return NATIVE_SYNTAXES[uid]?.name ?? JPEG2000_SYNTAXES[uid] ?? OTHER_SYNTAXES[uid] ?? 'unknown';
+  return (
+    NATIVE_SYNTAXES[uid]?.name ??
+    JPEG2000_SYNTAXES[uid] ??
+    JPEG_SYNTAXES[uid] ??
+    OTHER_SYNTAXES[uid] ??
+    'unknown'
+  );
 }
 
 export function isSupportedSyntax(uid: string): boolean {
-  return uid in NATIVE_SYNTAXES || uid in JPEG2000_SYNTAXES;
+  return uid in NATIVE_SYNTAXES || uid in JPEG2000_SYNTAXES || uid in JPEG_SYNTAXES;
 }
 
 export function unsupportedSyntaxMessage(uid: string): string {
-  const supported = [...Object.keys(NATIVE_SYNTAXES), ...Object.keys(JPEG2000_SYNTAXES)];
+  const supported = [
+    ...Object.keys(NATIVE_SYNTAXES),
+    ...Object.keys(JPEG2000_SYNTAXES),
+    ...Object.keys(JPEG_SYNTAXES)
+  ];
   return (
     `transfer syntax ${uid} (${syntaxName(uid)}) is not supported: medflow decodes ` +
     `${supported.map(u => `${u} (${syntaxName(u)})`).join(', ')}; convert the file first, ` +

@@ -8,12 +8,19 @@ import { pythonMakeFiles, runPython } from '../testing/python';
 const FIXTURES = path.join(__dirname, '../../../../data/fixtures/dicom');
 const fixture = (name: string) => path.join(FIXTURES, name);
 
-/** pydicom's reading of a file: pixel_array, with the modality LUT when the file has one. */
+/**
+ * pydicom's reading of a file: pixel_array, with the modality LUT when the file has one, and
+ * YBR colour converted to RGB (pydicom's convert_color_space), which is what medflow returns.
+ */
 function pydicomValues(file: string) {
   return runPython<{ values: number[]; shape: number[]; tags: Record<string, unknown> }>(`
 import pydicom, numpy as np
+from pydicom.pixel_data_handlers.util import convert_color_space
 d = pydicom.dcmread(${JSON.stringify(file)})
-a = d.pixel_array.astype(np.float64)
+a = d.pixel_array
+if d.PhotometricInterpretation.startswith('YBR'):
+    a = convert_color_space(a, 'YBR_FULL', 'RGB')
+a = a.astype(np.float64)
 if 'RescaleSlope' in d or 'RescaleIntercept' in d:
     a = a * float(d.get('RescaleSlope', 1)) + float(d.get('RescaleIntercept', 0))
 tags = {k: (list(map(float, d[k].value)) if d[k].VM > 1 else float(d[k].value))
@@ -164,4 +171,45 @@ d.save_as(os.path.join(out, 'planar.dcm'))
   const frames = read('frames.dcm').header;
   expect([frames.dim, frames.spacing]).toEqual([3, [0.8, 0.3125, 0.3125]]);
   expect(read('planar.dcm').header.color_mode).toBe('RGB');
+});
+
+test('JPEG Baseline DICOM (8-bit gray and YBR colour) decodes like pydicom with Pillow', () => {
+  const dir = pythonMakeFiles(`
+import pydicom, numpy as np, os, cv2
+from pydicom.encaps import encapsulate
+src = ${JSON.stringify(fixture('MR_small.dcm'))}
+d = pydicom.dcmread(src)
+a = d.pixel_array.astype(np.float64)
+gray = (255 * (a - a.min()) / (a.max() - a.min())).astype(np.uint8)
+def save(name, img, photometric):
+    d = pydicom.dcmread(src)
+    d.file_meta.TransferSyntaxUID = '1.2.840.10008.1.2.4.50'
+    d.BitsAllocated, d.BitsStored, d.HighBit, d.PixelRepresentation = 8, 8, 7, 0
+    d.SamplesPerPixel = 1 if img.ndim == 2 else 3
+    d.PhotometricInterpretation = photometric
+    if img.ndim == 3:
+        d.PlanarConfiguration = 0
+    ok, jpg = cv2.imencode('.jpg', img, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    d.PixelData = encapsulate([jpg.tobytes()])
+    d['PixelData'].is_undefined_length = True
+    d.save_as(os.path.join(out, name))
+save('gray.dcm', gray, 'MONOCHROME2')
+save('colour.dcm', np.stack([gray, 255 - gray, gray // 2], -1), 'YBR_FULL_422')
+`);
+  for (const [name, bound] of [
+    ['gray.dcm', 1],
+    ['colour.dcm', 3]
+  ] as const) {
+    const file = path.join(dir, name);
+    const image = decodeDicom(readFileSync(file), file);
+    const ref = pydicomValues(file);
+    expect(image.array.shape).toEqual(ref.shape);
+    const data = image.array.data as Uint8Array;
+    let worst = 0;
+    for (let i = 0; i < data.length; i++)
+      worst = Math.max(worst, Math.abs(data[i] - ref.values[i]));
+    console.log(`${name}: max |medflow − pydicom/Pillow| = ${worst}`);
+    expect([name, worst]).toEqual([name, Math.min(worst, bound)]);
+    expect(image.header.dicom!.transfer_syntax_name).toBe('JPEG Baseline (Process 1)');
+  }
 });

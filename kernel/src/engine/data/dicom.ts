@@ -15,10 +15,12 @@ import { imageHeader, type ImageHeader, type Modality } from './datadict';
 import {
   decodeJpeg2000,
   JPEG2000_SYNTAXES,
+  JPEG_SYNTAXES,
   NATIVE_SYNTAXES,
   syntaxName,
   unsupportedSyntaxMessage
 } from './dicom-codecs';
+import { decodeJpeg } from './image';
 import { allocate, type DType, type NDArray, type NumericArray } from './ndarray';
 import type { SourceImage } from './source';
 
@@ -206,14 +208,18 @@ export function decodeDicom(bytes: Uint8Array, file: string): SourceImage {
   const geo = dicomGeometry(ds, file);
   const { transferSyntax: uid, rows, columns, frames, samplesPerPixel: spp } = geo;
   const native = NATIVE_SYNTAXES[uid];
-  if (!native && !(uid in JPEG2000_SYNTAXES)) {
+  const isJpeg = uid in JPEG_SYNTAXES;
+  if (!native && !(uid in JPEG2000_SYNTAXES) && !isJpeg) {
     throw new DicomError(file, unsupportedSyntaxMessage(uid));
   }
   const photometric = (ds.string(TAG.photometric) ?? 'MONOCHROME2').trim();
-  if (!['MONOCHROME1', 'MONOCHROME2', 'RGB'].includes(photometric)) {
+  // JPEG-compressed colour is stored as YCbCr and comes out of the decoder as RGB.
+  const colours = isJpeg ? ['RGB', 'YBR_FULL', 'YBR_FULL_422'] : ['RGB'];
+  if (!['MONOCHROME1', 'MONOCHROME2', ...colours].includes(photometric)) {
     throw new DicomError(
       file,
-      `PhotometricInterpretation ${photometric} is not supported (MONOCHROME1, MONOCHROME2, RGB)`
+      `PhotometricInterpretation ${photometric} is not supported with ${syntaxName(uid)} ` +
+        `(MONOCHROME1, MONOCHROME2, ${colours.join(', ')})`
     );
   }
   if ((spp === 1) !== photometric.startsWith('MONOCHROME') || (spp !== 1 && spp !== 3)) {
@@ -265,7 +271,17 @@ export function decodeDicom(bytes: Uint8Array, file: string): SourceImage {
       }
       let frame;
       try {
-        frame = decodeJpeg2000(codestream);
+        if (isJpeg) {
+          if (bitsAllocated !== 8)
+            throw new Error(`${bitsStored}-bit JPEG is not supported (8-bit only)`);
+          const decoded = decodeJpeg(codestream, file);
+          frame = {
+            data: decoded.data as Uint8Array,
+            width: decoded.shape[1],
+            height: decoded.shape[0],
+            components: decoded.shape[2] ?? 1
+          };
+        } else frame = decodeJpeg2000(codestream);
       } catch (error) {
         throw new DicomError(
           file,
@@ -275,7 +291,7 @@ export function decodeDicom(bytes: Uint8Array, file: string): SourceImage {
       if (frame.width !== columns || frame.height !== rows || frame.components !== spp) {
         throw new DicomError(
           file,
-          `JPEG 2000 frame ${f} is ${frame.width}×${frame.height}×${frame.components}, ` +
+          `${syntaxName(uid)} frame ${f} is ${frame.width}×${frame.height}×${frame.components}, ` +
             `the header says ${columns}×${rows}×${spp}`
         );
       }
