@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { globToRegExp, HistoryStore, jupyterDataDir } from './history';
+import { defaultHistoryFile, globToRegExp, HistoryStore } from './history';
 
 let dir: string;
 beforeEach(() => {
@@ -66,7 +66,7 @@ it('lives under the Jupyter data dir', () => {
   const saved = process.env.JUPYTER_DATA_DIR;
   process.env.JUPYTER_DATA_DIR = dir;
   try {
-    expect(jupyterDataDir()).toBe(dir);
+    expect(defaultHistoryFile()).toBe(path.join(dir, 'medflow', 'history.jsonl'));
   } finally {
     if (saved === undefined) delete process.env.JUPYTER_DATA_DIR;
     else process.env.JUPYTER_DATA_DIR = saved;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { userJupyterDataDir } from '../cli/paths';
 
 /**
  * Input history of all medflow kernel sessions, as ipykernel keeps it in its history database:
@@ -34,21 +34,9 @@ interface Parsed {
 /** Outputs longer than this are cut: the history is for finding code again, not for data. */
 const MAX_OUTPUT = 10_000;
 
-/** Jupyter's per-user data directory (what `jupyter --data-dir` prints). */
-export function jupyterDataDir(): string {
-  if (process.env.JUPYTER_DATA_DIR) return process.env.JUPYTER_DATA_DIR;
-  const home = os.homedir();
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Jupyter');
-  if (process.platform === 'win32') {
-    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'jupyter');
-  }
-  const xdg = process.env.XDG_DATA_HOME || path.join(home, '.local', 'share');
-  return path.join(xdg, 'jupyter');
-}
-
 export function defaultHistoryFile(): string {
   return (
-    process.env.MEDFLOW_HISTORY_FILE || path.join(jupyterDataDir(), 'medflow', 'history.jsonl')
+    process.env.MEDFLOW_HISTORY_FILE || path.join(userJupyterDataDir(), 'medflow', 'history.jsonl')
   );
 }
 
