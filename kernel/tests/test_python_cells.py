@@ -97,5 +97,26 @@ class PythonCellsTest(unittest.TestCase):
         self.assertEqual([h[2] for h in found], [code])
 
 
+
+class PythonSignalInterruptTest(unittest.TestCase):
+    """Jupyter's signal mode sends SIGINT to the kernel's whole process group, the worker too."""
+
+    def test_python_state_survives_interrupts_of_python_and_typescript_cells(self):
+        km, kc = start_kernel(interrupt_mode='signal')
+        try:
+            self.assertEqual(execute(kc, '%%python\nkept = 7')[0]['content']['status'], 'ok')
+            for code in ('%%python\nimport time\nwhile True:\n    time.sleep(0.01)',
+                         'while (true) {}'):
+                msg_id = kc.execute(code)
+                time.sleep(1.0)
+                km.interrupt_kernel()
+                reply, _ = collect(kc, msg_id, timeout=20)
+                self.assertEqual(reply['content']['ename'], 'KeyboardInterrupt')
+                reply, outputs = execute(kc, '%%python\nprint(kept)')
+                self.assertEqual(reply['content']['status'], 'ok', reply['content'])
+                self.assertEqual(stream_text(outputs), '7\n')
+        finally:
+            stop_kernel(km, kc)
+
 if __name__ == '__main__':
     unittest.main()
