@@ -99,6 +99,28 @@ print(json.dumps({'shape': list(a.shape), 'values': a.ravel().tolist()}))`);
   expect(worst).toBeLessThanOrEqual(bound);
 });
 
+test('1-bit and 4-bit palette PNGs (written by Pillow) read as OpenCV reads them', () => {
+  const made = pythonMakeFiles(`
+from PIL import Image
+import numpy as np, os
+Image.fromarray(np.arange(90).reshape(9, 10) % 3 == 0).save(os.path.join(out, 'mask1.png'))
+g = (np.arange(90).reshape(9, 10) % 16).astype(np.uint8) * 17
+Image.fromarray(np.stack([g, 255 - g, g // 2], -1)).quantize(16).save(os.path.join(out, 'pal4.png'))
+`);
+  for (const name of ['mask1.png', 'pal4.png']) {
+    const file = path.join(made, name);
+    const { array } = decodeImage(readFileSync(file), file, 'unknown');
+    const ref = runPython<{ shape: number[]; values: number[] }>(`
+import cv2
+a = cv2.imread(${JSON.stringify(file)}, cv2.IMREAD_UNCHANGED)
+if a.ndim == 3:
+    a = a[..., ::-1]
+print(json.dumps({'shape': list(a.shape), 'values': a.ravel().tolist()}))`);
+    expect([name, array.shape]).toEqual([name, ref.shape]);
+    expect(Array.from(array.data as Uint8Array)).toEqual(ref.values);
+  }
+});
+
 test('corrupt and truncated images are refused by file name', () => {
   const png = readFileSync(path.join(dir, 'gray8.png'));
   const cut = path.join(dir, 'cut.png');

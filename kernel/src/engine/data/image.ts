@@ -83,13 +83,16 @@ export function decodePng(bytes: Uint8Array, file: string): NDArray {
     throw new ImageFormatError(file, `unreadable PNG (${describe(error)})`);
   }
   const { width: w, height: h } = png;
-  // pngjs always expands to RGBA; bit depths below 8 arrive scaled to 0..255.
+  // pngjs always expands to RGBA.
   const rgba = png.data as unknown as Uint8Array | Uint16Array;
   const sixteen = png.depth === 16;
   const c = png.color ? 3 : 1;
   const out = sixteen ? new Uint16Array(w * h * c) : new Uint8Array(w * h * c);
+  // With skipRescale, 1/2/4-bit gray samples stay 0..2^d − 1; scale them to 0..255 as libpng
+  // (OpenCV, Pillow's "L") does, so a 1-bit mask reads 0/255 like its 8-bit twin.
+  const scale = !png.palette && png.depth < 8 ? 255 / (2 ** png.depth - 1) : 1;
   for (let p = 0; p < w * h; p++) {
-    for (let ch = 0; ch < c; ch++) out[p * c + ch] = rgba[p * 4 + ch];
+    for (let ch = 0; ch < c; ch++) out[p * c + ch] = rgba[p * 4 + ch] * scale;
   }
   return { data: out, shape: c === 3 ? [h, w, 3] : [h, w], dtype: sixteen ? 'uint16' : 'uint8' };
 }
