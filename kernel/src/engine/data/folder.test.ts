@@ -156,6 +156,7 @@ test('DICOM folder: classes from sub-folders, HU values, JPEG 2000, truncated fi
     copyFileSync(path.join(FIXTURES, 'dicom/MR_small.dcm'), path.join(root, 'other', `mr${i}`));
   }
   copyFileSync(path.join(FIXTURES, 'dicom/JPEG2000.dcm'), path.join(root, 'other', 'nm.dcm'));
+  writeFileSync(path.join(root, 'other', 'LICENSE'), 'not an image, skipped');
   const ds = await dicom(root, { split: { train: 0.5, val: 0.25, test: 0.25 }, seed: 0 });
   expect(ds.length).toBe(9);
   expect(ds.info.modality).toBe('CT');

@@ -5,7 +5,7 @@
  * train/val/test by ratio, stratified by class and seeded; a NIfTI volume's slices stay together
  * in one split (slices of one scan in two splits would leak).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseLabelCsv } from './csv';
 import type { Modality } from './datadict';
@@ -122,6 +122,24 @@ async function listCsv(csv: string, root: string, formats: FileFormat[]): Promis
   return out;
 }
 
+async function hasDicmSignature(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const head = new Uint8Array(132);
+    const { bytesRead } = await handle.read(head, 0, 132, 0);
+    return bytesRead === 132 && String.fromCharCode(...head.subarray(128)) === 'DICM';
+  } finally {
+    await handle.close();
+  }
+}
+
+async function keepSignedDicom(listed: Listed[]): Promise<Listed[]> {
+  const keep = await Promise.all(
+    listed.map(l => (formatOf(l.file) ? true : hasDicmSignature(l.file)))
+  );
+  return listed.filter((_, k) => keep[k]);
+}
+
 /** Class names found, sorted: numerically when every name is a number, else as strings. */
 function sortClasses(names: Iterable<string>): string[] {
   const list = [...new Set(names)];
@@ -181,6 +199,9 @@ export async function loadFolder(
     where = path.resolve(dir);
   }
   reload.seed = seed;
+  // Files without an extension count as DICOM only when they carry the DICM signature (a
+  // LICENSE or README next to the images is skipped).
+  if (options.csv === undefined) listed = await keepSignedDicom(listed);
   if (listed.length === 0) {
     throw new Error(`${where}: no ${formats.join('/')} files found`);
   }
