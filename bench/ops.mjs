@@ -22,7 +22,7 @@ const {
   validateParams
 } = require('../dist/kernel/engine/modules/registry.js');
 
-const CASES = [
+const ALL_CASES = [
   ['rescale', {}],
   ['min_max_normalization', {}],
   ['z_score', {}],
@@ -63,6 +63,10 @@ const CASES = [
   ['random_rotate', {}],
   ['random_affine', {}]
 ];
+
+// Optional arguments: only these modules (e.g. `node bench/ops.mjs morphology canny`).
+const only = process.argv.slice(2);
+const CASES = only.length ? ALL_CASES.filter(([m]) => only.includes(m)) : ALL_CASES;
 
 function item(array, range) {
   return {

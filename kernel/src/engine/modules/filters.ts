@@ -52,22 +52,33 @@ export function separableFilter(
   border: Border,
   value = 0
 ): Float64Array {
-  const rx = (kx.length - 1) >> 1;
+  // Monomorphic copies: the loops below then see only Float64Arrays.
+  const KX = Float64Array.from(kx);
+  const rx = (KX.length - 1) >> 1;
   const ry = (ky.length - 1) >> 1;
-  const xs = paddedIndices(w, rx, kx.length - 1 - rx, border);
+  const xs = paddedIndices(w, rx, KX.length - 1 - rx, border);
   const ys = paddedIndices(h, ry, ky.length - 1 - ry, border);
   const tmp = new Float64Array(h * w * c);
-  const row = new Float64Array((w + kx.length - 1) * c);
+  const row = new Float64Array((w + KX.length - 1) * c);
+  const taps = KX.length;
   for (let y = 0; y < h; y++) {
     const base = y * w * c;
     for (let i = 0; i < xs.length; i++) {
       const sx = xs[i];
       for (let k = 0; k < c; k++) row[i * c + k] = sx < 0 ? value : src[base + sx * c + k];
     }
+    if (c === 1) {
+      for (let x = 0; x < w; x++) {
+        let s = 0;
+        for (let t = 0; t < taps; t++) s += KX[t] * row[x + t];
+        tmp[base + x] = s;
+      }
+      continue;
+    }
     for (let x = 0; x < w; x++) {
       for (let k = 0; k < c; k++) {
         let s = 0;
-        for (let t = 0; t < kx.length; t++) s += kx[t] * row[(x + t) * c + k];
+        for (let t = 0; t < taps; t++) s += KX[t] * row[(x + t) * c + k];
         tmp[base + x * c + k] = s;
       }
     }
@@ -76,7 +87,7 @@ export function separableFilter(
   const stride = w * c;
   // Value of a 'constant' row after the horizontal pass.
   let constRow = 0;
-  for (let t = 0; t < kx.length; t++) constRow += kx[t] * value;
+  for (let t = 0; t < taps; t++) constRow += KX[t] * value;
   for (let y = 0; y < h; y++) {
     const o = y * stride;
     for (let t = 0; t < ky.length; t++) {
@@ -132,10 +143,12 @@ export function filter2D(
 /**
  * Erosion (min) or dilation (max) of each channel with a binary kernel (kh×kw mask, anchor at
  * the centre). Pixels outside the image never take part, as with OpenCV's default border for
- * morphology. Rectangular kernels run as two 1D passes.
+ * morphology. Dilation runs as erosion of negated values (one code path, no comparisons
+ * through closures); each kernel row is a 1D min over a run of columns, so rectangles,
+ * ellipses and crosses cost one horizontal pass per distinct run.
  */
 export function minMaxFilter(
-  src: NumericArray,
+  src: ArrayLike<number>,
   h: number,
   w: number,
   c: number,
@@ -146,53 +159,58 @@ export function minMaxFilter(
 ): Float64Array {
   const ry = (kh - 1) >> 1;
   const rx = (kw - 1) >> 1;
-  const better = op === 'min' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
-  const init = op === 'min' ? Infinity : -Infinity;
-  const out = new Float64Array(h * w * c).fill(init);
-  if (mask.every(v => v === 1)) {
-    const tmp = new Float64Array(h * w * c).fill(init);
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const x0 = Math.max(0, x - rx);
-        const x1 = Math.min(w - 1, x + kw - 1 - rx);
-        for (let k = 0; k < c; k++) {
-          let m = init;
-          for (let sx = x0; sx <= x1; sx++) {
-            const v = src[(y * w + sx) * c + k];
-            if (better(v, m)) m = v;
-          }
-          tmp[(y * w + x) * c + k] = m;
-        }
-      }
-    }
-    for (let y = 0; y < h; y++) {
-      const y0 = Math.max(0, y - ry);
-      const y1 = Math.min(h - 1, y + kh - 1 - ry);
-      for (let sy = y0; sy <= y1; sy++) {
-        const r = sy * w * c;
-        const o = y * w * c;
-        for (let i = 0; i < w * c; i++) if (better(tmp[r + i], out[o + i])) out[o + i] = tmp[r + i];
-      }
-    }
-    return out;
-  }
+  const n = h * w * c;
+  const sign = op === 'min' ? 1 : -1;
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = sign * src[i];
+  const out = new Float64Array(n).fill(Infinity);
+  // Runs [x0, x1) of the mask's rows; rows with the same run share one horizontal pass.
+  const passes = new Map<string, Float64Array>();
   for (let ty = 0; ty < kh; ty++) {
+    let x0 = -1;
+    let x1 = -1;
     for (let tx = 0; tx < kw; tx++) {
       if (!mask[ty * kw + tx]) continue;
-      const dy = ty - ry;
-      const dx = tx - rx;
-      for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++) {
-        const o = y * w * c;
-        const r = (y + dy) * w * c;
-        for (let x = Math.max(0, -dx); x < Math.min(w, w - dx); x++) {
+      if (x0 < 0) x0 = tx;
+      if (x1 >= 0 && x1 !== tx) throw new Error('morphology: kernel rows must be contiguous');
+      x1 = tx + 1;
+    }
+    if (x0 < 0) continue;
+    const key = `${x0},${x1}`;
+    let row = passes.get(key);
+    if (!row) {
+      row = new Float64Array(n);
+      const d0 = x0 - rx;
+      const d1 = x1 - 1 - rx;
+      for (let y = 0; y < h; y++) {
+        const base = y * w;
+        for (let x = 0; x < w; x++) {
+          const s0 = Math.max(0, x + d0);
+          const s1 = Math.min(w - 1, x + d1);
           for (let k = 0; k < c; k++) {
-            const v = src[r + (x + dx) * c + k];
-            if (better(v, out[o + x * c + k])) out[o + x * c + k] = v;
+            let m = Infinity;
+            for (let sx = s0; sx <= s1; sx++) {
+              const v = a[(base + sx) * c + k];
+              if (v < m) m = v;
+            }
+            row[(base + x) * c + k] = m;
           }
         }
       }
+      passes.set(key, row);
+    }
+    const dy = ty - ry;
+    const stride = w * c;
+    for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++) {
+      const o = y * stride;
+      const r = (y + dy) * stride;
+      for (let i = 0; i < stride; i++) {
+        const v = row[r + i];
+        if (v < out[o + i]) out[o + i] = v;
+      }
     }
   }
+  if (sign < 0) for (let i = 0; i < n; i++) out[i] = -out[i];
   return out;
 }
 

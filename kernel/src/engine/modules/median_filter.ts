@@ -11,6 +11,32 @@ export interface MedianParams {
   kernel_size: number;
 }
 
+/** The k-th smallest of a[0…n) (Hoare's selection; reorders a). */
+function selectKth(a: Float64Array, n: number, k: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k];
+}
+
 export const medianFilter: ModuleDefinition<MedianParams> = {
   name: 'median_filter',
   category: 'General',
@@ -51,8 +77,7 @@ export const medianFilter: ModuleDefinition<MedianParams> = {
             const row = ys[y + dy] * w;
             for (let dx = 0; dx < kernel_size; dx++) win[m++] = src[(row + xs[x + dx]) * c + k];
           }
-          win.sort();
-          out[(y * w + x) * c + k] = win[n >> 1];
+          out[(y * w + x) * c + k] = selectKth(win, n, n >> 1);
         }
       }
     }

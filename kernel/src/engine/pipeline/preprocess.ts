@@ -18,6 +18,7 @@ import { sizeOf } from '../data/ndarray';
 import { getModule } from '../modules/registry';
 import type { ModuleContext, ModuleResult } from '../modules/types';
 import type { TensorSplit } from '../training/train';
+import { canRunInParallel, preprocessParallel } from './parallel';
 
 export type ProcessedData = Record<SplitName, TensorSplit>;
 
@@ -285,11 +286,19 @@ export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): Pr
 /** Preprocesses every split with any modules, synchronous or asynchronous. */
 export async function preprocessAsync(
   dataset: Dataset,
-  steps: readonly PipelineStep[]
+  steps: readonly PipelineStep[],
+  options: { threads?: number } = {}
 ): Promise<ProcessedData> {
   const key = cacheKey(steps);
   const hit = cached(dataset, key);
   if (hit) return hit;
+  // Worker threads when asked for (option or MEDFLOW_PREPROCESS_THREADS) and possible.
+  const threads = options.threads ?? Number(process.env.MEDFLOW_PREPROCESS_THREADS ?? 1);
+  if (threads > 1 && canRunInParallel(dataset, steps)) {
+    const out = await preprocessParallel(dataset, steps, threads);
+    remember(dataset, key, out);
+    return out;
+  }
   // Built-in modules are synchronous: keep their fast path.
   if (steps.every(s => getModule(s.module).origin === 'builtin')) return preprocess(dataset, steps);
   const prefix = longestPrefix(dataset, steps);
