@@ -22,6 +22,8 @@ export class ModuleParamsError extends Error {
 
 const modules = new Map<string, ModuleDefinition>();
 const validators = new Map<string, ValidateFunction>();
+const revisions = new Map<string, number>();
+let lastRevision = 0;
 
 /**
  * Adds a module. A user module replaces an earlier user module of the same name (re-running
@@ -47,6 +49,16 @@ export function register<P>(def: ModuleDefinition<P>): void {
   const validator = ajv().compile(def.params);
   modules.set(def.name, def as unknown as ModuleDefinition);
   validators.set(def.name, validator);
+  revisions.set(def.name, ++lastRevision);
+}
+
+/**
+ * A number that changes whenever a module of that name is (re)registered. Caches of processed
+ * images include it in their keys: re-running a `%%python module` cell with new code must not
+ * return results of the old code with the same parameters.
+ */
+export function moduleRevision(name: string): number {
+  return revisions.get(name) ?? 0;
 }
 
 /** Removes a user module; built-ins cannot be removed. Returns false if there was none. */

@@ -64,3 +64,33 @@ test('the asynchronous path (user modules) uses the prefix cache too, and keeps 
     unregister('drop_every_fifth');
   }
 });
+
+test('re-registering a user module with new code invalidates cached results', async () => {
+  const ds = await loadBuiltin('breastmnist');
+  const define = (value: number) =>
+    register({
+      name: 'fill_constant',
+      category: 'Advanced',
+      modality: ['any'],
+      dimension: 'any',
+      origin: 'user',
+      description: 'Fills the image with a constant (test module).',
+      params: { type: 'object', properties: {}, additionalProperties: false },
+      async apply(d) {
+        const data = new Float32Array(d.image.array.data.length).fill(value);
+        return { ...d, image: { ...d.image, array: { ...d.image.array, data, dtype: 'float32' } } };
+      }
+    });
+  try {
+    define(1);
+    const steps = [step('u', 'fill_constant')];
+    const before = await preprocessAsync(ds, steps);
+    expect(before.test.x[0]).toBe(1);
+    // The same step list with the same parameters, but the module's code changed.
+    define(2);
+    const after = await preprocessAsync(ds, steps);
+    expect(after.test.x[0]).toBe(2);
+  } finally {
+    unregister('fill_constant');
+  }
+});

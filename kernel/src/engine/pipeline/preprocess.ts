@@ -15,7 +15,7 @@ import type { PipelineStep } from '../../../../schema/documents';
 import { SPLITS, type Dataset, type SplitName } from '../data/dataset';
 import type { DataDict } from '../data/datadict';
 import { sizeOf } from '../data/ndarray';
-import { getModule } from '../modules/registry';
+import { getModule, moduleRevision } from '../modules/registry';
 import type { ModuleContext, ModuleResult } from '../modules/types';
 import type { TensorSplit } from '../training/train';
 import { canRunInParallel, preprocessParallel } from './parallel';
@@ -195,7 +195,7 @@ class SplitPacker {
 }
 
 function cacheKey(steps: readonly PipelineStep[]): string {
-  return JSON.stringify(steps.map(s => [s.module, s.params]));
+  return JSON.stringify(steps.map(s => [s.module, moduleRevision(s.module), s.params]));
 }
 
 function cached(dataset: Dataset, key: string): ProcessedData | undefined {
