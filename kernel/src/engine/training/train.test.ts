@@ -88,3 +88,18 @@ test('keep_best restores the weights of the best epoch', async () => {
   expect(again.loss).toBeCloseTo(losses[best - 1], 5);
   r.model.dispose();
 });
+
+test('per-epoch validation metrics are those of the epoch’s predictions, per class', async () => {
+  const { predictSplit } = await import('./train');
+  const { classificationMetrics } = await import('../metrics/classification');
+  const r = await trainClassifier(options({ epochs: 2 }));
+  const { probs, loss } = await predictSplit(r.model, val, 2);
+  const last = r.history[1];
+  expect(last.val).toEqual({
+    ...classificationMetrics(val.labels, probs, ['plain', 'patch'], 1),
+    loss
+  });
+  expect(last.val.perClass[0].sensitivity).toBe(last.val.specificity);
+  expect(last.val.confusion.flat().reduce((a, b) => a + b, 0)).toBe(64);
+  r.model.dispose();
+});
