@@ -75,7 +75,7 @@ export class Run {
     const s = this.data[split];
     if (!s) {
       throw new Error(
-        `grad-cam: the ${split} images of this run are not in memory (a loaded run has none); use gradCamOf(run.model, images)`
+        `grad-cam: the ${split} images of this run are not in memory (a loaded run has none); use mf.gradCam(run.model, images)`
       );
     }
     const size = s.shape[0] * s.shape[1] * s.shape[2];
