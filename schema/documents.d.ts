@@ -13,6 +13,10 @@ export interface DatasetRef {
   shape?: number[];
   classes?: string[];
   splits?: Record<string, number>;
+  /** File or folder the dataset was read from (npz, folder, csv, dicom, nifti). */
+  path?: string;
+  /** Loader options (split ratios, seed, CSV file, NIfTI axis …) to read it again the same way. */
+  options?: Record<string, unknown>;
 }
 
 export interface PipelineStep {

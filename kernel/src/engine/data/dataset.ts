@@ -270,8 +270,8 @@ export class Dataset {
   }
 
   /** The dataset as referenced from a pipeline document. */
-  toRef(): DatasetRef & { path?: string; options?: Record<string, unknown> } {
-    const ref: DatasetRef & { path?: string; options?: Record<string, unknown> } = {
+  toRef(): DatasetRef {
+    const ref: DatasetRef = {
       name: this.info.name,
       source: this.info.source,
       shape: this.imageShape.slice(),

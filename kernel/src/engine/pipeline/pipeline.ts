@@ -4,7 +4,6 @@
  * so what a cell builds, what the graph widget shows and what gets exported are one thing.
  */
 import type {
-  DatasetRef,
   NetworkDocument,
   PipelineDocument,
   TrainingSettings
@@ -12,6 +11,7 @@ import type {
 import { ensureBackend } from '../backend';
 import { loadBuiltin, loadNpz } from '../data/builtin';
 import type { Dataset } from '../data/dataset';
+import { FILE_SOURCES, reloadDataset } from '../data/loaders';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
 import { formatMetrics, type ClassificationMetrics } from '../metrics/classification';
 import { validateParams } from '../modules/registry';
@@ -185,11 +185,13 @@ export class Pipeline {
 
   private async resolveDataset(): Promise<Dataset> {
     if (this.data) return this.data;
-    const ref = this.doc.dataset as (DatasetRef & { path?: string }) | null;
+    const ref = this.doc.dataset;
     if (!ref) throw new Error(`pipeline '${this.name}' has no dataset: call .input(dataset) first`);
     if (ref.source === 'builtin') this.data = await loadBuiltin(ref.name);
     else if (ref.source === 'npz' && ref.path) {
       this.data = await loadNpz(ref.path, { name: ref.name, classes: ref.classes });
+    } else if (FILE_SOURCES.includes(ref.source) && ref.path) {
+      this.data = await reloadDataset(ref);
     } else {
       throw new Error(
         `pipeline '${this.name}': cannot reload dataset '${ref.name}' (${ref.source}); call .input(dataset)`
