@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 import time
+import unittest
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 KERNEL_NAME = 'medflow-test'
@@ -131,3 +132,21 @@ class KernelLog:
 
     def close(self):
         self.file.close()
+
+
+class SharedKernelCase(unittest.TestCase):
+    """One kernel for all tests of a class (for cases that neither end nor restart it)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.km, cls.kc = start_kernel()
+
+    @classmethod
+    def tearDownClass(cls):
+        stop_kernel(cls.km, cls.kc)
+
+    def run_ok(self, code, timeout=60):
+        """Execute `code`; the reply must be ok. Returns the iopub messages of the request."""
+        reply, outputs = execute(self.kc, code, timeout=timeout)
+        self.assertEqual(reply['content']['status'], 'ok', reply['content'])
+        return outputs

@@ -8,7 +8,7 @@ import os
 import time
 import unittest
 
-from kernel_harness import (REPO, collect, execute, start_kernel, stop_kernel, stream_text,
+from kernel_harness import (REPO, SharedKernelCase, collect, execute, start_kernel, stop_kernel, stream_text,
                             temp_dir)
 
 MIME_CLASS = r'''
@@ -24,21 +24,8 @@ class Scan {
 '''
 
 
-class KernelTest(unittest.TestCase):
+class KernelTest(SharedKernelCase):
     """One kernel for the cases that do not end or restart it."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_kernel()
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_kernel(cls.km, cls.kc)
-
-    def run_ok(self, code, timeout=60):
-        reply, outputs = execute(self.kc, code, timeout=timeout)
-        self.assertEqual(reply['content']['status'], 'ok', reply['content'])
-        return outputs
 
     def result_of(self, outputs):
         results = [m for m in outputs if m['msg_type'] == 'execute_result']

@@ -6,24 +6,13 @@ import os
 import time
 import unittest
 
-from kernel_harness import REPO, collect, execute, start_kernel, stop_kernel, stream_text
+from kernel_harness import REPO, SharedKernelCase, collect, execute, start_kernel, stop_kernel, stream_text
 
 REGISTRY = json.dumps(os.path.join(REPO, 'dist', 'kernel', 'engine', 'modules', 'registry'))
 
 
-class PythonCellsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.km, cls.kc = start_kernel()
-
-    @classmethod
-    def tearDownClass(cls):
-        stop_kernel(cls.km, cls.kc)
-
-    def run_ok(self, code, timeout=60):
-        reply, outputs = execute(self.kc, code, timeout=timeout)
-        self.assertEqual(reply['content']['status'], 'ok', reply['content'])
-        return outputs
+class PythonCellsTest(SharedKernelCase):
+    """%%python cells and modules, on one kernel and its Python worker."""
 
     def test_state_and_streams_carry_across_python_cells(self):
         self.run_ok('%%python\nimport numpy as np\nscan = np.arange(6).reshape(2, 3)')
