@@ -31,6 +31,8 @@ export const APT_PACKAGES = {
     'python3-nibabel',
     'python3-nbclient',
     'python3-nbformat',
+    // PyTorch CPU: the reference side of npm run bench:train
+    'python3-torch',
     'chromium'
   ]
 };
