@@ -12,7 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -139,7 +139,7 @@ async function profileTraining(trainStep) {
   return { steps: PROFILE_STEPS, wallMs, kernelMs, rows };
 }
 
-function torch(file) {
+function torch(file, channelsLast = false) {
   const out = execFileSync(
     PYTHON,
     [
@@ -156,7 +156,8 @@ function torch(file) {
       '--warmup',
       String(WARMUP),
       '--min-steps',
-      String(MIN_STEPS)
+      String(MIN_STEPS),
+      ...(channelsLast ? ['--channels-last'] : [])
     ],
     { encoding: 'utf8' }
   );
@@ -165,6 +166,7 @@ function torch(file) {
 
 const fmt = (v, width) => v.toFixed(1).padStart(width);
 
+const loadBefore = loadavg().map(v => v.toFixed(2));
 const backend = await ensureBackend('wasm');
 const dir = mkdtempSync(path.join(tmpdir(), 'medflow-bench-train-'));
 const results = [];
@@ -183,11 +185,13 @@ try {
     ]);
     // Sequential, never concurrent: each side gets the whole (2-core) machine.
     const t = torch(file);
+    const tl = torch(file, true);
     const m = await medflow(file, size);
-    results.push({ size, m, t });
+    results.push({ size, m, t, tl });
     console.log(
       `${size}×${size}: medflow ${m.trainSteps}+${m.inferSteps} steps, ` +
-        `torch ${t.trainSteps}+${t.inferSteps} steps (train+infer, after ${WARMUP} warm-up each)`
+        `torch ${t.trainSteps}+${t.inferSteps} (NCHW) and ${tl.trainSteps}+${tl.inferSteps} ` +
+        `(NHWC) steps (train+infer, after ${WARMUP} warm-up each)`
     );
   }
 } finally {
@@ -195,21 +199,29 @@ try {
 }
 
 const torchVersion = results[0]?.t.torch ?? '?';
+// Both sides use 2 threads on what may be a 2-core machine: other load skews them (PyTorch's
+// OpenMP threads far more than wasm's), so the load is printed with the numbers.
+const load = loadavg().map(v => v.toFixed(2));
 console.log(
   `\nmedflow: ${backend.label}; PyTorch ${torchVersion} CPU, ${TORCH_THREADS} threads; ` +
-    `batch ${BATCH}, PneumoniaMNIST images resized\n`
+    `batch ${BATCH}, PneumoniaMNIST images resized; ` +
+    `load average before ${loadBefore.join(' ')}, after ${load.join(' ')}\n`
 );
 console.log(
   'size     medflow train  torch train  ratio   medflow infer  torch infer  ratio\n' +
     '                 img/s        img/s                  img/s        img/s'
 );
-for (const { size, m, t } of results) {
+const row = (label, m, t) =>
   console.log(
-    `${`${size}×${size}`.padEnd(7)} ${fmt(m.train, 14)} ${fmt(t.train, 12)} ` +
+    `${label.padEnd(7)} ${fmt(m.train, 14)} ${fmt(t.train, 12)} ` +
       `${(m.train / t.train).toFixed(2).padStart(6)}  ${fmt(m.infer, 14)} ${fmt(t.infer, 12)} ` +
       `${(m.infer / t.infer).toFixed(2).padStart(6)}`
   );
-}
+for (const { size, m, t } of results) row(`${size}×${size}`, m, t);
+// PyTorch's default NCHW layout is the reference above; channels_last (NHWC) is the same
+// model with oneDNN's preferred memory order, the best this torch build does.
+console.log('torch with channels_last (NHWC) memory order:');
+for (const { size, m, tl } of results) row(`${size}×${size}`, m, tl);
 
 for (const { size, m } of results) {
   const { steps, wallMs, kernelMs, rows } = m.profile;
