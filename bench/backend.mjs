@@ -6,6 +6,7 @@
 // Dense(2); Adam, softmax cross-entropy from logits, batch 32, random data (throughput only).
 // The cpu backend (plain JS) runs the same model on the smallest input, as a peer.
 import { createRequire } from 'node:module';
+import { buildBenchCnn } from './bench-cnn.mjs';
 
 const require = createRequire(import.meta.url);
 const { tf, ensureBackend } = require('../dist/kernel/engine/backend/index.js');
@@ -17,24 +18,7 @@ const STEPS = stepsArg >= 0 ? Number(args[stepsArg + 1]) : 6;
 const BATCH = 32;
 
 function buildModel(size) {
-  const model = tf.sequential();
-  [16, 32, 64].forEach((filters, i) => {
-    model.add(
-      tf.layers.conv2d({
-        ...(i === 0 ? { inputShape: [size, size, 1] } : {}),
-        filters,
-        kernelSize: 3,
-        padding: 'same',
-        useBias: false
-      })
-    );
-    model.add(tf.layers.batchNormalization());
-    model.add(tf.layers.reLU());
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  });
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 2 }));
-  return model;
+  return buildBenchCnn(tf, size);
 }
 
 async function measure(size, batch, steps) {

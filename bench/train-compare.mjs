@@ -15,6 +15,7 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBenchCnn } from './bench-cnn.mjs';
 
 const require = createRequire(import.meta.url);
 const { tf, ensureBackend } = require('../dist/kernel/engine/backend/index.js');
@@ -39,24 +40,7 @@ const SIZES = option('--sizes', '64,128').split(',').map(Number);
 const PROFILE_STEPS = Number(option('--profile-steps', '3'));
 
 function buildModel(size) {
-  const model = tf.sequential();
-  [16, 32, 64].forEach((filters, i) => {
-    model.add(
-      tf.layers.conv2d({
-        ...(i === 0 ? { inputShape: [size, size, 1] } : {}),
-        filters,
-        kernelSize: 3,
-        padding: 'same',
-        useBias: false
-      })
-    );
-    model.add(tf.layers.batchNormalization());
-    model.add(tf.layers.reLU());
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  });
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 2 }));
-  return model;
+  return buildBenchCnn(tf, size);
 }
 
 /** Runs fn `WARMUP` times untimed, then until `seconds` and MIN_STEPS are both reached. */
