@@ -31,10 +31,10 @@ export const APT_PACKAGES = {
     'python3-nibabel',
     'python3-nbclient',
     'python3-nbformat',
-    // PyTorch CPU: the reference side of npm run bench:train
-    'python3-torch',
     'chromium'
-  ]
+  ],
+  // Benchmarks compare with OpenCV and PyTorch CPU (npm run bench); not needed by the tests.
+  bench: ['python3-numpy', 'python3-opencv', 'python3-ipykernel', 'python3-torch']
 };
 
 function log(msg) {
@@ -125,7 +125,7 @@ export function ensureBuilt({ force = false } = {}) {
 
 // Run directly: `node scripts/setup.mjs [run|test] [--force-build]`
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const profile = process.argv.includes('test') ? 'test' : 'run';
+  const profile = ['test', 'bench'].find(p => process.argv.includes(p)) ?? 'run';
   try {
     ensureDebianPackages(profile);
     ensureNodeModules();
