@@ -217,6 +217,25 @@ function remember(dataset: Dataset, key: string, data: ProcessedData): void {
   while (perDataset.size > MAX_CACHED) perDataset.delete(perDataset.keys().next().value!);
 }
 
+/**
+ * What a run still has to do: the cached items after the longest known prefix (if any), the
+ * steps between that prefix and the last step (`head`, whose results are cached as a new
+ * prefix) and the last step (`last`).
+ */
+function planFromPrefix(
+  dataset: Dataset,
+  steps: readonly PipelineStep[]
+): {
+  prefix: { items: PrefixItems; length: number } | undefined;
+  head: readonly PipelineStep[];
+  last: readonly PipelineStep[];
+} {
+  const prefix = longestPrefix(dataset, steps);
+  const from = prefix?.length ?? 0;
+  const split = Math.max(from, steps.length - 1);
+  return { prefix, head: steps.slice(from, split), last: steps.slice(split) };
+}
+
 /** The longest cached prefix of `steps` (at most all but the last step) and its length. */
 function longestPrefix(
   dataset: Dataset,
@@ -259,10 +278,7 @@ export function preprocess(dataset: Dataset, steps: readonly PipelineStep[]): Pr
   const key = cacheKey(steps);
   const hit = cached(dataset, key);
   if (hit) return hit;
-  const prefix = longestPrefix(dataset, steps);
-  const from = prefix?.length ?? 0;
-  const head = steps.slice(from, Math.max(from, steps.length - 1));
-  const last = steps.slice(Math.max(from, steps.length - 1));
+  const { prefix, head, last } = planFromPrefix(dataset, steps);
   const before = {} as PrefixItems;
   const out = {} as ProcessedData;
   for (const name of SPLITS) {
@@ -301,10 +317,7 @@ export async function preprocessAsync(
   }
   // Built-in modules are synchronous: keep their fast path.
   if (steps.every(s => getModule(s.module).origin === 'builtin')) return preprocess(dataset, steps);
-  const prefix = longestPrefix(dataset, steps);
-  const from = prefix?.length ?? 0;
-  const head = steps.slice(from, Math.max(from, steps.length - 1));
-  const last = steps.slice(Math.max(from, steps.length - 1));
+  const { prefix, head, last } = planFromPrefix(dataset, steps);
   const before = {} as PrefixItems;
   const out = {} as ProcessedData;
   for (const name of SPLITS) {

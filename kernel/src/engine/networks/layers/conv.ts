@@ -10,6 +10,12 @@ const dilation = () =>
 const depthMultiplier = () =>
   schema.positiveInt('Output channels per input channel of the depthwise step.', { default: 1 });
 
+/** Windowed height and width, `filters` channels (Conv2D and SeparableConv2D). */
+const filtersOutputShape: LayerDefinition['outputShape'] = (p, inputs) => [
+  ...windowed(p, image(inputs), 'kernel_size', p.kernel_size, p.strides, p.dilation_rate),
+  p.filters as number
+];
+
 export const conv2d: LayerDefinition = {
   type: 'Conv2D',
   category: 'Convolution',
@@ -34,13 +40,7 @@ export const conv2d: LayerDefinition = {
     additionalProperties: false
   },
   check: stridesXorDilation,
-  outputShape(p, inputs) {
-    const s = image(inputs);
-    return [
-      ...windowed(p, s, 'kernel_size', p.kernel_size, p.strides, p.dilation_rate),
-      p.filters as number
-    ];
-  },
+  outputShape: filtersOutputShape,
   paramCount(p, inputs) {
     const [kh, kw] = pairOf(p.kernel_size);
     const f = p.filters as number;
@@ -76,13 +76,7 @@ export const separableConv2d: LayerDefinition = {
     additionalProperties: false
   },
   check: stridesXorDilation,
-  outputShape(p, inputs) {
-    const s = image(inputs);
-    return [
-      ...windowed(p, s, 'kernel_size', p.kernel_size, p.strides, p.dilation_rate),
-      p.filters as number
-    ];
-  },
+  outputShape: filtersOutputShape,
   paramCount(p, inputs) {
     const [kh, kw] = pairOf(p.kernel_size);
     const c = inputs[0][2];
