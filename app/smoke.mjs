@@ -20,6 +20,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
+// Debian's chromium with the flags this closed network needs (shared with ui-tests/).
+const CHROMIUM = JSON.parse(
+  fs.readFileSync(new URL('../ui-tests/chromium.json', import.meta.url), 'utf8')
+);
+
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
@@ -103,18 +108,9 @@ async function main() {
   console.log(`server answered in ${Date.now() - t0} ms: ${lab.url}`);
 
   const context = await chromium.launchPersistentContext(dirs.browser, {
-    executablePath: '/usr/bin/chromium',
+    ...CHROMIUM,
     headless: true,
-    viewport: { width: 1400, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync'
-    ]
+    viewport: { width: 1400, height: 900 }
   });
   const consoleLines = [];
   const problems = [];

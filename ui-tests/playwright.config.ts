@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import chromium from './chromium.json';
 
 /**
  * Browser tests: Debian's chromium (never a downloaded browser) against the embedded
@@ -19,16 +20,9 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     trace: 'retain-on-failure',
     launchOptions: {
-      executablePath: process.env.MEDFLOW_CHROMIUM || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
+      // Debian's chromium (never a downloaded browser), with the flags this closed network needs.
+      executablePath: process.env.MEDFLOW_CHROMIUM || chromium.executablePath,
+      args: chromium.args
     }
   }
 });
