@@ -31,6 +31,9 @@ export const APT_PACKAGES = {
     'python3-nibabel',
     'python3-nbclient',
     'python3-nbformat',
+    // The packaging test builds the Python wheel offline (pip wheel --no-build-isolation).
+    'python3-pip',
+    'python3-hatchling',
     'chromium'
   ],
   // Benchmarks compare with OpenCV and PyTorch CPU (npm run bench); not needed by the tests.
