@@ -1,11 +1,12 @@
-// Image-processing modules against OpenCV: images/s of each module on a 256×256 uint8 and a
-// 512×512 uint16 image, side by side with the same operation in OpenCV (Python, one thread).
+// Image-processing modules against OpenCV and scikit-image: images/s of each module on a
+// 256×256 uint8 and a 512×512 uint16 image, side by side with the same operation in OpenCV
+// (Python, one thread) and scikit-image, all in one run (bench/ops_cv.py times the peers).
 //
 //   npm run bench:ops          (builds kernel/src → dist/kernel first)
 //
 // Images: a PneumoniaMNIST mosaic resized to 256×256 (uint8), and to 512×512 spread over
-// 16 bits with a fine pattern (uint16). Ratio = OpenCV time / medflow time (> 1: medflow is
-// slower by that factor).
+// 16 bits with a fine pattern (uint16). Ratio = peer images/s ÷ medflow images/s (> 1: medflow
+// is slower by that factor). Goal (issue 4): OpenCV ratio ≤ 2 and scikit-image ratio ≤ 1.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,7 +125,7 @@ const rows = [];
 const jobs = [];
 for (const [module, params] of CASES) {
   const filled = validateParams(module, params);
-  const row = { module, params, ours: {}, cv: {} };
+  const row = { module, params, ours: {}, cv: {}, sk: {} };
   for (const kind of ['u8', 'u16']) {
     const input = module === 'grayscale' ? (kind === 'u8' ? 'rgb' : null) : kind;
     if (!input) continue;
@@ -156,7 +157,10 @@ const cv = JSON.parse(
 );
 rmSync(dir, { recursive: true, force: true });
 rows.forEach((row, i) => {
-  for (const kind of ['u8', 'u16']) row.cv[kind] = cv[`${i}-${kind}`] ?? null;
+  for (const kind of ['u8', 'u16']) {
+    row.cv[kind] = cv.cv[`${i}-${kind}`] ?? null;
+    row.sk[kind] = cv.sk[`${i}-${kind}`] ?? null;
+  }
 });
 
 const fmt = v => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
@@ -167,14 +171,24 @@ const label = r => {
     .join(' ');
   return p ? `${r.module} ${p}` : r.module;
 };
+// Met: no peer faster than the goal allows on any image both sides handle.
+const met = r =>
+  ['u8', 'u16'].every(
+    k =>
+      !r.ours[k] ||
+      ((!r.cv[k] || r.cv[k] / r.ours[k] <= 2) && (!r.sk[k] || r.sk[k] / r.ours[k] <= 1))
+  );
 const lines = [
-  '| module | 256² uint8 medflow img/s | OpenCV img/s | ratio | 512² uint16 medflow img/s | OpenCV img/s | ratio |',
-  '|---|---:|---:|---:|---:|---:|---:|'
+  '| module | 256² u8 medflow img/s | OpenCV | ratio | skimage | ratio | ' +
+    '512² u16 medflow img/s | OpenCV | ratio | skimage | ratio | goal |',
+  '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|'
 ];
 for (const r of rows) {
-  lines.push(
-    `| ${label(r)} | ${fmt(r.ours.u8)} | ${fmt(r.cv.u8)} | ${ratio(r.ours.u8, r.cv.u8)} | ` +
-      `${fmt(r.ours.u16)} | ${fmt(r.cv.u16)} | ${ratio(r.ours.u16, r.cv.u16)} |`
+  const cells = ['u8', 'u16'].map(
+    k =>
+      `${fmt(r.ours[k])} | ${fmt(r.cv[k])} | ${ratio(r.ours[k], r.cv[k])} | ` +
+      `${fmt(r.sk[k])} | ${ratio(r.ours[k], r.sk[k])}`
   );
+  lines.push(`| ${label(r)} | ${cells.join(' | ')} | ${met(r) ? 'met' : 'not met'} |`);
 }
 console.log(lines.join('\n'));
