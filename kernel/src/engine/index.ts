@@ -24,6 +24,7 @@ import * as networkCatalog from './networks';
 import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './pipeline/pipeline';
 import { registerFileRouter } from './pipeline/model-io';
 import { Run } from './pipeline/run';
+import { compareRuns } from './pipeline/compare';
 import type { PipelineDocument } from '../../../schema/documents';
 
 /**
@@ -119,6 +120,14 @@ export function loadRun(dir: string): Promise<Run> {
 export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
   return fromJSON(doc);
 }
+
+/**
+ * Runs side by side: `mf.compare(runA, runB)` shows each run's test metrics (and the change
+ * against the first) as a table and a bar chart; `{ names, split }` as a last argument.
+ */
+export const compare = compareRuns;
+export { RunComparison, COMPARED_METRICS } from './pipeline/compare';
+export type { CompareOptions, ComparedRun, ComparedMetric } from './pipeline/compare';
 
 export { Pipeline, PIPELINE_MIME } from './pipeline/pipeline';
 export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline';
