@@ -140,32 +140,14 @@ export function filter2D(
   return out;
 }
 
-/**
- * Erosion (min) or dilation (max) of each channel with a binary kernel (kh×kw mask, anchor at
- * the centre). Pixels outside the image never take part, as with OpenCV's default border for
- * morphology. Dilation runs as erosion of negated values (one code path, no comparisons
- * through closures); each kernel row is a 1D min over a run of columns, so rectangles,
- * ellipses and crosses cost one horizontal pass per distinct run.
- */
-export function minMaxFilter(
-  src: ArrayLike<number>,
-  h: number,
-  w: number,
-  c: number,
+/** Runs [x0, x1) of a binary mask's rows, with the row offsets (dy) that share each run. */
+function maskRuns(
   mask: Uint8Array,
   kh: number,
-  kw: number,
-  op: 'min' | 'max'
-): Float64Array {
+  kw: number
+): { x0: number; x1: number; dys: number[] }[] {
   const ry = (kh - 1) >> 1;
-  const rx = (kw - 1) >> 1;
-  const n = h * w * c;
-  const sign = op === 'min' ? 1 : -1;
-  const a = new Float64Array(n);
-  for (let i = 0; i < n; i++) a[i] = sign * src[i];
-  const out = new Float64Array(n).fill(Infinity);
-  // Runs [x0, x1) of the mask's rows; rows with the same run share one horizontal pass.
-  const passes = new Map<string, Float64Array>();
+  const runs: { x0: number; x1: number; dys: number[] }[] = [];
   for (let ty = 0; ty < kh; ty++) {
     let x0 = -1;
     let x1 = -1;
@@ -176,41 +158,198 @@ export function minMaxFilter(
       x1 = tx + 1;
     }
     if (x0 < 0) continue;
-    const key = `${x0},${x1}`;
-    let row = passes.get(key);
-    if (!row) {
-      row = new Float64Array(n);
-      const d0 = x0 - rx;
-      const d1 = x1 - 1 - rx;
-      for (let y = 0; y < h; y++) {
-        const base = y * w;
-        for (let x = 0; x < w; x++) {
-          const s0 = Math.max(0, x + d0);
-          const s1 = Math.min(w - 1, x + d1);
-          for (let k = 0; k < c; k++) {
-            let m = Infinity;
-            for (let sx = s0; sx <= s1; sx++) {
-              const v = a[(base + sx) * c + k];
+    const same = runs.find(r => r.x0 === x0 && r.x1 === x1);
+    if (same) same.dys.push(ty - ry);
+    else runs.push({ x0, x1, dys: [ty - ry] });
+  }
+  return runs;
+}
+
+/** rowMinMax for one channel: the interior (window inside the row) without clipping. */
+function rowMinMaxGray<T extends NumericArray>(
+  a: T,
+  out: T,
+  h: number,
+  w: number,
+  d0: number,
+  d1: number,
+  isMin: boolean
+): void {
+  const x0 = Math.max(0, -d0); // first x whose window starts inside the row
+  const x1 = Math.min(w, w - d1); // first x whose window ends outside it
+  const len = d1 - d0 + 1;
+  for (let y = 0; y < h; y++) {
+    const base = y * w;
+    for (let x = 0; x < w; x++) {
+      if (x === x0 && x1 > x0) {
+        // Interior: the whole window lies in the row.
+        let i = base + x0 + d0;
+        const end = base + x1;
+        if (isMin) {
+          for (let o = base + x0; o < end; o++, i++) {
+            let m = a[i];
+            for (let t = 1; t < len; t++) {
+              const v = a[i + t];
               if (v < m) m = v;
             }
-            row[(base + x) * c + k] = m;
+            out[o] = m;
+          }
+        } else {
+          for (let o = base + x0; o < end; o++, i++) {
+            let m = a[i];
+            for (let t = 1; t < len; t++) {
+              const v = a[i + t];
+              if (v > m) m = v;
+            }
+            out[o] = m;
           }
         }
+        x = x1 - 1;
+        continue;
       }
-      passes.set(key, row);
+      const s0 = base + (x + d0 < 0 ? 0 : x + d0);
+      const s1 = base + (x + d1 > w - 1 ? w - 1 : x + d1);
+      let m = a[s0];
+      for (let sx = s0 + 1; sx <= s1; sx++) {
+        const v = a[sx];
+        if (isMin ? v < m : v > m) m = v;
+      }
+      out[base + x] = m;
     }
-    const dy = ty - ry;
-    const stride = w * c;
-    for (let y = Math.max(0, -dy); y < Math.min(h, h - dy); y++) {
-      const o = y * stride;
-      const r = (y + dy) * stride;
-      for (let i = 0; i < stride; i++) {
-        const v = row[r + i];
-        if (v < out[o + i]) out[o + i] = v;
+  }
+}
+
+/** Min (or max) of each channel over columns [x + d0, x + d1] clipped to the row. */
+function rowMinMax<T extends NumericArray>(
+  a: T,
+  out: T,
+  h: number,
+  w: number,
+  c: number,
+  d0: number,
+  d1: number,
+  isMin: boolean
+): void {
+  const stride = w * c;
+  if (c === 1 && d1 - d0 < w) {
+    rowMinMaxGray(a, out, h, w, d0, d1, isMin);
+    return;
+  }
+  for (let y = 0; y < h; y++) {
+    const base = y * stride;
+    for (let k = 0; k < c; k++) {
+      for (let x = 0; x < w; x++) {
+        const s0 = x + d0 < 0 ? 0 : x + d0;
+        const s1 = x + d1 > w - 1 ? w - 1 : x + d1;
+        let m = a[base + s0 * c + k];
+        if (isMin) {
+          for (let sx = s0 + 1; sx <= s1; sx++) {
+            const v = a[base + sx * c + k];
+            if (v < m) m = v;
+          }
+        } else {
+          for (let sx = s0 + 1; sx <= s1; sx++) {
+            const v = a[base + sx * c + k];
+            if (v > m) m = v;
+          }
+        }
+        out[base + x * c + k] = m;
       }
     }
   }
-  if (sign < 0) for (let i = 0; i < n; i++) out[i] = -out[i];
+}
+
+/**
+ * out[o … o+len) = min (or max) of rows[offsets[j] …] for j < count, and of out itself when
+ * `accumulate` (a row already holding another run's result).
+ */
+function combineRows<T extends NumericArray>(
+  rows: T,
+  offsets: Int32Array,
+  count: number,
+  out: T,
+  o: number,
+  len: number,
+  accumulate: boolean,
+  isMin: boolean
+): void {
+  if (!accumulate && count === 3) {
+    // The common 3-row case (3×3 kernels, and inner rows of bigger ones) fused in one pass.
+    const [r0, r1, r2] = [offsets[0], offsets[1], offsets[2]];
+    for (let i = 0; i < len; i++) {
+      let m = rows[r0 + i];
+      const b = rows[r1 + i];
+      const c = rows[r2 + i];
+      if (isMin) {
+        if (b < m) m = b;
+        if (c < m) m = c;
+      } else {
+        if (b > m) m = b;
+        if (c > m) m = c;
+      }
+      out[o + i] = m;
+    }
+    return;
+  }
+  let first = 0;
+  if (!accumulate) {
+    out.set(rows.subarray(offsets[0], offsets[0] + len), o);
+    first = 1;
+  }
+  for (let j = first; j < count; j++) {
+    const r = offsets[j];
+    if (isMin) {
+      for (let i = 0; i < len; i++) {
+        const v = rows[r + i];
+        if (v < out[o + i]) out[o + i] = v;
+      }
+    } else {
+      for (let i = 0; i < len; i++) {
+        const v = rows[r + i];
+        if (v > out[o + i]) out[o + i] = v;
+      }
+    }
+  }
+}
+
+/**
+ * Erosion (min) or dilation (max) of each channel with a binary kernel (kh×kw mask, anchor at
+ * the centre), in the input's own element type (min and max only pick existing values, so
+ * nothing needs rounding). Pixels outside the image never take part, as with OpenCV's default
+ * border for morphology. Each distinct run of the mask's rows costs one horizontal pass; the
+ * rows then combine by whole-row min/max.
+ */
+export function minMaxFilter<T extends NumericArray>(
+  src: T,
+  h: number,
+  w: number,
+  c: number,
+  mask: Uint8Array,
+  kh: number,
+  kw: number,
+  op: 'min' | 'max'
+): T {
+  const rx = (kw - 1) >> 1;
+  const n = h * w * c;
+  const stride = w * c;
+  const isMin = op === 'min';
+  const make = () => new (src.constructor as new (n: number) => T)(n);
+  const out = make();
+  const filled = new Uint8Array(h); // rows of `out` holding a first contribution
+  const row = make();
+  const offsets = new Int32Array(kh);
+  for (const run of maskRuns(mask, kh, kw)) {
+    rowMinMax(src, row, h, w, c, run.x0 - rx, run.x1 - 1 - rx, isMin);
+    for (let y = 0; y < h; y++) {
+      // The rows of this run that fall inside the image, combined in one pass per output row.
+      let count = 0;
+      for (const dy of run.dys) if (y + dy >= 0 && y + dy < h) offsets[count++] = (y + dy) * stride;
+      if (count === 0) continue;
+      combineRows(row, offsets, count, out, y * stride, stride, filled[y] === 1, isMin);
+      filled[y] = 1;
+    }
+  }
+  if (filled.indexOf(0) >= 0) throw new Error('morphology: the kernel must contain its centre row');
   return out;
 }
 
