@@ -26,6 +26,7 @@ import { registerFileRouter } from './pipeline/model-io';
 import { Run } from './pipeline/run';
 import { compareRuns } from './pipeline/compare';
 import type { PipelineDocument } from '../../../schema/documents';
+import * as tuningApi from './tuning';
 
 /**
  * The compute backend's label, e.g. "wasm (2 threads, SIMD)" or "tensorflow (CUDA)".
@@ -128,6 +129,27 @@ export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
 export const compare = compareRuns;
 export { RunComparison, COMPARED_METRICS } from './pipeline/compare';
 export type { CompareOptions, ComparedRun, ComparedMetric } from './pipeline/compare';
+
+/**
+ * Hyper-parameter tuning: `p.autotune(options)` starts a study; `mf.tuning.resume(file)`
+ * continues one from its journal; `mf.tuning.startRedisWorker` is `medflow worker` in code.
+ */
+export const tuning = {
+  resume: tuningApi.resume,
+  readJournal: tuningApi.readJournal,
+  buildSpace: tuningApi.buildSpace,
+  startRedisWorker: tuningApi.startRedisWorker,
+  DEFAULT_GA: tuningApi.DEFAULT_GA
+};
+export { Study, STUDY_MIME } from './tuning';
+export type {
+  AutotuneOptions,
+  StudyEvent,
+  StudyResult,
+  StudyState,
+  TrialRecord,
+  SearchParameter
+} from './tuning';
 
 export { Pipeline, PIPELINE_MIME } from './pipeline/pipeline';
 export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline';
