@@ -38,6 +38,128 @@ function paddedIndices(len: number, before: number, after: number, border: Borde
   return out;
 }
 
+/** Horizontal correlation of one padded row (c interleaved channels) into out[o …]. */
+function correlateRow(
+  row: Float64Array,
+  K: Float64Array,
+  out: Float64Array,
+  o: number,
+  n: number,
+  c: number
+): void {
+  const taps = K.length;
+  if (c === 1 && taps === 3) {
+    const [k0, k1, k2] = [K[0], K[1], K[2]];
+    for (let x = 0; x < n; x++) out[o + x] = k0 * row[x] + k1 * row[x + 1] + k2 * row[x + 2];
+    return;
+  }
+  if (c === 1 && taps === 5) {
+    const [k0, k1, k2, k3, k4] = [K[0], K[1], K[2], K[3], K[4]];
+    for (let x = 0; x < n; x++) {
+      out[o + x] =
+        k0 * row[x] + k1 * row[x + 1] + k2 * row[x + 2] + k3 * row[x + 3] + k4 * row[x + 4];
+    }
+    return;
+  }
+  if (c === 1 && taps === 7) {
+    const [k0, k1, k2, k3, k4, k5, k6] = [K[0], K[1], K[2], K[3], K[4], K[5], K[6]];
+    for (let x = 0; x < n; x++) {
+      out[o + x] =
+        k0 * row[x] +
+        k1 * row[x + 1] +
+        k2 * row[x + 2] +
+        k3 * row[x + 3] +
+        k4 * row[x + 4] +
+        k5 * row[x + 5] +
+        k6 * row[x + 6];
+    }
+    return;
+  }
+  if (c === 1) {
+    for (let x = 0; x < n; x++) {
+      let s = 0;
+      for (let t = 0; t < taps; t++) s += K[t] * row[x + t];
+      out[o + x] = s;
+    }
+    return;
+  }
+  // n counts values (pixels × channels); tap t of value i sits t·c further along.
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let t = 0; t < taps; t++) s += K[t] * row[i + t * c];
+    out[o + i] = s;
+  }
+}
+
+/**
+ * separableFilter for the reflecting and replicating borders: each source row is converted
+ * once into a padded float64 row (TypedArray.set converts natively), correlated with kx, and
+ * the output row sums its ky source rows in one pass. Sums run in the same order as the
+ * general version, so results are bit-identical.
+ */
+function separableFilterFast(
+  src: NumericArray,
+  h: number,
+  w: number,
+  c: number,
+  kx: ArrayLike<number>,
+  ky: ArrayLike<number>,
+  border: Exclude<Border, 'constant'>
+): Float64Array {
+  const KX = Float64Array.from(kx);
+  const KY = Float64Array.from(ky);
+  const rx = (KX.length - 1) >> 1;
+  const ry = (KY.length - 1) >> 1;
+  const xs = paddedIndices(w, rx, KX.length - 1 - rx, border);
+  const ys = paddedIndices(h, ry, KY.length - 1 - ry, border);
+  const stride = w * c;
+  const tmp = new Float64Array(h * stride);
+  const row = new Float64Array((w + KX.length - 1) * c);
+  for (let y = 0; y < h; y++) {
+    const base = y * stride;
+    row.set(src.subarray(base, base + stride), rx * c);
+    for (let i = 0; i < rx; i++) {
+      for (let k = 0; k < c; k++) row[i * c + k] = src[base + xs[i] * c + k];
+    }
+    for (let i = rx + w; i < xs.length; i++) {
+      for (let k = 0; k < c; k++) row[i * c + k] = src[base + xs[i] * c + k];
+    }
+    correlateRow(row, KX, tmp, base, stride, c);
+  }
+  const out = new Float64Array(h * stride);
+  const taps = KY.length;
+  const offsets = new Int32Array(taps);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride;
+    for (let t = 0; t < taps; t++) offsets[t] = ys[y + t] * stride;
+    if (taps === 3) {
+      const [r0, r1, r2] = [offsets[0], offsets[1], offsets[2]];
+      const [k0, k1, k2] = [KY[0], KY[1], KY[2]];
+      for (let i = 0; i < stride; i++) {
+        out[o + i] = k0 * tmp[r0 + i] + k1 * tmp[r1 + i] + k2 * tmp[r2 + i];
+      }
+    } else if (taps === 5) {
+      const [r0, r1, r2, r3, r4] = [offsets[0], offsets[1], offsets[2], offsets[3], offsets[4]];
+      const [k0, k1, k2, k3, k4] = [KY[0], KY[1], KY[2], KY[3], KY[4]];
+      for (let i = 0; i < stride; i++) {
+        out[o + i] =
+          k0 * tmp[r0 + i] +
+          k1 * tmp[r1 + i] +
+          k2 * tmp[r2 + i] +
+          k3 * tmp[r3 + i] +
+          k4 * tmp[r4 + i];
+      }
+    } else {
+      for (let i = 0; i < stride; i++) {
+        let s = 0;
+        for (let t = 0; t < taps; t++) s += KY[t] * tmp[offsets[t] + i];
+        out[o + i] = s;
+      }
+    }
+  }
+  return out;
+}
+
 /**
  * Correlates each channel with ky (vertical) ⊗ kx (horizontal), anchors at the kernel
  * centres, as cv2.sepFilter2D. Sums in float64; 'constant' borders read `value`.
@@ -52,6 +174,7 @@ export function separableFilter(
   border: Border,
   value = 0
 ): Float64Array {
+  if (border !== 'constant') return separableFilterFast(src, h, w, c, kx, ky, border);
   // Monomorphic copies: the loops below then see only Float64Arrays.
   const KX = Float64Array.from(kx);
   const rx = (KX.length - 1) >> 1;
@@ -104,6 +227,64 @@ export function separableFilter(
   return out;
 }
 
+/** One source row as a padded float64 row (c interleaved channels), borders by index. */
+function padRow(
+  src: NumericArray,
+  y: number,
+  w: number,
+  c: number,
+  xs: Int32Array,
+  rx: number,
+  row: Float64Array
+): void {
+  const base = y * w * c;
+  row.set(src.subarray(base, base + w * c), rx * c);
+  for (let i = 0; i < xs.length; i++) {
+    if (i === rx) i = rx + w;
+    if (i >= xs.length) break;
+    for (let k = 0; k < c; k++) row[i * c + k] = src[base + xs[i] * c + k];
+  }
+}
+
+/**
+ * filter2D for the reflecting and replicating borders: every source row is padded once (as
+ * float64), and each non-zero tap adds a shifted padded row to the output row.
+ */
+function filter2DFast(
+  src: NumericArray,
+  h: number,
+  w: number,
+  c: number,
+  kernel: ArrayLike<number>,
+  kh: number,
+  kw: number,
+  border: Exclude<Border, 'constant'>
+): Float64Array {
+  const ry = (kh - 1) >> 1;
+  const rx = (kw - 1) >> 1;
+  const xs = paddedIndices(w, rx, kw - 1 - rx, border);
+  const ys = paddedIndices(h, ry, kh - 1 - ry, border);
+  const stride = w * c;
+  const width = xs.length * c;
+  const padded = new Float64Array(h * width);
+  for (let y = 0; y < h; y++)
+    padRow(src, y, w, c, xs, rx, padded.subarray(y * width, (y + 1) * width));
+  const out = new Float64Array(h * stride);
+  for (let y = 0; y < h; y++) {
+    const o = y * stride;
+    for (let ty = 0; ty < kh; ty++) {
+      const r = ys[y + ty] * width;
+      for (let tx = 0; tx < kw; tx++) {
+        const kv = kernel[ty * kw + tx];
+        if (kv === 0) continue;
+        const q = r + tx * c;
+        for (let i = 0; i < stride; i++) out[o + i] += kv * padded[q + i];
+      }
+    }
+  }
+  return out;
+}
+
 /** General 2D correlation (cv2.filter2D) with a kh×kw kernel, anchor at its centre. */
 export function filter2D(
   src: NumericArray,
@@ -117,6 +298,7 @@ export function filter2D(
 ): Float64Array {
   const ry = (kh - 1) >> 1;
   const rx = (kw - 1) >> 1;
+  if (border !== 'constant') return filter2DFast(src, h, w, c, kernel, kh, kw, border);
   const xs = paddedIndices(w, rx, kw - 1 - rx, border);
   const ys = paddedIndices(h, ry, kh - 1 - ry, border);
   const out = new Float64Array(h * w * c);

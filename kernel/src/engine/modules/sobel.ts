@@ -49,7 +49,11 @@ export const sobel: ModuleDefinition<SobelParams> = {
     const x = gx();
     const y = gy();
     const out = new Float32Array(src.length);
-    for (let i = 0; i < out.length; i++) out[i] = Math.hypot(Math.fround(x[i]), Math.fround(y[i]));
+    for (let i = 0; i < out.length; i++) {
+      const a = Math.fround(x[i]);
+      const b = Math.fround(y[i]);
+      out[i] = Math.sqrt(a * a + b * b);
+    }
     return storeFiltered(data, out, 'float32');
   }
 };
