@@ -3,7 +3,7 @@ import type { DataDict, ImageHeader } from '../data/datadict';
 import { allocate, dtypeRange, isIntegerDType } from '../data/ndarray';
 import type { DType, NDArray, NumericArray } from '../data/ndarray';
 import type { ParamSchema } from './types';
-import { lookupUint16, lookupUint8, tableUint16, tableUint8 } from './typed-loops';
+import { lookupUint16, lookupUint8, mapToFloat32, tableUint16, tableUint8 } from './typed-loops';
 
 /** A copy of `data` with a new image array; header fields follow the array. */
 export function withImage(
@@ -144,8 +144,7 @@ export function mapRange(
   { min, max }: OutputRange
 ): DataDict {
   const scale = hi > lo ? (max - min) / (hi - lo) : 0;
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = (src[i] - lo) * scale + min;
+  const out = mapToFloat32(src, v => (v - lo) * scale + min);
   return withImage(
     data,
     { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },

@@ -134,3 +134,56 @@ export function storeValues(dtype: DType, values: Float64Array | Float32Array): 
     }
   }
 }
+
+/** Counts of each value of a uint8 image (256 bins). */
+export function histogramUint8(src: Uint8Array): Uint32Array {
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < src.length; i++) counts[src[i]]++;
+  return counts;
+}
+
+/** Counts of each value of a uint16 image (65536 bins). */
+export function histogramUint16(src: Uint16Array): Uint32Array {
+  const counts = new Uint32Array(65536);
+  for (let i = 0; i < src.length; i++) counts[src[i]]++;
+  return counts;
+}
+
+/** Counts of an 8- or 16-bit image, or null for other element types. */
+export function integerHistogram(src: NumericArray): Uint32Array | null {
+  if (src instanceof Uint8Array) return histogramUint8(src);
+  if (src instanceof Uint16Array) return histogramUint16(src);
+  return null;
+}
+
+function floatLookupUint8(src: Uint8Array, lut: Float32Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+  return out;
+}
+
+function floatLookupUint16(src: Uint16Array, lut: Float32Array): Float32Array {
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+  return out;
+}
+
+/**
+ * float32 fn(value) per pixel. 8- and 16-bit images evaluate fn once per possible value
+ * (uint16 only when the image has at least as many pixels as the table has entries).
+ */
+export function mapToFloat32(src: NumericArray, fn: (v: number) => number): Float32Array {
+  if (src instanceof Uint8Array) {
+    const lut = new Float32Array(256);
+    for (let v = 0; v < 256; v++) lut[v] = fn(v);
+    return floatLookupUint8(src, lut);
+  }
+  if (src instanceof Uint16Array && src.length >= 65536) {
+    const lut = new Float32Array(65536);
+    for (let v = 0; v < 65536; v++) lut[v] = fn(v);
+    return floatLookupUint16(src, lut);
+  }
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
+  return out;
+}
