@@ -12,6 +12,8 @@ import { fusedBatchNormGradConfig } from './fused_batch_norm_grad';
 import { makeIdentityConfig } from './identity';
 import { maxPoolGradConfig } from './max_pool_grad';
 import { makeMeanConfig, makeSumConfig } from './reduce_leading';
+import { makeSliceConfig } from './slice';
+import { makeSquareConfig } from './square';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -31,7 +33,9 @@ const FIXES: Record<string, Fix> = {
   BatchMatMul: needsStock('BatchMatMul', makeBatchMatMulConfig),
   DepthwiseConv2dNativeBackpropFilter: () => depthwiseBackpropFilterConfig,
   DepthwiseConv2dNativeBackpropInput: () => depthwiseBackpropInputConfig,
-  Identity: needsStock('Identity', makeIdentityConfig)
+  Identity: needsStock('Identity', makeIdentityConfig),
+  Slice: needsStock('Slice', makeSliceConfig),
+  Square: needsStock('Square', makeSquareConfig)
 };
 
 let registered = false;
