@@ -79,8 +79,10 @@ export class GeneticAlgorithm implements Strategy {
   }
 
   propose(g: number): Params[] {
-    const rng = seededRandom(deriveSeed(this.seed, `ga:generation:${g}`));
     const n = trialsInGeneration(this.ga, g);
+    // Generation 0 is drawn exactly as random search draws it (same seed, same stream): the
+    // two differ only in what comes after, which makes their comparison fair.
+    const rng = seededRandom(deriveSeed(this.seed, g === 0 ? 'initial:0' : `ga:generation:${g}`));
     const out: Params[] = [];
     const fresh = (x: Params) => {
       const key = paramsKey(x, this.tuned);

@@ -21,7 +21,7 @@ export class RandomSearch implements Strategy {
   }
 
   propose(g: number): Params[] {
-    const rng = seededRandom(deriveSeed(this.seed, `random:generation:${g}`));
+    const rng = seededRandom(deriveSeed(this.seed, `initial:${g}`));
     return Array.from({ length: trialsInGeneration(this.ga, g) }, () =>
       sampleParams(this.tuned, rng)
     );
