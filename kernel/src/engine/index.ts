@@ -27,6 +27,7 @@ import { Run } from './pipeline/run';
 import { compareRuns } from './pipeline/compare';
 import type { PipelineDocument } from '../../../schema/documents';
 import * as tuningApi from './tuning';
+import { trainingSchema } from './training/schema';
 
 /**
  * The compute backend's label, e.g. "wasm (2 threads, SIMD)" or "tensorflow (CUDA)".
@@ -104,6 +105,12 @@ export const networks = {
   layers: networkCatalog.layers,
   /** Validates a document with shape inference: per-layer issues, shapes and parameter counts. */
   validate: networkCatalog.validate
+};
+
+/** Training settings: their JSON Schema, e.g. for a settings form (rjsf). */
+export const training = {
+  /** schema/training.schema.json: every setting with title, description, default and range. */
+  schema: trainingSchema
 };
 
 /** Starts a pipeline: dataset → image-processing steps → network → training. */
