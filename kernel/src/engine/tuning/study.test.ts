@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StudyState, TrialRecord } from '../../../../schema/study';
+import { runWithSignal } from '../cancel';
 import * as mf from '../index';
 import { writeSubsetNpz } from './fixtures';
 import { readJournal } from './journal';
@@ -87,9 +88,11 @@ test('a study trains every trial on worker threads, journals it and reports resu
   // Events: running and done per trial, and the status changes.
   const trialEvents = events.filter(e => e.type === 'trial') as { trial: TrialRecord }[];
   expect(trialEvents.filter(e => e.trial.status === 'done')).toHaveLength(7);
+  expect(trialEvents.filter(e => e.trial.status === 'queued')).toHaveLength(7);
+  expect(trialEvents.filter(e => e.trial.status === 'running')).toHaveLength(7);
   expect(
     events.filter(e => e.type === 'status').map(e => (e as { status: string }).status)
-  ).toEqual(['done']);
+  ).toEqual(['running', 'done']);
   // The journal holds the same state.
   const saved = readJournal(storage);
   expect(saved.status).toBe('done');
@@ -222,6 +225,27 @@ test('stop() cancels running trials; resume() finishes without redoing finished 
   const final = study.state().trials;
   expect(final.every(t => t.status === 'done')).toBe(true);
   for (const t of finished) expect(final.find(x => x.id === t.id)).toEqual(t);
+});
+
+test('interrupting the cell that awaits study.done stops the study', async () => {
+  const p = await tinyPipeline('interrupt');
+  const study = p.autotune({
+    population: 4,
+    generations: 1,
+    concurrency: 1,
+    storage: false,
+    verbose: false
+  });
+  const cell = new AbortController();
+  // As the kernel runs a cell: `await study.done` inside the cell's ambient signal.
+  const waiting = runWithSignal(cell.signal, () => study.done);
+  study.subscribe(e => {
+    if (e.type === 'trial' && e.trial.status === 'running') cell.abort();
+  });
+  const result = await waiting;
+  expect(result.status).toBe('stopped');
+  expect(result.done).toBe(0);
+  expect(study.state().trials.every(t => t.status === 'queued' && t.attempts === 0)).toBe(true);
 });
 
 test('bad options are refused with the option named', async () => {

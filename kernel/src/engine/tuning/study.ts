@@ -285,6 +285,9 @@ export class Study {
   }
 
   private async loop(signal: AbortSignal): Promise<StudyResult> {
+    // Starts after the caller's synchronous code: listeners subscribed right after
+    // autotune() see every event from the first one on.
+    await null;
     this.setStatus('running');
     let executor: TrialExecutor | undefined;
     try {
