@@ -8,7 +8,8 @@
 // 16 bits with a fine pattern (uint16). Ratio = peer images/s ÷ medflow images/s (> 1: medflow
 // is slower by that factor). Goal (issue 4): OpenCV ratio ≤ 2 and scikit-image ratio ≤ 1.
 import { createRequire } from 'node:module';
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -101,26 +102,63 @@ async function images() {
   };
 }
 
+/** CPU seconds of this process so far (all its threads: JIT and GC work count against us). */
+function cpuSeconds() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
 /**
- * Images per second of fn(item index): a warm-up of `warm` seconds first (V8 compiles a hot
- * function after some calls, as it does within the first images of a dataset), then the best
- * of three windows of `window` seconds (the CPU is shared with other jobs; the best window is
- * the least disturbed one). bench/ops_cv.py times the peers the same way.
+ * Images per CPU-second of fn(item index): a warm-up of `warm` seconds first (V8 compiles a
+ * hot function after some calls, as it does within the first images of a dataset), then the
+ * best of three windows of at least `window` seconds. CPU time, not wall time: the machine is
+ * shared with other jobs, and a process that waits for a core has not been slow.
+ * bench/ops_cv.py times the peers the same way, right after each of our measurements.
  */
-function imagesPerSecond(fn, warm = 0.15, window = 0.12) {
+function imagesPerSecond(fn, warm = 0.1, window = 0.15) {
   let n = 0;
   const run = seconds => {
-    const t0 = performance.now();
+    const w0 = performance.now();
+    const t0 = cpuSeconds();
     let calls = 0;
     for (;;) {
       fn(++n);
       calls++;
-      const t = (performance.now() - t0) / 1000;
-      if (t > seconds && calls >= 3) return calls / t;
+      if ((performance.now() - w0) / 1000 > seconds && calls >= 3) {
+        return calls / Math.max(cpuSeconds() - t0, 1e-6);
+      }
     }
   };
   run(warm);
   return Math.max(run(window), run(window), run(window));
+}
+
+/** The peers' process (bench/ops_cv.py --serve): one JSON job per line in, one result out. */
+function startPeers() {
+  const child = spawn(
+    '/usr/bin/python3',
+    [path.join(import.meta.dirname, 'ops_cv.py'), '--serve'],
+    {
+      stdio: ['pipe', 'pipe', 'inherit']
+    }
+  );
+  const lines = createInterface({ input: child.stdout });
+  const waiting = [];
+  lines.on('line', line => waiting.shift()?.(JSON.parse(line)));
+  child.on('exit', code => {
+    if (waiting.length > 0) {
+      console.error(`bench/ops_cv.py exited (code ${code}) before answering`);
+      process.exit(1);
+    }
+  });
+  return {
+    time: job =>
+      new Promise(resolve => {
+        waiting.push(resolve);
+        child.stdin.write(JSON.stringify(job) + '\n');
+      }),
+    close: () => child.stdin.end()
+  };
 }
 
 const inputs = await images();
@@ -130,47 +168,33 @@ for (const [name, d] of Object.entries(inputs)) {
   files[name] = path.join(dir, `${name}.npy`);
   writeFileSync(files[name], writeNpy(d.image.array));
 }
+const peers = startPeers();
 const rows = [];
-const jobs = [];
 for (const [module, params] of CASES) {
   const filled = validateParams(module, params);
   const row = { module, params, ours: {}, cv: {}, sk: {} };
   for (const kind of ['u8', 'u16']) {
     const input = module === 'grayscale' ? (kind === 'u8' ? 'rgb' : null) : kind;
     if (!input) continue;
-    const p = filled;
     const def = getModule(module);
     const data = inputs[input];
     try {
-      def.apply(data, p, { index: 0, split: 'train' });
-      // A new item index per call, so random modules draw (and e.g. flip) as in a dataset.
-      row.ours[kind] = imagesPerSecond(i => def.apply(data, p, { index: i, split: 'train' }));
+      def.apply(data, filled, { index: 0, split: 'train' });
     } catch {
       row.ours[kind] = null; // the module refuses this dtype (e.g. canny is 8-bit only)
       continue;
     }
-    const id = `${rows.length}-${kind}`;
-    jobs.push({ id, module, params: { ...p }, input: files[input] });
+    // A new item index per call, so random modules draw (and e.g. flip) as in a dataset.
+    row.ours[kind] = imagesPerSecond(i => def.apply(data, filled, { index: i, split: 'train' }));
+    // The peers right after, so that both sides see the same load on the shared machine.
+    const peer = await peers.time({ module, params: { ...filled }, input: files[input] });
+    row.cv[kind] = peer.cv;
+    row.sk[kind] = peer.sk;
   }
   rows.push(row);
 }
-writeFileSync(path.join(dir, 'cases.json'), JSON.stringify(jobs));
-const cv = JSON.parse(
-  execFileSync(
-    '/usr/bin/python3',
-    [path.join(import.meta.dirname, 'ops_cv.py'), path.join(dir, 'cases.json')],
-    {
-      encoding: 'utf8'
-    }
-  )
-);
+peers.close();
 rmSync(dir, { recursive: true, force: true });
-rows.forEach((row, i) => {
-  for (const kind of ['u8', 'u16']) {
-    row.cv[kind] = cv.cv[`${i}-${kind}`] ?? null;
-    row.sk[kind] = cv.sk[`${i}-${kind}`] ?? null;
-  }
-});
 
 const fmt = v => (v == null ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
 const ratio = (ours, theirs) => (ours && theirs ? (theirs / ours).toFixed(1) + '×' : 'n/a');
