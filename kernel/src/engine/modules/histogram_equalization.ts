@@ -62,7 +62,9 @@ function clahe(
   const area = th * tw;
   const lutScale = f32((bins - 1) / area);
   const clip = limit > 0 ? Math.max(Math.trunc((limit * area) / bins), 1) : 0;
-  const luts = new Float64Array(tilesY * tilesX * bins);
+  // Table entries are saturated integers < bins: 16-bit storage (a quarter of float64's).
+  const luts =
+    bins <= 256 ? new Uint8Array(tilesY * tilesX * bins) : new Uint16Array(tilesY * tilesX * bins);
   const hist = new Int32Array(bins);
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
