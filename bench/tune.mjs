@@ -8,11 +8,12 @@
  *
  *   node bench/tune.mjs [--seeds 1,2,3] [--population 6] [--generations 4] [--elitism 2]
  *                       [--epochs 6] [--metric val_auc] [--concurrency 2] [--json out.json]
+ *                       [--keep DIR]
  *
  * Prints one line per study and a markdown table: the best validation metric each search
  * reached (mean over seeds) and the test metric of each study's winning trial.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -30,7 +31,8 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '6' },
     metric: { type: 'string', default: 'val_auc' },
     concurrency: { type: 'string', default: String(Math.min(2, cpus().length)) },
-    json: { type: 'string' }
+    json: { type: 'string' },
+    keep: { type: 'string' }
   }
 });
 const seeds = values.seeds.split(',').map(Number);
@@ -54,7 +56,9 @@ const pipeline = mf
     optimizer: { name: 'adam', lr: 1e-3 }
   });
 
-const dir = mkdtempSync(path.join(tmpdir(), 'medflow-bench-tune-'));
+// --keep DIR keeps the study journals there (for mf.tuning.readJournal), else a temp dir.
+const dir = values.keep ?? mkdtempSync(path.join(tmpdir(), 'medflow-bench-tune-'));
+mkdirSync(dir, { recursive: true });
 const rows = [];
 const started = performance.now();
 try {
@@ -93,7 +97,7 @@ try {
     }
   }
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (!values.keep) rmSync(dir, { recursive: true, force: true });
 }
 
 const mean = xs => xs.reduce((s, x) => s + x, 0) / xs.length;

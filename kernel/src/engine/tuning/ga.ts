@@ -1,9 +1,14 @@
 /**
  * The genetic algorithm that proposes each generation's configurations. Generation 0 is
- * random; every later one keeps the `elitism` fittest configurations seen in the previous
- * population (elites are not trained again) and fills the rest with children: two parents by
- * tournament, crossover, mutation and perturbation. Children that repeat a configuration
- * already tried are mutated again, so the trial budget is not spent twice on one experiment.
+ * random; every later one keeps the `elitism` fittest configurations found so far (elites are
+ * not trained again) and fills the rest with children: two parents by tournament among every
+ * configuration evaluated so far, crossover, mutation and perturbation. With trial budgets of a
+ * few dozen, selecting from the whole history (rather than from the last generation alone)
+ * keeps good configurations available as parents without letting one lucky early result breed
+ * the whole next generation. One child per generation (of three or more) is a random
+ * immigrant, so the search keeps exploring while it refines. Children that repeat a
+ * configuration already tried are mutated again, so the trial budget is not spent twice on one
+ * experiment.
  *
  * Proposals depend only on the seed, the generation number and the results observed, so a
  * resumed study replays the same decisions.
@@ -65,7 +70,7 @@ export function checkGaSettings(ga: GaSettings): void {
 
 export class GeneticAlgorithm implements Strategy {
   private readonly tuned: SearchParameter[];
-  /** The population the next generation is bred from: last elites plus last results. */
+  /** Every configuration evaluated so far: the parents of the next generation. */
   private pool: Evaluated[] = [];
   private elites: Evaluated[] = [];
   private readonly seen = new Set<string>();
@@ -97,7 +102,14 @@ export class GeneticAlgorithm implements Strategy {
       return out;
     }
     const fit = (e: Evaluated) => e.fitness;
+    const immigrants = n >= 3 ? 1 : 0;
     for (let i = 0; i < n; i++) {
+      if (i >= n - immigrants) {
+        let x = sampleParams(this.tuned, rng);
+        for (let tries = 0; tries < 20 && !fresh(x); tries++) x = sampleParams(this.tuned, rng);
+        out.push(x);
+        continue;
+      }
       const a = tournament(this.pool, fit, this.ga.tournament_size, rng);
       const b = tournament(this.pool, fit, this.ga.tournament_size, rng);
       let x = crossover(a.params, b.params, this.tuned, this.ga.crossover_rate, rng);
@@ -115,7 +127,7 @@ export class GeneticAlgorithm implements Strategy {
   observe(g: number, results: Evaluated[]): void {
     void g;
     for (const r of results) this.seen.add(paramsKey(r.params, this.tuned));
-    this.pool = [...this.elites, ...results];
+    this.pool = [...this.pool, ...results];
     this.elites = elite(this.pool, e => e.fitness, this.ga.elitism);
   }
 
