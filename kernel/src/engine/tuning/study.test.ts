@@ -242,8 +242,14 @@ test('interrupting the cell that awaits study.done stops the study', async () =>
   study.subscribe(e => {
     if (e.type === 'trial' && e.trial.status === 'running') cell.abort();
   });
+  const statuses: string[] = [];
+  const onStatus = (s: string) => statuses.push(s);
+  const ignored = (s: string) => statuses.push(`ignored ${s}`);
+  study.on('status', onStatus as never).on('status', ignored as never);
+  study.off('status', ignored as never);
   const result = await waiting;
   expect(result.status).toBe('stopped');
+  expect(statuses).toEqual(['running', 'stopped']);
   expect(result.done).toBe(0);
   expect(study.state().trials.every(t => t.status === 'queued' && t.attempts === 0)).toBe(true);
 });

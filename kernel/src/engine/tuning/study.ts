@@ -71,6 +71,10 @@ export class Study {
   private controller = new AbortController();
   private running: Promise<StudyResult> = Promise.resolve({ status: 'idle', done: 0, failed: 0 });
   private readonly watched = new WeakSet<AbortSignal>();
+  private readonly handlers = new Map<
+    string,
+    { callback: (payload: never) => void; listener: (e: StudyEvent) => void }[]
+  >();
 
   private constructor(
     readonly id: string,
@@ -142,21 +146,27 @@ export class Study {
     });
   }
 
+  /** Calls `callback` with each changed trial, each new status, or each applied configuration. */
   on(type: 'trial' | 'status' | 'applied', callback: (payload: never) => void): this {
     const listener = (e: StudyEvent) => {
       if (e.type !== type) return;
       const payload = e.type === 'trial' ? e.trial : e.type === 'status' ? e.status : e;
       (callback as (p: unknown) => void)(payload);
     };
-    (callback as unknown as { __study?: (e: StudyEvent) => void }).__study = listener;
+    this.handlers.set(`${type}`, [...(this.handlers.get(type) ?? []), { callback, listener }]);
     this.listeners.add(listener);
     return this;
   }
 
   off(type: 'trial' | 'status' | 'applied', callback: (payload: never) => void): this {
-    void type;
-    const listener = (callback as unknown as { __study?: (e: StudyEvent) => void }).__study;
-    if (listener) this.listeners.delete(listener);
+    const entries = this.handlers.get(type) ?? [];
+    for (const entry of entries.filter(e => e.callback === callback)) {
+      this.listeners.delete(entry.listener);
+    }
+    this.handlers.set(
+      type,
+      entries.filter(e => e.callback !== callback)
+    );
     return this;
   }
 
