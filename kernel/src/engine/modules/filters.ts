@@ -270,6 +270,31 @@ function filter2DFast(
   for (let y = 0; y < h; y++)
     padRow(src, y, w, c, xs, rx, padded.subarray(y * width, (y + 1) * width));
   const out = new Float64Array(h * stride);
+  if (kh === 3 && kw === 3) {
+    // All nine taps in one pass per output row (a zero tap adds an exact zero).
+    const K = Float64Array.from(kernel);
+    const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = K;
+    const c2 = 2 * c;
+    for (let y = 0; y < h; y++) {
+      const o = y * stride;
+      const a = ys[y] * width;
+      const b = ys[y + 1] * width;
+      const d = ys[y + 2] * width;
+      for (let i = 0; i < stride; i++) {
+        out[o + i] =
+          k0 * padded[a + i] +
+          k1 * padded[a + i + c] +
+          k2 * padded[a + i + c2] +
+          k3 * padded[b + i] +
+          k4 * padded[b + i + c] +
+          k5 * padded[b + i + c2] +
+          k6 * padded[d + i] +
+          k7 * padded[d + i + c] +
+          k8 * padded[d + i + c2];
+      }
+    }
+    return out;
+  }
   for (let y = 0; y < h; y++) {
     const o = y * stride;
     for (let ty = 0; ty < kh; ty++) {
