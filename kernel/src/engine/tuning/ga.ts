@@ -1,14 +1,13 @@
 /**
  * The genetic algorithm that proposes each generation's configurations. Generation 0 is
- * random; every later one keeps the `elitism` fittest configurations found so far (elites are
- * not trained again) and fills the rest with children: two parents by tournament among every
- * configuration evaluated so far, crossover, mutation and perturbation. With trial budgets of a
- * few dozen, selecting from the whole history (rather than from the last generation alone)
- * keeps good configurations available as parents without letting one lucky early result breed
- * the whole next generation. One child per generation (of three or more) is a random
- * immigrant, so the search keeps exploring while it refines. Children that repeat a
- * configuration already tried are mutated again, so the trial budget is not spent twice on one
- * experiment.
+ * random. After each generation, the population is the `population` fittest configurations
+ * evaluated so far — parents and children compete ((μ+λ) survivor selection), so a good
+ * configuration stays a parent until better ones replace it. The `elitism` fittest are carried
+ * over unchanged (not trained again); the rest of the next generation are children: two
+ * parents by tournament from the population, uniform crossover (each gene from either parent,
+ * so values that work together across parameters — an optimizer and its learning rate — are
+ * not averaged away), mutation and perturbation. Children that repeat a configuration already
+ * tried are mutated again, so the trial budget is not spent twice on one experiment.
  *
  * Proposals depend only on the seed, the generation number and the results observed, so a
  * resumed study replays the same decisions.
@@ -70,7 +69,7 @@ export function checkGaSettings(ga: GaSettings): void {
 
 export class GeneticAlgorithm implements Strategy {
   private readonly tuned: SearchParameter[];
-  /** Every configuration evaluated so far: the parents of the next generation. */
+  /** The fittest `population` configurations evaluated so far, best first. */
   private pool: Evaluated[] = [];
   private elites: Evaluated[] = [];
   private readonly seen = new Set<string>();
@@ -102,14 +101,7 @@ export class GeneticAlgorithm implements Strategy {
       return out;
     }
     const fit = (e: Evaluated) => e.fitness;
-    const immigrants = n >= 3 ? 1 : 0;
     for (let i = 0; i < n; i++) {
-      if (i >= n - immigrants) {
-        let x = sampleParams(this.tuned, rng);
-        for (let tries = 0; tries < 20 && !fresh(x); tries++) x = sampleParams(this.tuned, rng);
-        out.push(x);
-        continue;
-      }
       const a = tournament(this.pool, fit, this.ga.tournament_size, rng);
       const b = tournament(this.pool, fit, this.ga.tournament_size, rng);
       let x = crossover(a.params, b.params, this.tuned, this.ga.crossover_rate, rng);
@@ -127,8 +119,8 @@ export class GeneticAlgorithm implements Strategy {
   observe(g: number, results: Evaluated[]): void {
     void g;
     for (const r of results) this.seen.add(paramsKey(r.params, this.tuned));
-    this.pool = [...this.pool, ...results];
-    this.elites = elite(this.pool, e => e.fitness, this.ga.elitism);
+    this.pool = elite([...this.pool, ...results], e => e.fitness, this.ga.population);
+    this.elites = this.pool.slice(0, this.ga.elitism);
   }
 
   /** The configurations carried into the next generation unchanged. */

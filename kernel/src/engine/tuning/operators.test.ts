@@ -121,15 +121,21 @@ test('crossover, mutation and perturbation keep every value in its domain, even 
   }
 });
 
-test('the blend crossover reaches beyond neither parent by more than a quarter of their gap', () => {
+test('crossover takes each gene from one of the parents, both parents about equally', () => {
   const rng = seededRandom(3);
-  const a: Params = { ...sampleParams(SPACE, rng), decay: 0.1 };
-  const b: Params = { ...a, decay: 0.2 };
+  const a = sampleParams(SPACE, rng);
+  const b = sampleParams(SPACE, rng);
+  let fromA = 0;
   for (let i = 0; i < 500; i++) {
-    const c = crossover(a, b, SPACE, 1, rng).decay as number;
-    expect(c).toBeGreaterThanOrEqual(0.075 - 1e-12);
-    expect(c).toBeLessThanOrEqual(0.225 + 1e-12);
+    const c = crossover(a, b, SPACE, 1, rng);
+    for (const p of SPACE) {
+      expect([a[p.name], b[p.name]]).toContain(c[p.name]);
+      if (c[p.name] === a[p.name]) fromA++;
+    }
   }
+  const share = fromA / (500 * SPACE.length);
+  expect(share).toBeGreaterThan(0.45);
+  expect(share).toBeLessThan(0.7); // kernel (3..3) and often flip are equal in both parents
   // Rate 0: the first parent, unchanged.
   expect(crossover(a, b, SPACE, 0, rng)).toEqual(a);
 });

@@ -98,9 +98,9 @@ export function elite<T>(pool: readonly T[], fitness: (t: T) => number, k: numbe
 }
 
 /**
- * Crossover with probability `rate` (else a copy of `a`): categoricals come from either parent,
- * numbers are blended (BLX-0.25: a point on the segment between the parents, extended by a
- * quarter on each side) in the unit coordinate, then clamped.
+ * Uniform crossover with probability `rate` (else a copy of `a`): each gene comes from either
+ * parent with equal chance. Values are never averaged: a learning rate that works with one
+ * parent's optimizer is not blended with another's.
  */
 export function crossover(
   a: Params,
@@ -111,16 +111,7 @@ export function crossover(
 ): Params {
   const child: Params = { ...a };
   if (rng() >= rate) return child;
-  for (const p of tuned) {
-    if (isCategorical(p)) {
-      child[p.name] = rng() < 0.5 ? a[p.name] : b[p.name];
-    } else {
-      const ua = toUnit(p, a[p.name] as number);
-      const ub = toUnit(p, b[p.name] as number);
-      const w = -0.25 + 1.5 * rng();
-      child[p.name] = fromUnit(p, ua + w * (ub - ua));
-    }
-  }
+  for (const p of tuned) child[p.name] = rng() < 0.5 ? a[p.name] : b[p.name];
   return child;
 }
 
