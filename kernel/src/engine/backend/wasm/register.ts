@@ -5,6 +5,7 @@
  */
 import { tf } from '../tf';
 import { makeBatchMatMulConfig } from './batch_mat_mul';
+import { makeCastConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop';
@@ -35,7 +36,8 @@ const FIXES: Record<string, Fix> = {
   DepthwiseConv2dNativeBackpropInput: () => depthwiseBackpropInputConfig,
   Identity: needsStock('Identity', makeIdentityConfig),
   Slice: needsStock('Slice', makeSliceConfig),
-  Square: needsStock('Square', makeSquareConfig)
+  Square: needsStock('Square', makeSquareConfig),
+  Cast: needsStock('Cast', makeCastConfig)
 };
 
 let registered = false;
