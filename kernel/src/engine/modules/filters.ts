@@ -4,6 +4,7 @@
  * H×W×C interleaved typed arrays; each channel is filtered independently.
  */
 import type { NumericArray } from '../data/ndarray';
+import { scratchFloat64 } from './typed-loops';
 
 /** OpenCV border modes, by OpenCV's names. */
 export type Border = 'reflect_101' | 'reflect' | 'replicate' | 'wrap' | 'constant';
@@ -113,8 +114,8 @@ function separableFilterFast(
   const xs = paddedIndices(w, rx, KX.length - 1 - rx, border);
   const ys = paddedIndices(h, ry, KY.length - 1 - ry, border);
   const stride = w * c;
-  const tmp = new Float64Array(h * stride);
-  const row = new Float64Array((w + KX.length - 1) * c);
+  const tmp = scratchFloat64('separable.tmp', h * stride);
+  const row = scratchFloat64('separable.row', (w + KX.length - 1) * c);
   for (let y = 0; y < h; y++) {
     const base = y * stride;
     row.set(src.subarray(base, base + stride), rx * c);
@@ -266,7 +267,7 @@ function filter2DFast(
   const ys = paddedIndices(h, ry, kh - 1 - ry, border);
   const stride = w * c;
   const width = xs.length * c;
-  const padded = new Float64Array(h * width);
+  const padded = scratchFloat64('filter2D.padded', h * width);
   for (let y = 0; y < h; y++)
     padRow(src, y, w, c, xs, rx, padded.subarray(y * width, (y + 1) * width));
   const out = new Float64Array(h * stride);

@@ -8,7 +8,7 @@
  */
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape, withImage } from './image';
-import { storeValues } from './typed-loops';
+import { scratchFloat64, storeValues } from './typed-loops';
 import { allocate, type NumericArray } from '../data/ndarray';
 
 export interface ResizeParams {
@@ -128,8 +128,8 @@ function areaDown(
     xw.set(tx[x].weight, start[x]);
   }
   const stride = width * c;
-  const rows = new Float64Array(h * stride);
-  const line = new Float64Array(w * c);
+  const rows = scratchFloat64('resize.rows', h * stride);
+  const line = scratchFloat64('resize.line', w * c);
   for (let r = 0; r < h; r++) {
     line.set(src.subarray(r * w * c, (r + 1) * w * c));
     const o = r * stride;

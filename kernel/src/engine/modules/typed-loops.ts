@@ -110,8 +110,13 @@ function storeUint8(values: Float64Array | Float32Array): Uint8Array {
 function storeUint16(values: Float64Array | Float32Array): Uint16Array {
   const out = new Uint16Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const r = values[i];
-    out[i] = r >= 65535 ? 65535 : r <= 0 ? 0 : roundHalfEven(r);
+    const v = values[i];
+    if (v >= 65535) out[i] = 65535;
+    else if (v > 0) {
+      // roundHalfEven inlined: Math.round rounds halves up; odd results of a tie step back.
+      const r = Math.round(v);
+      out[i] = r - v === 0.5 && (r & 1) === 1 ? r - 1 : r;
+    } // else (≤ 0 or NaN) stays 0
   }
   return out;
 }
@@ -186,4 +191,31 @@ export function mapToFloat32(src: NumericArray, fn: (v: number) => number): Floa
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
   return out;
+}
+
+const scratchBuffers = new Map<string, ArrayBuffer>();
+
+/**
+ * A temporary float64 array of n elements for use inside one synchronous call: the buffer of
+ * each `slot` is kept and reused (grown when needed), so a filter on a 512² image does not
+ * allocate — and have the OS zero — megabytes per call. Never return it or keep it past
+ * the call; each caller uses its own slot name. Contents are undefined.
+ */
+export function scratchFloat64(slot: string, n: number): Float64Array {
+  let buffer = scratchBuffers.get(slot);
+  if (!buffer || buffer.byteLength < n * 8) {
+    buffer = new ArrayBuffer(n * 8);
+    scratchBuffers.set(slot, buffer);
+  }
+  return new Float64Array(buffer, 0, n);
+}
+
+/** scratchFloat64 for 16-bit unsigned values. */
+export function scratchUint16(slot: string, n: number): Uint16Array {
+  let buffer = scratchBuffers.get(slot);
+  if (!buffer || buffer.byteLength < n * 2) {
+    buffer = new ArrayBuffer(n * 2);
+    scratchBuffers.set(slot, buffer);
+  }
+  return new Uint16Array(buffer, 0, n);
 }
