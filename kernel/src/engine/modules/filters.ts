@@ -229,7 +229,7 @@ export function separableFilter(
 }
 
 /** One source row as a padded float64 row (c interleaved channels), borders by index. */
-function padRow(
+export function padRow(
   src: NumericArray,
   y: number,
   w: number,
@@ -544,10 +544,13 @@ export function minMaxFilter<T extends NumericArray>(
   const make = () => new (src.constructor as new (n: number) => T)(n);
   const out = make();
   const filled = new Uint8Array(h); // rows of `out` holding a first contribution
-  const row = make();
+  const scratch = make();
   const offsets = new Int32Array(kh);
   for (const run of maskRuns(mask, kh, kw)) {
-    rowMinMax(src, row, h, w, c, run.x0 - rx, run.x1 - 1 - rx, isMin);
+    // A one-pixel run at the centre column (ellipse tips, cross arms) is the image itself.
+    const identity = run.x0 === rx && run.x1 === rx + 1;
+    const row = identity ? src : scratch;
+    if (!identity) rowMinMax(src, row, h, w, c, run.x0 - rx, run.x1 - 1 - rx, isMin);
     for (let y = 0; y < h; y++) {
       // The rows of this run that fall inside the image, combined in one pass per output row.
       let count = 0;
