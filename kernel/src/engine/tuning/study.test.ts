@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StudyState, TrialRecord } from '../../../../schema/study';
+import Ajv from 'ajv';
 import { runWithSignal } from '../cancel';
+import { packageRoot } from '../data/builtin';
 import * as mf from '../index';
 import { writeSubsetNpz } from './fixtures';
 import { readJournal } from './journal';
@@ -93,6 +95,13 @@ test('a study trains every trial on worker threads, journals it and reports resu
   expect(
     events.filter(e => e.type === 'status').map(e => (e as { status: string }).status)
   ).toEqual(['running', 'done']);
+  // The state is a valid study document (schema/study.schema.json, shared with the view).
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(packageRoot(), 'schema', 'study.schema.json'), 'utf8')
+  );
+  const validate = new Ajv({ strict: false }).compile(schema);
+  expect(validate(JSON.parse(JSON.stringify(state)))).toBe(true);
+  expect(validate({ ...state, status: 'paused' })).toBe(false);
   // The journal holds the same state.
   const saved = readJournal(storage);
   expect(saved.status).toBe('done');
