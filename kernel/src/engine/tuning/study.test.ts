@@ -84,6 +84,13 @@ test('a study trains every trial on worker threads, journals it and reports resu
     workers.add(t.worker!);
   }
   expect([...workers].every(w => /^thread-\d+$/.test(w))).toBe(true);
+  // Two workers share the cores: each wasm backend gets cores ÷ 2 threads (1 on 2 cores).
+  const threads = Math.max(1, Math.floor(os.availableParallelism() / 2));
+  for (const t of state.trials) {
+    if (t.backend!.startsWith('wasm')) {
+      expect(t.backend).toMatch(new RegExp(`^wasm \\(${threads} threads?`));
+    }
+  }
   expect(workers.size).toBe(2);
   // One progress line per finished trial.
   expect(lines.filter(l => /^trial g\d-\d \(\d\/7\) val_accuracy/.test(l))).toHaveLength(7);

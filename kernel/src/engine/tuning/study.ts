@@ -381,6 +381,7 @@ export class Study {
       current = { ...current, status: 'running', attempts: current.attempts + 1 };
       delete current.error;
       delete current.worker;
+      delete current.backend;
       this.record(current);
       try {
         const outcome = await executor.run(this.job(current), signal);
@@ -391,6 +392,7 @@ export class Study {
           history: outcome.history,
           seconds: outcome.seconds,
           worker: outcome.worker,
+          ...(outcome.backend !== undefined && { backend: outcome.backend }),
           attempts: current.attempts + (outcome.restarts ?? 0)
         };
         this.record(current);
