@@ -236,6 +236,9 @@ test('stop() cancels running trials; resume() finishes without redoing finished 
   expect(finished.length).toBeGreaterThanOrEqual(1);
   expect(finished.length).toBeLessThan(4);
   expect(afterStop.filter(t => t.status !== 'done').every(t => t.status === 'queued')).toBe(true);
+  // stop() then resume() at once: the new run waits for the stopping one.
+  study.stop();
+  study.resume();
   const second = await study.resume().done;
   expect(second.status).toBe('done');
   const final = study.state().trials;
