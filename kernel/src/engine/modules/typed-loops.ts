@@ -246,3 +246,11 @@ export function cachedTable<T extends Uint8Array | Uint16Array | Float32Array>(
   tables.set(key, table);
   return table;
 }
+
+/**
+ * Float64 working values that storeValues() will turn into a new array of `dtype`: a scratch
+ * buffer, except for float64 images, whose values storeValues() returns as they are.
+ */
+export function valuesFor(dtype: DType, slot: string, n: number): Float64Array {
+  return dtype === 'float64' ? new Float64Array(n) : scratchFloat64(slot, n);
+}
