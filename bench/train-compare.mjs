@@ -1,7 +1,7 @@
 // medflow (tfjs wasm) against PyTorch CPU: the same CNN on the same bytes, side by side.
 //
 //   npm run bench:train        (= npm run build:kernel && node bench/train-compare.mjs)
-//   node bench/train-compare.mjs [--seconds S] [--sizes 64,128] [--profile-steps N]
+//   node bench/train-compare.mjs [--seconds S] [--sizes 64,128] [--profile-steps N] [--threads T]
 //
 // For each size, bench/train-torch.py writes real PneumoniaMNIST images resized to size×size
 // into one temp .npy; PyTorch (2 threads) and medflow read that same file. Model on both
@@ -29,7 +29,6 @@ const BATCH = 32;
 const COUNT = 64; // two batches, alternated, so that no step sees a cached identical input
 const WARMUP = 3;
 const MIN_STEPS = 5;
-const TORCH_THREADS = 2;
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -39,6 +38,10 @@ const option = (name, fallback) => {
 const SECONDS = Number(option('--seconds', '8'));
 const SIZES = option('--sizes', '64,128').split(',').map(Number);
 const PROFILE_STEPS = Number(option('--profile-steps', '3'));
+// Threads of both sides (default 2, the cores of the reference machine). With 1, a loaded
+// machine skews the comparison less: no thread waits at a barrier for a descheduled peer.
+const TORCH_THREADS = Number(option('--threads', '2'));
+process.env.MEDFLOW_WASM_THREADS = String(TORCH_THREADS);
 
 function buildModel(size) {
   return buildBenchCnn(tf, size);

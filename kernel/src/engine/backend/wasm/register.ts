@@ -5,6 +5,7 @@
  */
 import { tf } from '../tf';
 import { makeBatchMatMulConfig } from './batch_mat_mul';
+import { makeBatchNormConfig } from './batch_norm';
 import { makeCastConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
@@ -37,7 +38,8 @@ const FIXES: Record<string, Fix> = {
   Identity: needsStock('Identity', makeIdentityConfig),
   Slice: needsStock('Slice', makeSliceConfig),
   Square: needsStock('Square', makeSquareConfig),
-  Cast: needsStock('Cast', makeCastConfig)
+  Cast: needsStock('Cast', makeCastConfig),
+  FusedBatchNorm: needsStock('FusedBatchNorm', makeBatchNormConfig)
 };
 
 let registered = false;
