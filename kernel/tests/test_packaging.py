@@ -22,6 +22,12 @@ import urllib.request
 
 from kernel_harness import REPO, temp_dir
 
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
 NPM = shutil.which('npm')
 VERSION = read_json(os.path.join(REPO, 'package.json'))['version']
 BUILT = all(os.path.exists(os.path.join(REPO, p)) for p in (
@@ -29,11 +35,6 @@ BUILT = all(os.path.exists(os.path.join(REPO, p)) for p in (
 CELL = ('import * as mf from "medflow";\n'
         'const engine: string = require.resolve("medflow");\n'
         '[mf.datasets.list().map(d => d.name).join(","), engine].join(" ")')
-
-
-def read_json(path):
-    with open(path) as f:
-        return json.load(f)
 
 
 def clean_env(**extra):
