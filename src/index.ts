@@ -3,19 +3,23 @@
  *
  * - `medflow:pipeline-graph` reads the graph settings, keeps track of the graphs on screen
  *   and offers the "Fit Pipeline Graph to View" command (palette and context menu).
+ * - `medflow:live` connects live widgets (src/live) to the kernel of their notebook or console.
  * - `medflow:pipeline-renderer` registers the MIME renderer that shows a pipeline displayed
  *   as a cell's value (and saved in the notebook) as a graph.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { IConsoleTracker } from '@jupyterlab/console';
+import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { PipelineGraphRegistry } from './pipeline/registry';
 import { createPipelineRendererFactory } from './pipeline/renderer';
-import { IPipelineGraphRegistry } from './tokens';
+import { LiveConnector, trackerSessionFinder } from './live/connector';
+import { ILiveConnector, IPipelineGraphRegistry } from './tokens';
 
-export { IPipelineGraphRegistry } from './tokens';
+export { ILiveConnector, IPipelineGraphRegistry } from './tokens';
 export type { IPipelineGraphSettings, IPipelineGraphView } from './tokens';
 
 /** Translation domain of every medflow string. */
@@ -77,6 +81,19 @@ const graphPlugin: JupyterFrontEndPlugin<IPipelineGraphRegistry> = {
   }
 };
 
+const livePlugin: JupyterFrontEndPlugin<ILiveConnector> = {
+  id: 'medflow:live',
+  description: 'Connects medflow live widgets to the kernel of the notebook they are shown in.',
+  autoStart: true,
+  provides: ILiveConnector,
+  optional: [INotebookTracker, IConsoleTracker],
+  activate: (
+    _app: JupyterFrontEnd,
+    notebooks: INotebookTracker | null,
+    consoles: IConsoleTracker | null
+  ): ILiveConnector => new LiveConnector(trackerSessionFinder(notebooks, consoles))
+};
+
 const rendererPlugin: JupyterFrontEndPlugin<void> = {
   id: 'medflow:pipeline-renderer',
   description: 'Shows a medflow pipeline in a cell output as a graph.',
@@ -95,5 +112,5 @@ const rendererPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [graphPlugin, rendererPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [graphPlugin, livePlugin, rendererPlugin];
 export default plugins;

@@ -4,6 +4,7 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { GraphDirection } from './pipeline/graph-model';
+import type { LiveModel } from './live/live-model';
 
 /** User settings of the pipeline graph (schema/settings/pipeline-graph.json). */
 export interface IPipelineGraphSettings {
@@ -39,4 +40,22 @@ export interface IPipelineGraphRegistry {
 export const IPipelineGraphRegistry = new Token<IPipelineGraphRegistry>(
   'medflow:IPipelineGraphRegistry',
   'Settings and live views of the medflow pipeline graph.'
+);
+
+/**
+ * Connects live models (src/live) to the kernel of the notebook or console that shows them.
+ * Every medflow MIME renderer of a live object (pipeline graph, layer builder, training view)
+ * takes it; see src/live/README.md.
+ */
+export interface ILiveConnector {
+  /**
+   * Connects `model` to the kernel of the panel around `node` (in the document) and keeps it
+   * connected across restarts; returns the function that stops following the kernel.
+   */
+  attach<S>(model: LiveModel<S>, node: HTMLElement): () => void;
+}
+
+export const ILiveConnector = new Token<ILiveConnector>(
+  'medflow:ILiveConnector',
+  'Connects medflow live widgets to the kernel of their notebook.'
 );
