@@ -31,6 +31,10 @@ import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './
 import { registerFileRouter } from './pipeline/model-io';
 import { Run } from './pipeline/run';
 import type { PipelineDocument } from '../../../schema/documents';
+import { installLiveViews } from './views/install';
+
+// In a kernel, p.train() shows a live training view (a no-op in scripts and tests).
+installLiveViews();
 
 /**
  * The compute backend's label, e.g. "wasm (2 threads, SIMD)" or "tensorflow (CUDA)".
@@ -149,6 +153,7 @@ export { overlayPng } from './explain/overlay';
 export { registerFileRouter, saveModel, loadModel } from './pipeline/model-io';
 export type { NetworkCheck, NetworkIssue } from './networks/validate';
 export { NetworkBuilder, NETWORK_MIME } from './networks/builder-editor';
+export { TrainingView, TRAINING_MIME } from './views/training-view';
 export type {
   NetworkBuilderOptions,
   NetworkViewState,

@@ -10,6 +10,11 @@
  * document, and JSON.stringify(builder) writes the document.
  */
 import type { LayerNode, NetworkDocument } from '../../../../schema/documents';
+import type {
+  NetworkCheckSummary,
+  NetworkOrigin,
+  NetworkViewState
+} from '../../../../schema/views';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
 import { builtin, list as listBuiltins, type BuiltinNetwork, type BuiltinOptions } from './index';
 import { getLayer, layerTypes } from './layers/registry';
@@ -36,27 +41,7 @@ export interface NetworkBuilderOptions {
   inputShape?: number[];
 }
 
-/** Where the builder's document came from: shown by the widget. */
-export type NetworkOrigin = 'new' | 'builtin' | 'saved' | 'document';
-
-/** The check as the widget shows it: per-layer shapes and counts, per-layer problems. */
-export interface NetworkCheckSummary {
-  ok: boolean;
-  /** Problems of the whole document (not of one layer). */
-  problems: string[];
-  /** Per layer id: its output shape, weight count and problems. */
-  layers: Record<string, { output?: number[]; params?: number; problems: string[] }>;
-  params: { trainable: number; nonTrainable: number; total: number };
-}
-
-/** What the widget receives: the document plus everything it shows next to it. */
-export interface NetworkViewState {
-  network: NetworkDocument;
-  check: NetworkCheckSummary;
-  origin: NetworkOrigin;
-  /** Path of the saved file, once saved. */
-  saved?: string;
-}
+export type { NetworkCheckSummary, NetworkOrigin, NetworkViewState };
 
 export type NetworkListener = (state: NetworkViewState) => void;
 

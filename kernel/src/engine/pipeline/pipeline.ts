@@ -23,6 +23,8 @@ import { previewSteps, type PipelinePreview, type PreviewOptions } from './previ
 import { writeFileSync } from 'node:fs';
 import { pipelineScript } from './export';
 import { Run } from './run';
+import { ambientSignal } from '../cancel';
+import { combineSignals, watchTraining } from './train-hooks';
 
 export const PIPELINE_MIME = 'application/vnd.medflow.pipeline+json';
 
@@ -39,6 +41,11 @@ export interface PipelineTrainOptions {
   verbose?: boolean;
   onBatch?: (event: BatchEvent) => void;
   onEpoch?: (record: EpochRecord, valMetrics: ClassificationMetrics) => void;
+  /**
+   * Show a live training view (charts, stop button) in the running cell when in a kernel;
+   * default: the value of `verbose`.
+   */
+  live?: boolean;
 }
 
 /** Throws with every schema problem of a pipeline document. */
@@ -228,31 +235,51 @@ export class Pipeline {
           `on ${backend.label}`
       );
     }
-    const result = await trainClassifier({
-      network: doc.network,
-      settings,
-      seed: doc.seed,
-      classes: dataset.classes,
-      positiveClass: dataset.positiveClass,
-      train: data.train,
-      val: data.val,
-      test: data.test,
-      signal: options.signal,
-      onBatch: options.onBatch,
-      onEpoch: (record, metrics) => {
-        if (verbose) {
-          console.log(
-            `epoch ${record.epoch}/${settings.epochs}  loss ${record.loss.toFixed(4)}  ` +
-              `val_loss ${record.val_loss.toFixed(4)}  val_accuracy ${record.val_accuracy.toFixed(4)}  ` +
-              `val_auc ${record.val_auc.toFixed(4)}  ${record.seconds.toFixed(1)} s ` +
-              `(${record.images_per_second.toFixed(0)} images/s)`
-          );
+    const watch =
+      (options.live ?? verbose)
+        ? watchTraining({
+            pipeline: doc,
+            dataset: dataset.name,
+            classes: dataset.classes,
+            epochs: settings.epochs
+          })
+        : {};
+    const signal = combineSignals(options.signal ?? ambientSignal(), watch.signal);
+    let result: Awaited<ReturnType<typeof trainClassifier>>;
+    try {
+      result = await trainClassifier({
+        network: doc.network,
+        settings,
+        seed: doc.seed,
+        classes: dataset.classes,
+        positiveClass: dataset.positiveClass,
+        train: data.train,
+        val: data.val,
+        test: data.test,
+        signal,
+        onBatch: event => {
+          watch.onBatch?.(event);
+          options.onBatch?.(event);
+        },
+        onEpoch: (record, metrics) => {
+          watch.onEpoch?.(record);
+          if (verbose) {
+            console.log(
+              `epoch ${record.epoch}/${settings.epochs}  loss ${record.loss.toFixed(4)}  ` +
+                `val_loss ${record.val_loss.toFixed(4)}  val_accuracy ${record.val_accuracy.toFixed(4)}  ` +
+                `val_auc ${record.val_auc.toFixed(4)}  ${record.seconds.toFixed(1)} s ` +
+                `(${record.images_per_second.toFixed(0)} images/s)`
+            );
+          }
+          options.onEpoch?.(record, metrics);
         }
-        options.onEpoch?.(record, metrics);
-      }
-    });
+      });
+    } catch (error) {
+      watch.onError?.(error);
+      throw error;
+    }
     if (verbose && result.metrics.test) console.log(`test  ${formatMetrics(result.metrics.test)}`);
-    return new Run(
+    const run = new Run(
       doc,
       backend.label,
       result.metrics,
@@ -263,6 +290,8 @@ export class Pipeline {
       preprocessingSeconds,
       { best_epoch: result.best_epoch, stopped_epoch: result.stopped_epoch, data }
     );
+    await watch.onEnd?.(run);
+    return run;
   }
 }
 
