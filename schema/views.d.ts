@@ -34,9 +34,7 @@ export interface NetworkViewState {
 
 /** Frontend → kernel messages of the layer builder. */
 export type NetworkFrontendMessage =
-  | { type: 'replace'; network: NetworkDocument }
-  | { type: 'save' }
-  | { type: 'duplicate'; name: string };
+  { type: 'replace'; network: NetworkDocument } | { type: 'save' };
 
 /** Kernel → frontend (besides `state`): results of save/duplicate and refused edits. */
 export type NetworkKernelMessage =

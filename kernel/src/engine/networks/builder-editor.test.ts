@@ -147,7 +147,10 @@ test('the builder is a network document: p.network(builder) takes it, the bundle
   expect(p.toJSON().network).toEqual(net.toJSON());
   expect(JSON.parse(JSON.stringify(net))).toEqual(net.toJSON());
   const bundle = net[MIME_BUNDLE]();
-  expect(bundle[mf.NETWORK_MIME]).toEqual(net.viewState());
+  expect(bundle[mf.NETWORK_MIME]).toEqual({
+    ...net.viewState(),
+    live: { target: 'medflow.network', id: expect.any(String) }
+  });
   // Later edits of the builder do not reach into the pipeline's copy.
   net.setParams('dense_1', { units: 5 });
   expect(p.toJSON().network!.layers.at(-1)!.params.units).toBe(2);

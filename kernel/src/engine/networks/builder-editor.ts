@@ -16,6 +16,7 @@ import type {
   NetworkViewState
 } from '../../../../schema/views';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
+import { networkLiveRef } from '../views/network-view';
 import { builtin, list as listBuiltins, type BuiltinNetwork, type BuiltinOptions } from './index';
 import { getLayer, layerTypes } from './layers/registry';
 import {
@@ -263,7 +264,10 @@ export class NetworkBuilder implements NetworkDocument {
   }
 
   [MIME_BUNDLE](): MimeBundle {
-    return { 'text/plain': this.toString(), [NETWORK_MIME]: this.viewState() };
+    return {
+      'text/plain': this.toString(),
+      [NETWORK_MIME]: { ...this.viewState(), live: networkLiveRef(this) }
+    };
   }
 
   #sinks(): string[] {
