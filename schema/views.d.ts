@@ -28,6 +28,8 @@ export interface NetworkViewState {
   network: NetworkDocument;
   check: NetworkCheckSummary;
   origin: NetworkOrigin;
+  /** A built-in network opened by name: the widget offers "Duplicate to edit". */
+  readonly: boolean;
   /** Path of the saved file, once saved. */
   saved?: string;
 }

@@ -166,3 +166,24 @@ test('replace takes a whole document (the widget sends its edits, undo and redo 
   expect(net.layers.map(l => l.id)).toEqual(['input', 'conv2d_1']);
   expect(net.outputs).toEqual(['conv2d_1']);
 });
+
+test('a built-in opened by name is read-only until duplicated', () => {
+  const net = mf.networks.builder('small_cnn', { options: { classes: 2 } });
+  expect(net.readonly).toBe(true);
+  expect(net.viewState()).toMatchObject({ origin: 'builtin', readonly: true });
+  expect(() => net.setParams('input', { shape: [8, 8, 1] })).toThrow(
+    "the built-in network 'small_cnn' is read-only: duplicate it to edit"
+  );
+  const copy = net.duplicate('mine');
+  copy.setParams('input', { shape: [8, 8, 1] });
+  expect(net.layers[0].params.shape).toBeNull();
+
+  const seen: string[] = [];
+  net.subscribe(s => seen.push(`${s.network.name} ${s.readonly}`));
+  expect(() => net.duplicateInPlace('vgg')).toThrow(/'vgg' is a built-in network/);
+  net.duplicateInPlace('my_cnn').setParams('input', { shape: [8, 8, 1] });
+  expect(seen).toEqual(['my_cnn false', 'my_cnn false']);
+  expect(net.save()).toBe(path.join(home, 'networks', 'my_cnn.json'));
+  // Opening a saved network by its name edits it.
+  expect(mf.networks.builder('my_cnn').layers[0].params.shape).toEqual([8, 8, 1]);
+});

@@ -82,17 +82,52 @@ export class NetworkBuilder implements NetworkDocument {
   #explicitOutputs: boolean;
   #saved: string | undefined;
   #listeners = new Set<NetworkListener>();
+  #readonly: boolean;
 
+  /**
+   * `name` alone opens that network: a built-in one read-only (duplicate it to edit), a saved
+   * one of the user for editing, else a new network with only an Input layer.
+   */
   constructor(name: string, options: NetworkBuilderOptions = {}) {
     checkUserNetworkName(name);
     this.name = name;
     this.#inputShape = options.inputShape?.slice();
-    const { doc, origin } = startingDocument(options);
+    const isBuiltin = listBuiltins().some(b => b.name === name);
+    this.#readonly = options.from === undefined && isBuiltin;
+    const from = options.from ?? (isBuiltin || hasUserNetwork(name) ? name : undefined);
+    const { doc, origin } = startingDocument({ ...options, from });
     this.#origin = origin;
     this.#explicitOutputs = false;
     this.#assign(doc);
     // Outputs that are not simply "the layers nothing consumes" were chosen on purpose: keep.
     this.#explicitOutputs = !sameSet(doc.outputs, this.#sinks());
+  }
+
+  /** True for a built-in network opened by its name: duplicate it to edit. */
+  get readonly(): boolean {
+    return this.#readonly;
+  }
+
+  /** An editable copy under another name (the built-ins' "duplicate to edit"). */
+  duplicate(name: string): NetworkBuilder {
+    return new NetworkBuilder(name, { from: this.toJSON(), inputShape: this.#inputShape });
+  }
+
+  /**
+   * Turns this builder into an editable copy named `name`: what the widget's "Duplicate to
+   * edit" does, so the view on screen goes on editing the copy.
+   */
+  duplicateInPlace(name: string): this {
+    checkUserNetworkName(name);
+    if (listBuiltins().some(b => b.name === name)) {
+      throw new Error(`'${name}' is a built-in network: choose another name for your copy`);
+    }
+    this.name = name;
+    this.#readonly = false;
+    this.#origin = 'document';
+    this.#saved = undefined;
+    this.#notify();
+    return this;
   }
 
   /** Where the document came from: 'new', 'builtin' (a copy), 'saved' or 'document'. */
@@ -223,6 +258,7 @@ export class NetworkBuilder implements NetworkDocument {
       network,
       check: summarizeCheck(network, this.check()),
       origin: this.#origin,
+      readonly: this.#readonly,
       ...(this.#saved ? { saved: this.#saved } : {})
     };
   }
@@ -294,6 +330,11 @@ export class NetworkBuilder implements NetworkDocument {
 
   /** Applies an edit to a copy, then publishes the copy (so a failed edit changes nothing). */
   #edit(change: (doc: NetworkDocument) => NetworkDocument | void): void {
+    if (this.#readonly) {
+      throw new Error(
+        `the built-in network '${this.name}' is read-only: duplicate it to edit (builder.duplicate('my_${this.name}'))`
+      );
+    }
     const draft = this.toJSON();
     const next = change(draft) ?? draft;
     if (!this.#explicitOutputs) next.outputs = sinksOf(next.layers);

@@ -27,6 +27,9 @@ export const bindNetwork: LiveBind<NetworkBuilder> = (channel, builder) => {
           channel.send({ type: 'saved', path });
           break;
         }
+        case 'duplicate':
+          builder.duplicateInPlace(String(message.name));
+          break;
         default:
           throw new Error(`unknown message '${String(message.type)}'`);
       }
