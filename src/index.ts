@@ -18,6 +18,9 @@ import { PipelineGraphRegistry } from './pipeline/registry';
 import { createPipelineRendererFactory } from './pipeline/renderer';
 import { LiveConnector, trackerSessionFinder } from './live/connector';
 import { ILiveConnector, IPipelineGraphRegistry } from './tokens';
+import { networkBuilderPlugin } from './builder/plugin';
+import { trainingViewPlugin } from './training/plugin';
+import { tuningViewPlugin } from './tuning/plugin';
 
 export { ILiveConnector, IPipelineGraphRegistry } from './tokens';
 export type { IPipelineGraphSettings, IPipelineGraphView } from './tokens';
@@ -112,5 +115,12 @@ const rendererPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-const plugins: JupyterFrontEndPlugin<unknown>[] = [graphPlugin, livePlugin, rendererPlugin];
+const plugins: JupyterFrontEndPlugin<unknown>[] = [
+  graphPlugin,
+  livePlugin,
+  rendererPlugin,
+  networkBuilderPlugin,
+  trainingViewPlugin,
+  tuningViewPlugin
+];
 export default plugins;

@@ -1,10 +1,12 @@
-import catalogJson from '../../schema/layers/catalog.json';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { NetworkDocument } from '../../schema/documents';
 import {
   addLayer,
   connect,
   disconnect,
   formatShape,
+  formSchema,
   initialParams,
   layout,
   paletteGroups,
@@ -15,7 +17,12 @@ import {
   type CatalogLayer
 } from './model';
 
-const catalog = (catalogJson as { layers: CatalogLayer[] }).layers;
+// The catalog file the kernel's mf.networks.layers() is checked against (catalog.test.ts).
+const catalog = (
+  JSON.parse(readFileSync(path.join(__dirname, '../../schema/layers/catalog.json'), 'utf8')) as {
+    layers: CatalogLayer[];
+  }
+).layers;
 const layer = (type: string) => catalog.find(l => l.type === type)!;
 
 function start(): NetworkDocument {
@@ -131,4 +138,19 @@ test('states from the kernel are checked', () => {
     ok: false,
     reason: 'the network document is missing or malformed'
   });
+});
+
+test('the form shows a multi-type parameter with the type of its value', () => {
+  const conv = formSchema(layer('Conv2D'), { filters: 4, kernel_size: 3 });
+  const props = conv.properties as Record<string, Record<string, unknown>>;
+  expect(props.kernel_size.type).toBe('integer');
+  expect(props.kernel_size.items).toBeUndefined();
+  expect(props.kernel_size.description).toMatch(/Height a/);
+  const pair = formSchema(layer('Conv2D'), { filters: 4, kernel_size: [3, 5] });
+  expect((pair.properties as Record<string, Record<string, unknown>>).kernel_size.type).toBe(
+    'array'
+  );
+  const input = formSchema(layer('Input'), { shape: null });
+  expect((input.properties as Record<string, Record<string, unknown>>).shape.type).toBe('array');
+  expect(conv.required).toEqual(['filters', 'kernel_size']);
 });

@@ -264,3 +264,41 @@ export function readNetworkState(raw: unknown): ReadResult<NetworkViewState> {
   }
   return { ok: true, value: r as NetworkViewState };
 }
+
+type PropSchema = Record<string, unknown>;
+
+/**
+ * The layer's parameter schema as the form should show it for the current values: a parameter
+ * allowed several types (kernel_size: integer or [h, w]; shape: list or null) gets the type of
+ * its current value, since form libraries edit one type per field.
+ */
+export function formSchema(layer: CatalogLayer, params: Record<string, unknown>): PropSchema {
+  const properties: Record<string, PropSchema> = {};
+  for (const [name, raw] of Object.entries(layer.params.properties)) {
+    const schema: PropSchema = { ...raw, title: name };
+    if (Array.isArray(schema.type)) {
+      const value = params[name];
+      const current =
+        value === null
+          ? 'null'
+          : Array.isArray(value)
+            ? 'array'
+            : typeof value === 'number'
+              ? Number.isInteger(value) && schema.type.includes('integer')
+                ? 'integer'
+                : 'number'
+              : typeof value;
+      const types = schema.type as string[];
+      schema.type = types.includes(current) ? current : (types.find(t => t !== 'null') ?? types[0]);
+      if (schema.type === 'null') schema.type = types.find(t => t !== 'null') ?? 'null';
+    }
+    // Keep the value's own keywords only: `items` etc. are meaningless for a scalar.
+    if (schema.type !== 'array') {
+      delete schema.items;
+      delete schema.minItems;
+      delete schema.maxItems;
+    }
+    properties[name] = schema;
+  }
+  return { type: 'object', properties, required: layer.params.required ?? [] };
+}
