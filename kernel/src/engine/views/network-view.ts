@@ -9,6 +9,7 @@ import type { NetworkDocument } from '../../../../schema/documents';
 import type { LiveBind, LiveRef } from '../live/objects';
 import { liveRef } from '../live/objects';
 import type { NetworkBuilder } from '../networks/builder-editor';
+import { listLayers } from '../networks/layers/registry';
 
 export const NETWORK_TARGET = 'medflow.network';
 
@@ -27,6 +28,10 @@ export const bindNetwork: LiveBind<NetworkBuilder> = (channel, builder) => {
           channel.send({ type: 'saved', path });
           break;
         }
+        case 'catalog':
+          // The palette and the parameter forms come from the kernel's own layer catalog.
+          channel.send({ type: 'catalog', layers: listLayers() });
+          break;
         case 'duplicate':
           builder.duplicateInPlace(String(message.name));
           break;

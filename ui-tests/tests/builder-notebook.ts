@@ -1,0 +1,85 @@
+/**
+ * Helpers of the builder, training and tuning browser tests: write a notebook through the
+ * server's contents API, open it on the medflow kernel, run one cell and read its output.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import * as path from 'node:path';
+
+export const base = (): string => process.env.MEDFLOW_LAB_BASE as string;
+export const labRoot = (): string => process.env.MEDFLOW_LAB_ROOT as string;
+
+/** Where these tests' "My networks" go: inside the server's temporary root. */
+export const medflowHome = (): string => path.join(labRoot(), 'medflow-home');
+
+export async function writeNotebook(page: Page, name: string, cells: string[]): Promise<void> {
+  const content = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'medflow', display_name: 'medflow (TypeScript)', language: 'typescript' }
+    },
+    cells: cells.map((source, i) => ({
+      id: `cell-${i}`,
+      cell_type: 'code',
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null
+    }))
+  };
+  const response = await page.request.put(`${base()}/api/contents/${name}`, {
+    data: { type: 'notebook', format: 'json', content }
+  });
+  expect(response.ok()).toBe(true);
+}
+
+export async function openNotebook(page: Page, name: string): Promise<void> {
+  await page.goto(`${base()}/lab/tree/${name}`);
+  await expect(page.locator('.jp-NotebookPanel')).toBeVisible({ timeout: 60_000 });
+  // The toolbar says "idle" before the session has a kernel: ask the session itself.
+  await page.waitForFunction(
+    () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const kernel = (window as any).jupyterapp?.shell?.currentWidget?.sessionContext?.session
+        ?.kernel;
+      return (
+        kernel?.name === 'medflow' &&
+        kernel.connectionStatus === 'connected' &&
+        kernel.status === 'idle'
+      );
+    },
+    undefined,
+    { timeout: 120_000 }
+  );
+}
+
+export function cell(page: Page, index: number): Locator {
+  return page.locator('.jp-NotebookPanel .jp-Cell').nth(index);
+}
+
+/** Runs cell `index` (Shift+Enter) and waits until it finished (its prompt shows a number). */
+export async function runCell(page: Page, index: number, timeout = 120_000): Promise<Locator> {
+  const c = cell(page, index);
+  await c.locator('.jp-InputArea-editor').click();
+  await page.keyboard.press('Shift+Enter');
+  await expect(c.locator('.jp-InputPrompt').first()).toHaveText(/\[\d+\]/, { timeout });
+  return c.locator('.jp-OutputArea');
+}
+
+/** Runs a cell without waiting for it to finish (for cells that train). */
+export async function startCell(page: Page, index: number): Promise<Locator> {
+  const c = cell(page, index);
+  await c.locator('.jp-InputArea-editor').click();
+  await page.keyboard.press('Shift+Enter');
+  return c.locator('.jp-OutputArea');
+}
+
+/** No cell output shows an error (traceback). */
+export async function expectNoErrors(page: Page): Promise<void> {
+  await expect(
+    page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+  ).toHaveCount(0);
+  await expect(
+    page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]')
+  ).toHaveCount(0);
+}
