@@ -36,11 +36,19 @@ export interface NetworkViewState {
 
 /** Frontend → kernel messages of the layer builder. */
 export type NetworkFrontendMessage =
-  { type: 'replace'; network: NetworkDocument } | { type: 'save' };
+  | { type: 'replace'; network: NetworkDocument }
+  | { type: 'save' }
+  /** Turns a read-only built-in into an editable copy named `name` (the same live object). */
+  | { type: 'duplicate'; name: string }
+  /** Asks for the layer catalog (palette and parameter forms). */
+  | { type: 'catalog' };
 
 /** Kernel → frontend (besides `state`): results of save/duplicate and refused edits. */
 export type NetworkKernelMessage =
-  { type: 'saved'; path: string } | { type: 'error'; message: string };
+  | { type: 'saved'; path: string }
+  /** The answer to `catalog`: what mf.networks.layers() lists. */
+  | { type: 'catalog'; layers: unknown[] }
+  | { type: 'error'; message: string };
 
 // ---------------------------------------------------------------- training view
 
