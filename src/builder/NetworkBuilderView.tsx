@@ -17,6 +17,8 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
   useReactFlow,
   type Connection,
   type Edge,
@@ -163,14 +165,13 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
   };
 
   const check = state?.check;
-  const nodes: Node<LayerNodeData>[] = React.useMemo(() => {
+  const layerNodes: Node<LayerNodeData>[] = React.useMemo(() => {
     if (!doc) return [];
     const positions = layout(doc, placed.current);
     return doc.layers.map(l => ({
       id: l.id,
       type: 'layer',
       position: positions.get(l.id) ?? { x: 0, y: 0 },
-      selected: l.id === selected,
       deletable: editable,
       data: {
         id: l.id,
@@ -182,7 +183,7 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
       }
     }));
   }, [doc, check, selected, editable]);
-  const edges: Edge[] = React.useMemo(
+  const layerEdges: Edge[] = React.useMemo(
     () =>
       (doc?.layers ?? []).flatMap(l =>
         l.inputs.map(from => ({
@@ -196,6 +197,26 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
       ),
     [doc, check, editable]
   );
+
+  // React Flow measures nodes and tracks selection through change events: keep its view state
+  // (measured sizes, selection) while the document decides which nodes and edges exist.
+  const [nodes, setNodes] = React.useState<Node<LayerNodeData>[]>([]);
+  const [edges, setEdges] = React.useState<Edge[]>([]);
+  React.useEffect(() => {
+    setNodes(previous => {
+      const byId = new Map(previous.map(n => [n.id, n]));
+      return layerNodes.map(n => {
+        const prev = byId.get(n.id);
+        return prev ? { ...n, measured: prev.measured, selected: prev.selected } : n;
+      });
+    });
+  }, [layerNodes]);
+  React.useEffect(() => {
+    setEdges(previous => {
+      const selectedIds = new Set(previous.filter(e => e.selected).map(e => e.id));
+      return layerEdges.map(e => ({ ...e, selected: selectedIds.has(e.id) }));
+    });
+  }, [layerEdges]);
 
   if (!state || !doc) {
     return (
@@ -345,6 +366,8 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
             nodesDraggable
             elementsSelectable
             fitView
+            // A new network has one layer: do not blow it up to fill the canvas.
+            fitViewOptions={{ maxZoom: 1 }}
             minZoom={0.2}
             proOptions={{ hideAttribution: true }}
             deleteKeyCode={editable ? ['Delete', 'Backspace'] : null}
@@ -355,12 +378,12 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
               rerender();
             }}
             onNodesChange={changes => {
-              // Positions while dragging: keep React Flow's own view in step.
               for (const c of changes) {
                 if (c.type === 'position' && c.position) placed.current.set(c.id, c.position);
               }
-              if (changes.some(c => c.type === 'position')) rerender();
+              setNodes(ns => applyNodeChanges(changes, ns) as Node<LayerNodeData>[]);
             }}
+            onEdgesChange={changes => setEdges(es => applyEdgeChanges(changes, es))}
             onConnect={(c: Connection) => {
               const result = connect(doc, c.source, c.target, catalog);
               if ('refused' in result) setNotice({ kind: 'error', text: result.refused });

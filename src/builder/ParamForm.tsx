@@ -5,9 +5,9 @@
  */
 import * as React from 'react';
 import { FormComponent } from '@jupyterlab/ui-components';
-import validator from '@rjsf/validator-ajv8';
 import type { FieldTemplateProps } from '@rjsf/utils';
 import type { ReadonlyJSONObject } from '@lumino/coreutils';
+import { kernelValidator } from './kernel-validator';
 import { formSchema, type CatalogLayer } from './model';
 
 /** One row: name, the value's editor, and the information column. */
@@ -42,7 +42,7 @@ export function ParamForm(props: {
     <FormComponent
       schema={schema as never}
       formData={params as ReadonlyJSONObject}
-      validator={validator as never}
+      validator={kernelValidator as never}
       disabled={disabled}
       liveValidate={false}
       showErrorList={false}

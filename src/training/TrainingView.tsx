@@ -46,7 +46,10 @@ export function TrainingView(props: {
   const [perClass, setPerClass] = React.useState(false);
   const [stopping, setStopping] = React.useState(false);
 
-  const loss = React.useMemo(() => (state ? traces(lossSeries(state, trans.__)) : []), [state]);
+  const loss = React.useMemo(
+    () => (state ? traces(lossSeries(state, s => trans.__(s))) : []),
+    [state]
+  );
   const metrics = React.useMemo(
     () => (state ? traces(metricSeries(state, metric, perClass)) : []),
     [state, metric, perClass]

@@ -21,6 +21,9 @@ const SNAPSHOTS = path.join(__dirname, 'builder-drag-drop.spec.ts-snapshots');
 test('build a network by drag and drop, save it, edit it from a cell, train it', async ({
   page
 }) => {
+  test.setTimeout(300_000);
+  // Actions fail fast (a stuck drag is a bug, not slowness); cells have their own timeouts.
+  page.setDefaultTimeout(20_000);
   const pageErrors: string[] = [];
   page.on('pageerror', err => pageErrors.push(err.message));
   await writeNotebook(page, NOTEBOOK, [
@@ -62,18 +65,20 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
       .dragTo(node(to).locator('.react-flow__handle.target'));
   };
 
-  await drop('Conv2D', box.width * 0.3, box.height * 0.45);
+  await drop('Conv2D', box.width * 0.2, box.height * 0.35);
   await expect(node('conv2d_1')).toBeVisible();
   // Not connected yet: red, with the reason.
-  await expect(node('conv2d_1')).toHaveClass(/medflow-mod-invalid/);
+  await expect(node('conv2d_1').locator('.medflow-LayerNode')).toHaveClass(/medflow-mod-invalid/);
   await expect(node('conv2d_1')).toContainText('takes exactly 1 input, has 0');
   await wire('input', 'conv2d_1');
-  await expect(node('conv2d_1')).not.toHaveClass(/medflow-mod-invalid/);
+  await expect(node('conv2d_1').locator('.medflow-LayerNode')).not.toHaveClass(
+    /medflow-mod-invalid/
+  );
   await expect(node('conv2d_1')).toContainText('26×26×16');
 
-  await drop('GlobalAveragePooling2D', box.width * 0.55, box.height * 0.6);
+  await drop('GlobalAveragePooling2D', box.width * 0.45, box.height * 0.6);
   await wire('conv2d_1', 'globalaveragepooling2d_1');
-  await drop('Dense', box.width * 0.75, box.height * 0.8);
+  await drop('Dense', box.width * 0.7, box.height * 0.85);
   await wire('globalaveragepooling2d_1', 'dense_1');
   await expect(node('dense_1')).toContainText('2');
   await expect(builder.locator('.react-flow__edge')).toHaveCount(3);
