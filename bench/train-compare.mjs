@@ -20,6 +20,7 @@ import { buildBenchCnn } from './bench-cnn.mjs';
 const require = createRequire(import.meta.url);
 const { tf, ensureBackend } = require('../dist/kernel/engine/backend/index.js');
 const { parseNpy } = require('../dist/kernel/engine/data/npy.js');
+const { makeOptimizer, resolveOptimizer } = require('../dist/kernel/engine/training/optimizers.js');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -74,7 +75,8 @@ async function medflow(file, size) {
   tf.setRandom?.(0);
   const batches = loadBatches(file);
   const model = buildModel(size);
-  const optimizer = tf.train.adam(1e-3);
+  // The optimizer medflow's training makes for { name: 'adam', lr: 1e-3 }.
+  const optimizer = makeOptimizer(resolveOptimizer({ name: 'adam', lr: 1e-3 }));
   let i = 0;
   const trainStep = () => {
     const [x, y] = batches[i++ % batches.length];

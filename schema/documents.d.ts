@@ -40,11 +40,33 @@ export interface NetworkDocument {
   outputs: string[];
 }
 
+/** Training settings; the full rules (ranges, defaults) are in schema/training.schema.json. */
 export interface TrainingSettings {
   epochs?: number;
   batch_size?: number;
   learning_rate_decay?: number;
   optimizer?: { name: string; [param: string]: unknown };
+  class_weight?: 'none' | 'balanced' | number[];
+  loss?: string | { name: string; [param: string]: unknown };
+  augmentation?:
+    | {
+        flip_horizontal?: boolean;
+        flip_vertical?: boolean;
+        rotation?: number;
+        shift?: number;
+      }
+    | null
+    | false;
+  early_stopping?:
+    | {
+        metric?: string;
+        min_delta?: number;
+        patience?: number;
+        mode?: 'auto' | 'min' | 'max';
+      }
+    | null
+    | false;
+  keep_best?: string | { metric?: string; mode?: 'auto' | 'min' | 'max' } | null | false;
   [key: string]: unknown;
 }
 

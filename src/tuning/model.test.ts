@@ -72,7 +72,15 @@ function study(trials: TrialRecord[]): StudyState {
         }
       ],
       objectives: [{ metric: 'val_accuracy', direction: 'max' }],
-      ga: {},
+      ga: {
+        population: 3,
+        generations: 2,
+        elitism: 1,
+        tournament_size: 2,
+        crossover_rate: 0.9,
+        mutation_rate: 0.2,
+        perturbation: 0.2
+      },
       retries: 0,
       pipeline: {}
     },

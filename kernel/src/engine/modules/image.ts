@@ -3,6 +3,7 @@ import type { DataDict, ImageHeader } from '../data/datadict';
 import { allocate, dtypeRange, isIntegerDType } from '../data/ndarray';
 import type { DType, NDArray, NumericArray } from '../data/ndarray';
 import type { ParamSchema } from './types';
+import { lookupUint16, lookupUint8, mapToFloat32, tableUint16, tableUint8 } from './typed-loops';
 
 /** A copy of `data` with a new image array; header fields follow the array. */
 export function withImage(
@@ -60,14 +61,25 @@ export function storeAs(dtype: DType, value: number): number {
 export function mapValues(data: DataDict, module: string, fn: (v: number) => number): DataDict {
   const src = pixels(data, module);
   const { dtype, shape } = data.image.array;
-  const out = allocate(dtype, src.length);
-  if (isIntegerDType(dtype) && src.length > 4096 && dtype !== 'int32' && dtype !== 'uint32') {
-    // Integer images: evaluate fn once per possible value (a lookup table).
+  let out: NumericArray;
+  if (src instanceof Uint8Array && (dtype === 'uint8' || dtype === 'bool')) {
+    // 8-bit images: fn once per possible value, then a table lookup per pixel.
+    out = lookupUint8(src, tableUint8(fn, dtype));
+  } else if (src instanceof Uint16Array && dtype === 'uint16' && src.length >= 65536) {
+    out = lookupUint16(src, tableUint16(fn));
+  } else if (
+    isIntegerDType(dtype) &&
+    src.length > 4096 &&
+    dtype !== 'int32' &&
+    dtype !== 'uint32'
+  ) {
     const [lo, hi] = dtypeRange(dtype);
     const lut = allocate(dtype, hi - lo + 1);
     for (let v = lo; v <= hi; v++) lut[v - lo] = storeAs(dtype, fn(v));
+    out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) out[i] = lut[src[i] - lo];
   } else {
+    out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) out[i] = storeAs(dtype, fn(src[i]));
   }
   return withImage(data, { data: out, shape: shape.slice(), dtype });
@@ -132,8 +144,7 @@ export function mapRange(
   { min, max }: OutputRange
 ): DataDict {
   const scale = hi > lo ? (max - min) / (hi - lo) : 0;
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = (src[i] - lo) * scale + min;
+  const out = mapToFloat32(src, v => (v - lo) * scale + min);
   return withImage(
     data,
     { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },

@@ -6,6 +6,7 @@
  */
 import type { NetworkDocument } from '../../../../schema/documents';
 import { tf } from '../backend';
+import { FusedBatchNormalization } from './batch-norm-tfjs';
 import { SeededDropout } from './dropout-tfjs';
 import { sides } from './layers/reshaping';
 import type { Params } from './layers/types';
@@ -138,8 +139,9 @@ const BUILDERS: Record<string, Builder> = {
     }),
   GlobalAveragePooling2D: (_p, name) => tf.layers.globalAveragePooling2d({ name }),
   GlobalMaxPooling2D: (_p, name) => tf.layers.globalMaxPooling2d({ name }),
+  // tfjs-layers' BatchNormalization with a one-op training step (see ./batch-norm-tfjs.ts).
   BatchNormalization: (p, name) =>
-    tf.layers.batchNormalization({
+    new FusedBatchNormalization({
       name,
       axis: p.axis as number,
       momentum: p.momentum as number,

@@ -23,6 +23,8 @@ import { previewSteps, type PipelinePreview, type PreviewOptions } from './previ
 import { writeFileSync } from 'node:fs';
 import { pipelineScript } from './export';
 import { Run } from './run';
+import { autotune, type AutotuneOptions } from '../tuning/autotune';
+import type { Study } from '../tuning/study';
 import { ambientSignal } from '../cancel';
 import { combineSignals, watchTraining } from './train-hooks';
 
@@ -172,6 +174,35 @@ export class Pipeline {
     const script = pipelineScript(this.toJSON());
     if (file !== undefined) writeFileSync(file, script);
     return script;
+  }
+
+  /**
+   * Starts a hyper-parameter study of this pipeline (see tuning/): a genetic algorithm over the
+   * parameters in `tune` (default learning_rate, batch_size, optimizer, learning_rate_decay),
+   * trials on worker threads (or Redis workers with `redis`). Returns at once; `await
+   * study.done`. `study.apply()` writes the chosen configuration back into this pipeline.
+   */
+  autotune(options: AutotuneOptions = {}): Study {
+    return autotune(this.toJSON(), options, {
+      dataset: this.data,
+      applyToPipeline: doc => this.applyTuned(doc)
+    });
+  }
+
+  /**
+   * Takes the tunable parts of a document (a tuned configuration): training settings, the
+   * network, and the parameters of steps with the same ids. Each part is checked as usual.
+   */
+  applyTuned(doc: PipelineDocument): this {
+    const steps = this.doc.steps.map(s => {
+      const tuned = doc.steps.find(t => t.id === s.id && t.module === s.module);
+      return tuned ? { ...s, params: validateParams(s.module, tuned.params) } : s;
+    });
+    resolveTraining(doc.training); // checked before anything changes
+    if (doc.network) this.network(doc.network);
+    this.doc.training = structuredClone(doc.training);
+    this.doc.steps = steps;
+    return this;
   }
 
   /** Rebuilds a pipeline from a document, re-validating every part. */
