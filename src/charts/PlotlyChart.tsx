@@ -40,8 +40,8 @@ export function themeLayout(node: HTMLElement): PlotLayout {
     ],
     xaxis: { gridcolor: grid, zerolinecolor: grid, linecolor: grid },
     yaxis: { gridcolor: grid, zerolinecolor: grid, linecolor: grid },
-    legend: { orientation: 'h', y: -0.25 },
-    margin: { l: 48, r: 12, t: 32, b: 40 }
+    legend: { orientation: 'h', y: -0.32 },
+    margin: { l: 48, r: 12, t: 32, b: 56 }
   };
 }
 
