@@ -8,6 +8,7 @@ import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  dragBetween,
   expectNoErrors,
   medflowHome,
   openNotebook,
@@ -30,6 +31,7 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
     `import * as mf from "medflow";\nprocess.env.MEDFLOW_HOME = ${JSON.stringify(medflowHome())};\nconst net = mf.networks.builder("tiny", { inputShape: [28, 28, 1] });\nnet`,
     `net.layers.map(l => l.type).join(" > ") + " | my: " + mf.networks.list().filter(n => n.source === "my").map(n => n.name)`,
     `net.setParams("conv2d_1", { filters: 8 }); "filters set"`,
+    `mf.networks.builder("small_cnn")`,
     `const data = await mf.datasets.load("breastmnist");\nconst p = mf.pipeline({ name: "built", seed: 1 }).input(data).add("rescale").network(net)\n  .training({ epochs: 2, batch_size: 64, optimizer: { name: "adam", lr: 0.01 } });\nconst run = await p.train({ verbose: false, live: true });\nrun.history.length`
   ]);
   await openNotebook(page, NOTEBOOK);
@@ -60,12 +62,15 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
   };
   const node = (id: string) => builder.locator(`.react-flow__node[data-id="${id}"]`);
   const wire = async (from: string, to: string) => {
-    await node(from)
-      .locator('.react-flow__handle.source')
-      .dragTo(node(to).locator('.react-flow__handle.target'));
+    await dragBetween(
+      page,
+      node(from).locator('.react-flow__handle.source'),
+      node(to).locator('.react-flow__handle.target')
+    );
   };
 
-  await drop('Conv2D', box.width * 0.2, box.height * 0.35);
+  // Drop points away from the Input layer, which a new network shows in the middle.
+  await drop('Conv2D', box.width * 0.05, box.height * 0.78);
   await expect(node('conv2d_1')).toBeVisible();
   // Not connected yet: red, with the reason.
   await expect(node('conv2d_1').locator('.medflow-LayerNode')).toHaveClass(/medflow-mod-invalid/);
@@ -76,9 +81,9 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
   );
   await expect(node('conv2d_1')).toContainText('26×26×16');
 
-  await drop('GlobalAveragePooling2D', box.width * 0.45, box.height * 0.6);
+  await drop('GlobalAveragePooling2D', box.width * 0.6, box.height * 0.05);
   await wire('conv2d_1', 'globalaveragepooling2d_1');
-  await drop('Dense', box.width * 0.7, box.height * 0.85);
+  await drop('Dense', box.width * 0.6, box.height * 0.78);
   await wire('globalaveragepooling2d_1', 'dense_1');
   await expect(node('dense_1')).toContainText('2');
   await expect(builder.locator('.react-flow__edge')).toHaveCount(3);
@@ -125,8 +130,29 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
   await expect(node('conv2d_1')).toContainText('26×26×8');
   await expect(builder.locator('.medflow-NetworkBuilder-count')).toHaveText('98 weights');
 
+  // The same network in a main-area tab: a second live view of the same kernel object.
+  await page.evaluate(() =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    (window as any).jupyterapp.commands.execute('medflow:open-network-builder')
+  );
+  const tab = page.locator('.jp-MainAreaWidget .medflow-NetworkBuilderPanel');
+  await expect(tab.locator('.medflow-LiveStatus')).toHaveAttribute('data-status', 'live');
+  await expect(tab.locator('.react-flow__node')).toHaveCount(4);
+  await expect(tab.locator('.medflow-NetworkBuilder-count')).toHaveText('98 weights');
+  await page.locator('.lm-TabBar-tab', { hasText: 'builder-drag-drop.ipynb' }).click();
+
+  // A built-in opens read-only; "Duplicate to edit" turns the view into an editable copy.
+  const builtin = (await runCell(page, 3)).locator('.medflow-NetworkBuilder');
+  await expect(builtin.locator('.medflow-NetworkBuilder-badge')).toHaveText('built-in, read-only');
+  await expect(builtin.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await builtin.getByLabel('Name of your copy').fill('my_cnn');
+  await builtin.getByRole('button', { name: 'Duplicate to edit' }).click();
+  await expect(builtin.locator('.medflow-NetworkBuilder-name')).toHaveText('my_cnn');
+  await expect(builtin.locator('.medflow-NetworkBuilder-badge')).toHaveCount(0);
+  await expect(builtin.getByRole('button', { name: 'Save' })).toBeEnabled();
+
   // Train it: the live training view follows the run and ends with the results.
-  const trained = await runCell(page, 3, 240_000);
+  const trained = await runCell(page, 4, 240_000);
   const view = trained.locator('.medflow-TrainingView');
   await expect(view).toHaveAttribute('data-status', 'done');
   await expect(view.locator('.medflow-TrainingView-epoch')).toHaveText('epoch 2/2');

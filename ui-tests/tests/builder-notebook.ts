@@ -36,25 +36,28 @@ export async function writeNotebook(page: Page, name: string, cells: string[]): 
 export async function openNotebook(page: Page, name: string): Promise<void> {
   await page.goto(`${base()}/lab/tree/${name}`);
   await expect(page.locator('.jp-NotebookPanel')).toBeVisible({ timeout: 60_000 });
-  // The toolbar says "idle" before the session has a kernel: ask the session itself.
+  // The toolbar says "idle" before the session has a kernel: ask the session itself, of this
+  // notebook (the workspace may restore another notebook's tab as well).
   await page.waitForFunction(
-    () => {
+    path => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const kernel = (window as any).jupyterapp?.shell?.currentWidget?.sessionContext?.session
-        ?.kernel;
+      const widget = (window as any).jupyterapp?.shell?.currentWidget;
+      const kernel = widget?.sessionContext?.session?.kernel;
       return (
+        widget?.context?.path === path &&
         kernel?.name === 'medflow' &&
         kernel.connectionStatus === 'connected' &&
         kernel.status === 'idle'
       );
     },
-    undefined,
+    name,
     { timeout: 120_000 }
   );
 }
 
 export function cell(page: Page, index: number): Locator {
-  return page.locator('.jp-NotebookPanel .jp-Cell').nth(index);
+  // The visible notebook: the workspace may restore other notebooks' tabs (hidden).
+  return page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').nth(index);
 }
 
 /** Runs cell `index` (Shift+Enter) and waits until it finished (its prompt shows a number). */
@@ -72,6 +75,19 @@ export async function startCell(page: Page, index: number): Promise<Locator> {
   await c.locator('.jp-InputArea-editor').click();
   await page.keyboard.press('Shift+Enter');
   return c.locator('.jp-OutputArea');
+}
+
+/**
+ * Drags from one point to another in small steps: React Flow finds the handle under the
+ * pointer while it moves, and a single jump can miss it.
+ */
+export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
 }
 
 /** No cell output shows an error (traceback). */

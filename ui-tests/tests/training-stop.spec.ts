@@ -6,7 +6,7 @@
 import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cell, labRoot, openNotebook, startCell, writeNotebook } from './builder-notebook';
+import { base, cell, labRoot, openNotebook, startCell, writeNotebook } from './builder-notebook';
 
 const NOTEBOOK = 'training-stop.ipynb';
 const MIME = 'application/vnd.medflow.training+json';
@@ -46,13 +46,32 @@ test('Stop cancels a running training; the saved notebook keeps the last state',
   await expect(out).toContainText('CancelledError');
 
   await page.keyboard.press('Control+s');
-  await expect(page.locator('.jp-mod-dirty')).toHaveCount(0, { timeout: 30_000 });
-  const saved = JSON.parse(fs.readFileSync(path.join(labRoot(), NOTEBOOK), 'utf8'));
-  const data = saved.cells[0].outputs.find((o: { data?: object }) => o.data && MIME in o.data).data[
-    MIME
-  ];
+  // The saved file holds the view's last state (other restored tabs may be unsaved: read it).
+  const savedView = () => {
+    let saved;
+    try {
+      saved = JSON.parse(fs.readFileSync(path.join(labRoot(), NOTEBOOK), 'utf8'));
+    } catch {
+      return undefined; // being written
+    }
+    const output = saved.cells[0].outputs.find((o: { data?: object }) => o.data && MIME in o.data);
+    return output?.data[MIME];
+  };
+  await expect.poll(() => savedView()?.state.status, { timeout: 30_000 }).toBe('stopped');
+  const data = savedView();
   expect(data.state.status).toBe('stopped');
   expect(data.state.epochs).toBe(20);
   expect(data.state.history.length).toBeLessThan(20);
+
+  // Without a kernel, the reopened notebook shows the saved state, and says it is static.
+  const sessions = await (await page.request.get(`${base()}/api/sessions`)).json();
+  for (const s of sessions) await page.request.delete(`${base()}/api/sessions/${s.id}`);
+  await page.reload();
+  const reopened = page.locator('.medflow-TrainingView').first();
+  await expect(reopened).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
+  await expect(reopened.locator('.medflow-LiveStatus')).toHaveAttribute('data-status', 'static', {
+    timeout: 60_000
+  });
+  await expect(reopened.getByRole('button', { name: 'Stop' })).toBeDisabled();
   expect(pageErrors).toEqual([]);
 });
