@@ -23,7 +23,7 @@ import { preprocessAsync } from '../pipeline/preprocess';
 import { previewSteps, stagesOf } from '../pipeline/preview';
 import { OPTIMIZERS } from '../training/optimizers';
 import { ajv, formatErrors } from '../util/ajv';
-import type { LiveChannel, LiveData } from './channel';
+import type { LiveData } from './channel';
 import type { LiveBind } from './objects';
 
 export const PIPELINE_TARGET = 'medflow.pipeline';
