@@ -297,11 +297,11 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
           </button>
         </div>
       )}
-      <div className="medflow-Editor-main">
+      <div className="medflow-Editor-main" style={{ height: settings.height }}>
         {live && (
           <Palette modules={state.modules} trans={trans} disabled={!live} onAdd={addFromPalette} />
         )}
-        <div className="medflow-Editor-graph" style={{ height: settings.height }}>
+        <div className="medflow-Editor-graph">
           <PipelineGraph
             doc={doc}
             direction={settings.direction}
@@ -313,6 +313,8 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
             layoutKey={layoutKey}
           />
         </div>
+      </div>
+      <div className="medflow-Editor-lower">
         <ParameterPanel
           doc={doc}
           selected={selected}
@@ -325,15 +327,15 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
           onSetTraining={settings => void session.request({ type: 'training', settings })}
           onViewLayers={props.onViewLayers ? () => props.onViewLayers!(doc) : undefined}
         />
+        <ProcessingResult
+          session={session}
+          doc={doc}
+          live={live}
+          sampleCount={settings.sampleCount}
+          delayMs={settings.previewDelay}
+          trans={trans}
+        />
       </div>
-      <ProcessingResult
-        session={session}
-        doc={doc}
-        live={live}
-        sampleCount={settings.sampleCount}
-        delayMs={settings.previewDelay}
-        trans={trans}
-      />
     </div>
   );
 }
