@@ -11,38 +11,11 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { FormComponent, type IFormComponentProps } from '@jupyterlab/ui-components';
 import type { ReadonlyJSONObject } from '@lumino/coreutils';
 import validator from '@rjsf/validator-ajv8';
-import type { FieldTemplateProps, RJSFSchema } from '@rjsf/utils';
+import type { RJSFSchema } from '@rjsf/utils';
+import { FieldWithHover } from './ParamField';
 import type { PipelineDocument } from '../../schema/documents';
-import { describeParam, type ModuleInfo } from './editor-model';
+import type { ModuleInfo } from './editor-model';
 import { formatShape } from './graph-model';
-
-/** A field: its label carries the hover text (description and constraint), errors below. */
-function FieldWithHover(props: FieldTemplateProps): React.ReactElement {
-  const { id, label, children, rawErrors, schema, hidden, displayLabel, classNames } = props;
-  if (hidden) return <div className="medflow-hidden">{children}</div>;
-  const isRoot = id === 'root';
-  const hover = describeParam(schema as Record<string, unknown>);
-  return (
-    <div
-      className={`medflow-ParamField ${classNames ?? ''}`}
-      data-testid={`medflow-param-${id.replace(/^root_/, '')}`}
-    >
-      {!isRoot && displayLabel && label && (
-        <label htmlFor={id} className="medflow-ParamField-label" title={hover}>
-          {label}
-        </label>
-      )}
-      {children}
-      {rawErrors && rawErrors.length > 0 && (
-        <ul className="medflow-ParamField-errors" role="alert">
-          {rawErrors.map((error, i) => (
-            <li key={i}>{error}</li>
-          ))}
-        </ul>
-      )}
-    </div>
-  );
-}
 
 const TEMPLATES = { FieldTemplate: FieldWithHover };
 /** A flat form of a module's parameters: no titles/descriptions under each field. */
