@@ -25,7 +25,8 @@ const CELLS = [
   ],
   ["p.step('gamma_correction_1').params.gamma"],
   ["p.set('gamma_correction_1', { gamma: 0.5 }).step('gamma_correction_1').params.gamma"],
-  ["p.steps.map(s => s.id).join(' > ')"]
+  ["p.steps.map(s => s.id).join(' > ')"],
+  ['display(p);']
 ];
 
 function writeNotebook(): void {
@@ -88,14 +89,24 @@ test.describe.serial('the live pipeline graph', () => {
       { timeout: 120_000 }
     );
     await runCell(page, 0);
-    editor = page.getByTestId('medflow-pipeline-editor');
+    editor = page.getByTestId('medflow-pipeline-editor').first();
     await expect(editor).toHaveAttribute('data-status', 'live', { timeout: 60_000 });
     await expect(editor.locator('.medflow-LiveStatus')).toHaveText('Live: connected to the kernel');
   });
 
   test.afterAll(async () => {
-    expect(pageErrors).toEqual([]);
+    // Leave the workspace as we found it: the next spec restores it and expects no unsaved
+    // notebook; the test notebook's kernel is shut down.
+    await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const panel = (window as any).jupyterapp.shell.currentWidget;
+      await panel.sessionContext.shutdown();
+      panel.context.model.dirty = false;
+      panel.close();
+    });
+    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
     await page.close();
+    expect(pageErrors).toEqual([]);
   });
 
   test('inserts a module dragged from the palette onto an edge', async () => {
@@ -217,6 +228,19 @@ test.describe.serial('the live pipeline graph', () => {
         theme: 'JupyterLab Light'
       });
     });
+  });
+
+  test('two views of one pipeline stay in sync', async () => {
+    await runCell(page, 4);
+    const second = page.getByTestId('medflow-pipeline-editor').nth(1);
+    await expect(second).toHaveAttribute('data-status', 'live');
+    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
+    await editor.getByTestId('medflow-parameter-panel').locator('#root_gamma').fill('3');
+    await expect(second.getByTestId('medflow-node-step-gamma_correction_1')).toContainText(
+      'gamma3'
+    );
+    await runCell(page, 1);
+    await expect(output(page, 1)).toHaveText('3');
   });
 
   test('after a kernel restart the widget shows the saved pipeline, static, and says why', async () => {
