@@ -76,7 +76,9 @@ test.describe.serial('the live pipeline graph', () => {
     writeNotebook();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', err => pageErrors.push(err.message));
-    await page.goto(`${base()}/lab/tree/${NOTEBOOK}`);
+    // A workspace of its own: the other specs restore the default one and must not find this
+    // notebook open in it.
+    await page.goto(`${base()}/lab/workspaces/pipeline-widget/tree/${NOTEBOOK}`);
     await expect(page.locator('.jp-NotebookPanel')).toBeVisible({ timeout: 60_000 });
     await page.waitForFunction(
       () => {
