@@ -235,6 +235,8 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
       className="medflow-PipelineEditor"
       data-testid="medflow-pipeline-editor"
       data-status={snapshot.status}
+      // The graph's keys (Delete, Ctrl+Z, Ctrl+D …) must not also run notebook shortcuts.
+      data-lm-suppress-shortcuts="true"
       onKeyDown={onKeyDown}
     >
       <div className="medflow-Toolbar" role="toolbar" aria-label={trans.__('Pipeline tools')}>

@@ -134,6 +134,14 @@ test.describe.serial('the live pipeline graph', () => {
     await expect(editor.getByTestId('medflow-node-step-invert_1')).toHaveCount(0);
     await runCell(page, 3);
     await expect(output(page, 3)).toHaveText("'rescale_1 > gamma_correction_1'");
+    // Duplicate and delete from the keyboard.
+    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
+    await page.keyboard.press('Control+d');
+    const copy = editor.getByTestId('medflow-node-step-gamma_correction_2');
+    await expect(copy).toContainText('gamma1.5');
+    await page.keyboard.press('Delete');
+    await expect(copy).toHaveCount(0);
+    await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toBeVisible();
   });
 
   test('a parameter changed in the panel is what the next cell reads', async () => {
