@@ -3,6 +3,7 @@
  * the built-in dataset, messages as the widget sends them.
  */
 import { loadBuiltin } from '../engine/data/builtin';
+import { Dataset, Split } from '../engine/data/dataset';
 import { setLiveHost } from '../engine/live/channel';
 import { MIME_BUNDLE } from '../engine/mimebundle';
 import { smallCnn } from '../engine/networks/small_cnn';
@@ -190,3 +191,54 @@ test('runs up to a node and a sample run report node states with output shapes',
     nodes: { resize_1: { state: 'done', shape: [4, 32, 32, 1] } }
   });
 });
+
+/** Every k-th item of each split: a small, two-class dataset that trains in a second or two. */
+function subset(ds: Dataset, n: number): Dataset {
+  const pick = (s: Split) => {
+    const size = s.imageShape.reduce((a, b) => a * b, 1);
+    const src = s.images.data as Uint8Array;
+    const data = new Uint8Array(n * size);
+    const labels = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor((k * s.length) / n);
+      data.set(src.subarray(i * size, (i + 1) * size), k * size);
+      labels[k] = s.labels[i];
+    }
+    return new Split(
+      s.name,
+      { data, shape: [n, ...s.imageShape], dtype: s.images.dtype },
+      labels,
+      s.info
+    );
+  };
+  return new Dataset(ds.info, { train: pick(ds.train), val: pick(ds.val), test: pick(ds.test) });
+}
+
+test('a whole run from the graph trains and marks the network and training nodes', async () => {
+  const p = new Pipeline({ name: 'run-all', seed: 2 })
+    .input(subset(await loadBuiltin('pneumoniamnist'), 64))
+    .add('rescale')
+    .network(smallCnn({ classes: 2 }))
+    .training({ epochs: 1, batch_size: 32 });
+  const view = openView(p, `v${++views}`);
+  const run = view.send({ type: 'run', mode: 'all' });
+  // One run per view at a time.
+  const again = view.send({ type: 'run', mode: 'sample' });
+  expect(await view.until(m => m.type === 'error' && m.seq === again)).toMatchObject({
+    message: 'a run started from this view is still going'
+  });
+  await view.until(m => (m.type === 'ok' || m.type === 'error') && m.seq === run);
+  const reports = view.all().filter(m => m.type === 'run' && m.seq === run);
+  expect(reports.some(m => m.nodes.training?.state === 'running')).toBe(true);
+  const last = reports.pop()!;
+  expect(last).toMatchObject({
+    done: true,
+    nodes: {
+      dataset: { state: 'done', shape: [64, 28, 28, 1] },
+      rescale_1: { state: 'done', shape: [64, 28, 28, 1] },
+      network: { state: 'done' },
+      training: { state: 'done' }
+    },
+    metrics: { val: { accuracy: expect.any(Number) } }
+  });
+}, 120_000);
