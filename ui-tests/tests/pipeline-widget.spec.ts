@@ -142,6 +142,20 @@ test.describe.serial('the live pipeline graph', () => {
     await page.keyboard.press('Delete');
     await expect(copy).toHaveCount(0);
     await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toBeVisible();
+
+    // Dropped on the empty canvas left of every step, the module becomes the first step.
+    const rescale = await editor.getByTestId('medflow-node-step-rescale_1').boundingBox();
+    const onCanvas = { clientX: rescale!.x - 5, clientY: rescale!.y - 80 };
+    const pane = editor.locator('.react-flow__pane');
+    await invert.dispatchEvent('dragstart', { dataTransfer: transfer });
+    await pane.dispatchEvent('dragover', { dataTransfer: transfer, ...onCanvas });
+    await pane.dispatchEvent('drop', { dataTransfer: transfer, ...onCanvas });
+    await expect(editor.getByTestId('medflow-node-step-invert_1')).toBeVisible();
+    await runCell(page, 3);
+    await expect(output(page, 3)).toHaveText("'invert_1 > rescale_1 > gamma_correction_1'");
+    await editor.getByTestId('medflow-node-step-invert_1').click();
+    await page.keyboard.press('Delete');
+    await expect(editor.getByTestId('medflow-node-step-invert_1')).toHaveCount(0);
   });
 
   test('a parameter changed in the panel is what the next cell reads', async () => {
