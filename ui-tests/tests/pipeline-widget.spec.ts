@@ -111,7 +111,7 @@ test.describe.serial('the live pipeline graph', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('inserts a module dragged from the palette onto an edge', async () => {
+  test('inserts modules dragged onto an edge or the canvas; undo, duplicate, delete', async () => {
     const palette = editor.getByRole('region', { name: 'Module palette' });
     await expect(palette.getByText('Grayscale', { exact: true })).toBeVisible();
     await palette.getByRole('searchbox', { name: 'Search modules' }).fill('invert');

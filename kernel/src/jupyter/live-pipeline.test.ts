@@ -95,6 +95,22 @@ test('a view gets the state, the module catalog and the analysis, and edits the 
   const a = view.send({ type: 'add', module: 'invert', at: 1 });
   await view.until(m => m.type === 'ok' && m.seq === a);
   expect(p.steps.map(x => x.id)).toEqual(['rescale_1', 'invert_1', 'resize_1']);
+
+  // The network node's panel sets training hyperparameters, checked as .training() checks them.
+  const t = view.send({
+    type: 'training',
+    settings: { epochs: 7, optimizer: { name: 'sgd', lr: 0.1 } }
+  });
+  await view.until(m => m.type === 'ok' && m.seq === t);
+  expect(p.toJSON().training).toMatchObject({ epochs: 7, optimizer: { name: 'sgd', lr: 0.1 } });
+  const bad = view.send({
+    type: 'training',
+    settings: { epochs: 2, optimizer: { name: 'nadam' } }
+  });
+  expect((await view.until(m => m.type === 'error' && m.seq === bad)).message).toMatch(
+    /optimizer must be one of/
+  );
+  expect(p.toJSON().training.epochs).toBe(7);
 });
 
 test('a change made by a cell reaches every open view', async () => {
