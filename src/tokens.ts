@@ -12,9 +12,28 @@ export interface IPipelineGraphSettings {
   direction: GraphDirection;
   /** Height of the graph in a cell's output, in CSS pixels. */
   height: number;
+  /** Thumbnails in the processing result's sample strip, and items of a sample run. */
+  sampleCount: number;
+  /** Quiet time after a parameter change before the processing result is refreshed (ms). */
+  previewDelay: number;
 }
 
-export const DEFAULT_GRAPH_SETTINGS: IPipelineGraphSettings = { direction: 'LR', height: 360 };
+export const DEFAULT_GRAPH_SETTINGS: IPipelineGraphSettings = {
+  direction: 'LR',
+  height: 360,
+  sampleCount: 8,
+  previewDelay: 300
+};
+
+/** What commands can ask of a live (editable) pipeline graph. */
+export interface IPipelineGraphActions {
+  undo(): void;
+  redo(): void;
+  deleteSelected(): void;
+  duplicateSelected(): void;
+  autoLayout(): void;
+  run(mode: 'all' | 'upto' | 'sample'): void;
+}
 
 /** A pipeline graph shown somewhere in the application (a cell output today). */
 export interface IPipelineGraphView {
@@ -22,6 +41,8 @@ export interface IPipelineGraphView {
   readonly node: HTMLElement;
   /** Fits the whole graph into the visible area. */
   fitView(): void;
+  /** Editing and running, when the view is live (connected to its kernel object). */
+  readonly actions: IPipelineGraphActions | null;
 }
 
 /**

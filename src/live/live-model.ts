@@ -92,7 +92,9 @@ export class LiveModel<S> {
       this._comm = null;
       const data = msg.content.data as { type?: unknown; reason?: unknown } | undefined;
       if (this._snapshot.staticReason === 'gone') return;
-      const gone = data?.type === 'gone';
+      // Closed before any state: the kernel has no such object, or (a fresh kernel that never
+      // showed one) not even the target.
+      const gone = data?.type === 'gone' || this._snapshot.status === 'connecting';
       this._set({
         status: 'static',
         staticReason: gone ? 'gone' : 'closed',
