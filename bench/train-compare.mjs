@@ -113,7 +113,8 @@ async function profileTraining(trainStep) {
   for (const k of info.kernels) {
     // 'xxx__op' records are ops with a custom gradient (e.g. fusedConv2d__op); their time
     // already contains the kernels they run (FusedConv2D), so counting them would count twice.
-    if (k.name.endsWith('__op')) continue;
+    // 'unnamed scope' records are tf.customGrad ops (medflow's BatchNorm): likewise.
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
     const ms = await k.kernelTimeMs;
     const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     entry.ms += typeof ms === 'number' ? ms : 0;

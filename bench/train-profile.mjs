@@ -51,7 +51,9 @@ async function profileSize(size) {
   });
   const byKernel = new Map();
   for (const k of info.kernels) {
-    if (k.name.endsWith('__op')) continue; // custom-gradient wrappers: their kernels are listed
+    // Custom-gradient wrappers (fusedConv2d__op, tf.customGrad's 'unnamed scope'): their
+    // kernels are listed on their own.
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
     const ms = await k.kernelTimeMs;
     const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     e.ms += typeof ms === 'number' ? ms : 0;

@@ -86,6 +86,8 @@ export interface TrialRecord {
   seconds?: number;
   /** "thread-1", or "host:pid" for Redis workers. */
   worker?: string;
+  /** Optional: the tfjs backend that trained it, e.g. "wasm (1 thread, SIMD)". */
+  backend?: string;
 }
 
 export type StudyStatus = 'idle' | 'running' | 'stopped' | 'done' | 'failed';

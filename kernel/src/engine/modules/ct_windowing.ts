@@ -5,7 +5,7 @@
 import type { ModuleDefinition } from './types';
 import { pixels, roundHalfEven, withImage } from './image';
 import { allocate, type NumericArray } from '../data/ndarray';
-import { lookupUint8, mapToFloat32, tableUint8 } from './typed-loops';
+import { cachedTable, lookupUint8, mapToFloat32, tableUint8 } from './typed-loops';
 
 export interface WindowParams {
   preset: 'custom' | 'lung' | 'mediastinum' | 'bone' | 'brain';
@@ -23,10 +23,17 @@ export const WINDOW_PRESETS: Record<Exclude<WindowParams['preset'], 'custom'>, [
 };
 
 /** uint8 window of a 16-bit image through a 65536-entry table (index offset for int16). */
-function windowTable16(src: Uint16Array | Int16Array, fn: (v: number) => number): Uint8Array {
+function windowTable16(
+  src: Uint16Array | Int16Array,
+  fn: (v: number) => number,
+  key: string
+): Uint8Array {
   const offset = src instanceof Int16Array ? 32768 : 0;
-  const lut = new Uint8Array(65536);
-  for (let i = 0; i < 65536; i++) lut[i] = fn(i - offset);
+  const lut = cachedTable(`${key}:${offset}`, () => {
+    const table = new Uint8Array(65536);
+    for (let i = 0; i < 65536; i++) table[i] = fn(i - offset);
+    return table;
+  });
   const out = new Uint8Array(src.length);
   if (src instanceof Uint16Array) for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
   else for (let i = 0; i < src.length; i++) out[i] = lut[src[i] + 32768];
@@ -90,11 +97,12 @@ export const ctWindowing: ModuleDefinition<WindowParams> = {
       return output === 'uint8' ? roundHalfEven(v) : v;
     };
     let out: NumericArray;
-    if (output === 'float32') out = mapToFloat32(src, windowed);
+    const key = `ct_windowing:${c},${w},${output}`;
+    if (output === 'float32') out = mapToFloat32(src, windowed, key);
     else if (src instanceof Uint8Array) out = lookupUint8(src, tableUint8(windowed));
     else if ((src instanceof Uint16Array || src instanceof Int16Array) && src.length >= 4096) {
       // 16-bit images (CT in HU is int16): one table entry per possible value.
-      out = windowTable16(src, windowed);
+      out = windowTable16(src, windowed, key);
     } else {
       out = allocate(output, src.length);
       for (let i = 0; i < src.length; i++) out[i] = windowed(src[i]);

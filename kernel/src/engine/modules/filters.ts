@@ -76,6 +76,22 @@ function correlateRow(
     }
     return;
   }
+  if (c === 1 && taps === 9) {
+    const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = K;
+    for (let x = 0; x < n; x++) {
+      out[o + x] =
+        k0 * row[x] +
+        k1 * row[x + 1] +
+        k2 * row[x + 2] +
+        k3 * row[x + 3] +
+        k4 * row[x + 4] +
+        k5 * row[x + 5] +
+        k6 * row[x + 6] +
+        k7 * row[x + 7] +
+        k8 * row[x + 8];
+    }
+    return;
+  }
   if (c === 1) {
     for (let x = 0; x < n; x++) {
       let s = 0;
@@ -151,10 +167,31 @@ function separableFilterFast(
           k4 * tmp[r4 + i];
       }
     } else {
-      for (let i = 0; i < stride; i++) {
-        let s = 0;
-        for (let t = 0; t < taps; t++) s += KY[t] * tmp[offsets[t] + i];
-        out[o + i] = s;
+      // Longer kernels: running sums over groups of up to four rows per pass.
+      let t = 0;
+      for (; t + 4 <= taps; t += 4) {
+        const [r0, r1, r2, r3] = [offsets[t], offsets[t + 1], offsets[t + 2], offsets[t + 3]];
+        const [k0, k1, k2, k3] = [KY[t], KY[t + 1], KY[t + 2], KY[t + 3]];
+        if (t === 0) {
+          for (let i = 0; i < stride; i++) {
+            out[o + i] = k0 * tmp[r0 + i] + k1 * tmp[r1 + i] + k2 * tmp[r2 + i] + k3 * tmp[r3 + i];
+          }
+        } else {
+          for (let i = 0; i < stride; i++) {
+            out[o + i] =
+              out[o + i] +
+              k0 * tmp[r0 + i] +
+              k1 * tmp[r1 + i] +
+              k2 * tmp[r2 + i] +
+              k3 * tmp[r3 + i];
+          }
+        }
+      }
+      for (; t < taps; t++) {
+        const r = offsets[t];
+        const kt = KY[t];
+        if (t === 0) for (let i = 0; i < stride; i++) out[o + i] = kt * tmp[r + i];
+        else for (let i = 0; i < stride; i++) out[o + i] += kt * tmp[r + i];
       }
     }
   }

@@ -3,7 +3,14 @@ import type { DataDict, ImageHeader } from '../data/datadict';
 import { allocate, dtypeRange, isIntegerDType } from '../data/ndarray';
 import type { DType, NDArray, NumericArray } from '../data/ndarray';
 import type { ParamSchema } from './types';
-import { lookupUint16, lookupUint8, mapToFloat32, tableUint16, tableUint8 } from './typed-loops';
+import {
+  cachedTable,
+  lookupUint16,
+  lookupUint8,
+  mapToFloat32,
+  tableUint16,
+  tableUint8
+} from './typed-loops';
 
 /** A copy of `data` with a new image array; header fields follow the array. */
 export function withImage(
@@ -57,16 +64,27 @@ export function storeAs(dtype: DType, value: number): number {
   }
 }
 
-/** A new array of the image's dtype and shape, filled by fn(value) per element. */
-export function mapValues(data: DataDict, module: string, fn: (v: number) => number): DataDict {
+/**
+ * A new array of the image's dtype and shape, filled by fn(value) per element. `key` names
+ * everything fn depends on (its parameters and the image's value range): 8/16-bit tables are
+ * then built once per key and reused for the next images.
+ */
+export function mapValues(
+  data: DataDict,
+  module: string,
+  fn: (v: number) => number,
+  key?: string
+): DataDict {
   const src = pixels(data, module);
   const { dtype, shape } = data.image.array;
   let out: NumericArray;
   if (src instanceof Uint8Array && (dtype === 'uint8' || dtype === 'bool')) {
     // 8-bit images: fn once per possible value, then a table lookup per pixel.
-    out = lookupUint8(src, tableUint8(fn, dtype));
+    const build = () => tableUint8(fn, dtype);
+    out = lookupUint8(src, key ? cachedTable(`${module}:${dtype}:${key}`, build) : build());
   } else if (src instanceof Uint16Array && dtype === 'uint16' && src.length >= 65536) {
-    out = lookupUint16(src, tableUint16(fn));
+    const build = () => tableUint16(fn);
+    out = lookupUint16(src, key ? cachedTable(`${module}:uint16:${key}`, build) : build());
   } else if (
     isIntegerDType(dtype) &&
     src.length > 4096 &&
@@ -144,7 +162,7 @@ export function mapRange(
   { min, max }: OutputRange
 ): DataDict {
   const scale = hi > lo ? (max - min) / (hi - lo) : 0;
-  const out = mapToFloat32(src, v => (v - lo) * scale + min);
+  const out = mapToFloat32(src, v => (v - lo) * scale + min, `mapRange:${lo},${hi},${min},${max}`);
   return withImage(
     data,
     { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },

@@ -32,6 +32,6 @@ export const invert: ModuleDefinition<InvertParams> = {
         shape: data.image.array.shape.slice()
       });
     }
-    return mapValues(data, 'invert', v => lo + hi - v);
+    return mapValues(data, 'invert', v => lo + hi - v, `${lo},${hi}`);
   }
 };

@@ -8,7 +8,7 @@ import { allocate } from '../data/ndarray';
 import { pixels, storeAs, withImage } from './image';
 import { itemRandom, poisson, SEED_PARAM } from './random';
 import type { Rng } from '../util/random';
-import { storeValues } from './typed-loops';
+import { storeValues, valuesFor } from './typed-loops';
 
 export interface NoiseParams {
   type: 'gaussian' | 'poisson' | 'salt_and_pepper';
@@ -22,8 +22,7 @@ export interface NoiseParams {
  * n draws of N(0, sd²), two per accepted point of Marsaglia's polar method (no trigonometry,
  * and both values of each pair used).
  */
-function normals(rng: Rng, n: number, sd: number): Float64Array {
-  const out = new Float64Array(n);
+function normals(rng: Rng, n: number, sd: number, out: Float64Array): Float64Array {
   for (let i = 0; i < n;) {
     const u = 2 * rng() - 1;
     const v = 2 * rng() - 1;
@@ -101,7 +100,12 @@ export const noise: ModuleDefinition<NoiseParams> = {
     const span = hi - lo || 1;
     const out = allocate(dtype, src.length);
     if (p.type === 'gaussian') {
-      const values = normals(rng, src.length, p.sigma * span);
+      const values = normals(
+        rng,
+        src.length,
+        p.sigma * span,
+        valuesFor(dtype, 'noise', src.length)
+      );
       for (let i = 0; i < src.length; i++) values[i] += src[i];
       return withImage(data, { data: storeValues(dtype, values), shape: shape.slice(), dtype });
     } else if (p.type === 'poisson') {

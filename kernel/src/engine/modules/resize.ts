@@ -8,7 +8,7 @@
  */
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape, withImage } from './image';
-import { scratchFloat64, storeValues } from './typed-loops';
+import { scratchFloat64, storeValues, valuesFor } from './typed-loops';
 import { allocate, type NumericArray } from '../data/ndarray';
 
 export interface ResizeParams {
@@ -141,7 +141,7 @@ function areaDown(
       }
     }
   }
-  const out = new Float64Array(height * stride);
+  const out = scratchFloat64('resize.area', height * stride).fill(0);
   for (let y = 0; y < height; y++) {
     const { index, weight } = ty[y];
     const o = y * stride;
@@ -162,9 +162,9 @@ function twoTap(
   height: number,
   width: number,
   ty: { i0: Int32Array; i1: Int32Array; f: Float64Array },
-  tx: { i0: Int32Array; i1: Int32Array; f: Float64Array }
+  tx: { i0: Int32Array; i1: Int32Array; f: Float64Array },
+  out: Float64Array
 ): Float64Array {
-  const out = new Float64Array(height * width * c);
   for (let y = 0; y < height; y++) {
     const r0 = ty.i0[y] * w;
     const r1 = ty.i1[y] * w;
@@ -247,12 +247,15 @@ export const resize: ModuleDefinition<ResizeParams> = {
         }
       }
     } else if (interpolation === 'area' && h >= height && w >= width) {
-      out = storeValues(dtype, areaDown(src, h, w, c, height, width));
+      const values = areaDown(src, h, w, c, height, width);
+      // The area sums live in a scratch buffer: float64 images get their own copy.
+      out = storeValues(dtype, dtype === 'float64' ? values.slice() : values);
     } else {
       const area = interpolation === 'area';
       const ty = area ? areaUpTaps(h, height) : linearTaps(h, height);
       const tx = area ? areaUpTaps(w, width) : linearTaps(w, width);
-      out = storeValues(dtype, twoTap(src, w, c, height, width, ty, tx));
+      const values = valuesFor(dtype, 'resize.twoTap', height * width * c);
+      out = storeValues(dtype, twoTap(src, w, c, height, width, ty, tx, values));
     }
     const shape = data.image.array.shape.length === 2 ? [height, width] : [height, width, c];
     const [sy, sx] = data.image.header.spacing;

@@ -175,18 +175,25 @@ function floatLookupUint16(src: Uint16Array, lut: Float32Array): Float32Array {
 
 /**
  * float32 fn(value) per pixel. 8- and 16-bit images evaluate fn once per possible value
- * (uint16 only when the image has at least as many pixels as the table has entries).
+ * (uint16 only when the image has at least as many pixels as the table has entries); with a
+ * `key` (everything fn depends on, prefixed by the caller's name) the table is reused.
  */
-export function mapToFloat32(src: NumericArray, fn: (v: number) => number): Float32Array {
-  if (src instanceof Uint8Array) {
-    const lut = new Float32Array(256);
-    for (let v = 0; v < 256; v++) lut[v] = fn(v);
-    return floatLookupUint8(src, lut);
-  }
+export function mapToFloat32(
+  src: NumericArray,
+  fn: (v: number) => number,
+  key?: string
+): Float32Array {
+  const table = (size: number) => {
+    const build = () => {
+      const lut = new Float32Array(size);
+      for (let v = 0; v < size; v++) lut[v] = fn(v);
+      return lut;
+    };
+    return key ? cachedTable(`float32:${size}:${key}`, build) : build();
+  };
+  if (src instanceof Uint8Array) return floatLookupUint8(src, table(256));
   if (src instanceof Uint16Array && src.length >= 65536) {
-    const lut = new Float32Array(65536);
-    for (let v = 0; v < 65536; v++) lut[v] = fn(v);
-    return floatLookupUint16(src, lut);
+    return floatLookupUint16(src, table(65536));
   }
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = fn(src[i]);
@@ -218,4 +225,32 @@ export function scratchUint16(slot: string, n: number): Uint16Array {
     scratchBuffers.set(slot, buffer);
   }
   return new Uint16Array(buffer, 0, n);
+}
+
+const tables = new Map<string, Uint8Array | Uint16Array | Float32Array>();
+
+/**
+ * A value table that depends only on parameters (module, dtype, parameter values in `key`),
+ * built once and reused: a pipeline applies the same parameters to every image of a dataset,
+ * and a 65536-entry table of pow() costs more than the lookups of a whole image. Keeps the
+ * 16 most recently built tables.
+ */
+export function cachedTable<T extends Uint8Array | Uint16Array | Float32Array>(
+  key: string,
+  build: () => T
+): T {
+  const hit = tables.get(key);
+  if (hit) return hit as T;
+  const table = build();
+  if (tables.size >= 16) tables.delete(tables.keys().next().value as string);
+  tables.set(key, table);
+  return table;
+}
+
+/**
+ * Float64 working values that storeValues() will turn into a new array of `dtype`: a scratch
+ * buffer, except for float64 images, whose values storeValues() returns as they are.
+ */
+export function valuesFor(dtype: DType, slot: string, n: number): Float64Array {
+  return dtype === 'float64' ? new Float64Array(n) : scratchFloat64(slot, n);
 }

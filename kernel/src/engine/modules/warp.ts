@@ -7,7 +7,7 @@
 import type { DataDict } from '../data/datadict';
 import type { NumericArray } from '../data/ndarray';
 import { pixels, planarShape, roundHalfEven, storeAs, withImage } from './image';
-import { storeValues } from './typed-loops';
+import { storeValues, valuesFor } from './typed-loops';
 
 /** 2×3 affine matrix, row-major [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
 export type Affine = [number, number, number, number, number, number];
@@ -39,9 +39,9 @@ function warpNearest(
   ax: Int32Array,
   dx: Int32Array,
   [b, cc, e, f]: number[],
-  fill: number
+  fill: number,
+  out: Float64Array
 ): Float64Array {
-  const out = new Float64Array(h * w * c);
   for (let y = 0; y < h; y++) {
     const rx = roundHalfEven((b * y + cc) * 1024);
     const ry = roundHalfEven((e * y + f) * 1024);
@@ -67,9 +67,9 @@ function warpBilinear(
   ax: Int32Array,
   dx: Int32Array,
   [b, cc, e, f]: number[],
-  fill: number
+  fill: number,
+  out: Float64Array
 ): Float64Array {
-  const out = new Float64Array(h * w * c);
   const sample = (x: number, y: number, k: number) =>
     x >= 0 && x < w && y >= 0 && y < h ? src[(y * w + x) * c + k] : fill;
   for (let y = 0; y < h; y++) {
@@ -128,8 +128,18 @@ export function warpAffine(
   }
   const values =
     interpolation === 'nearest'
-      ? warpNearest(src, h, w, c, ax, dx, [b, cc, e, f], fill)
-      : warpBilinear(src, h, w, c, ax, dx, [b, cc, e, f], fill);
+      ? warpNearest(src, h, w, c, ax, dx, [b, cc, e, f], fill, valuesFor(dtype, 'warp', src.length))
+      : warpBilinear(
+          src,
+          h,
+          w,
+          c,
+          ax,
+          dx,
+          [b, cc, e, f],
+          fill,
+          valuesFor(dtype, 'warp', src.length)
+        );
   const out = storeValues(dtype, values);
   return withImage(data, { data: out, shape: shape.slice(), dtype });
 }

@@ -57,10 +57,10 @@ export const DEFAULT_GA: GaSettings = {
   population: 8,
   generations: 5,
   elitism: 2,
-  tournament_size: 3,
+  tournament_size: 2,
   crossover_rate: 0.9,
-  mutation_rate: 0.2,
-  perturbation: 0.05
+  mutation_rate: 0.3,
+  perturbation: 0.1
 };
 
 const KNOWN_OPTIONS = [

@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { StudyState, TrialRecord } from '../../../../schema/study';
+import Ajv from 'ajv';
 import { runWithSignal } from '../cancel';
+import { packageRoot } from '../data/builtin';
 import * as mf from '../index';
 import { writeSubsetNpz } from './fixtures';
 import { readJournal } from './journal';
@@ -82,6 +84,13 @@ test('a study trains every trial on worker threads, journals it and reports resu
     workers.add(t.worker!);
   }
   expect([...workers].every(w => /^thread-\d+$/.test(w))).toBe(true);
+  // Two workers share the cores: each wasm backend gets cores ÷ 2 threads (1 on 2 cores).
+  const threads = Math.max(1, Math.floor(os.availableParallelism() / 2));
+  for (const t of state.trials) {
+    if (t.backend!.startsWith('wasm')) {
+      expect(t.backend).toMatch(new RegExp(`^wasm \\(${threads} threads?`));
+    }
+  }
   expect(workers.size).toBe(2);
   // One progress line per finished trial.
   expect(lines.filter(l => /^trial g\d-\d \(\d\/7\) val_accuracy/.test(l))).toHaveLength(7);
@@ -93,6 +102,13 @@ test('a study trains every trial on worker threads, journals it and reports resu
   expect(
     events.filter(e => e.type === 'status').map(e => (e as { status: string }).status)
   ).toEqual(['running', 'done']);
+  // The state is a valid study document (schema/study.schema.json, shared with the view).
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(packageRoot(), 'schema', 'study.schema.json'), 'utf8')
+  );
+  const validate = new Ajv({ strict: false }).compile(schema);
+  expect(validate(JSON.parse(JSON.stringify(state)))).toBe(true);
+  expect(validate({ ...state, status: 'paused' })).toBe(false);
   // The journal holds the same state.
   const saved = readJournal(storage);
   expect(saved.status).toBe('done');
@@ -223,6 +239,9 @@ test('stop() cancels running trials; resume() finishes without redoing finished 
   expect(finished.length).toBeGreaterThanOrEqual(1);
   expect(finished.length).toBeLessThan(4);
   expect(afterStop.filter(t => t.status !== 'done').every(t => t.status === 'queued')).toBe(true);
+  // stop() then resume() at once: the new run waits for the stopping one.
+  study.stop();
+  study.resume();
   const second = await study.resume().done;
   expect(second.status).toBe('done');
   const final = study.state().trials;

@@ -9,13 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { PipelineDocument } from '../../../../schema/documents';
-import type {
-  ParamValue,
-  StudyDocument,
-  StudyState,
-  StudyStatus,
-  TrialRecord
-} from '../../../../schema/study';
+import type { StudyDocument, StudyState, StudyStatus, TrialRecord } from '../../../../schema/study';
 import { ambientSignal, CancelledError } from '../cancel';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
 import { studyLiveRef } from '../views/study-view';
@@ -23,7 +17,6 @@ import { GeneticAlgorithm, trialsInGeneration, type Evaluated, type Strategy } f
 import { Journal, readJournal } from './journal';
 import { RandomSearch } from './random-search';
 import {
-  directionOf,
   formatParams,
   generationStats,
   summary,
@@ -184,8 +177,8 @@ export class Study {
 
   /** Continues a stopped or failed study (finished trials are kept). */
   resume(): this {
-    if (this.status === 'running') return this;
-    if (this.status === 'done') return this;
+    const stopping = this.status === 'running' && this.controller.signal.aborted;
+    if (this.status === 'done' || (this.status === 'running' && !stopping)) return this;
     this.controller = new AbortController();
     this.begin();
     return this;
@@ -280,7 +273,9 @@ export class Study {
 
   private begin(): void {
     this.status = 'running';
-    this.running = this.loop(this.controller.signal);
+    const signal = this.controller.signal;
+    // After a run that is still stopping: one run at a time.
+    this.running = this.running.then(() => this.loop(signal));
     // Unhandled rejections would crash a script: failures are reported through the result.
     this.running.catch(() => undefined);
   }
@@ -386,6 +381,7 @@ export class Study {
       current = { ...current, status: 'running', attempts: current.attempts + 1 };
       delete current.error;
       delete current.worker;
+      delete current.backend;
       this.record(current);
       try {
         const outcome = await executor.run(this.job(current), signal);
@@ -396,6 +392,7 @@ export class Study {
           history: outcome.history,
           seconds: outcome.seconds,
           worker: outcome.worker,
+          ...(outcome.backend !== undefined && { backend: outcome.backend }),
           attempts: current.attempts + (outcome.restarts ?? 0)
         };
         this.record(current);
@@ -458,6 +455,3 @@ function differingField(a: StudyDocument, b: StudyDocument): string | undefined 
   }
   return undefined;
 }
-
-export { directionOf };
-export type { ParamValue };

@@ -28,6 +28,8 @@ export interface TrialOutcome {
   history: Array<Record<string, number>>;
   seconds: number;
   worker?: string;
+  /** The tfjs backend that trained it, e.g. "wasm (1 thread, SIMD)". */
+  backend?: string;
   /** Extra starts the executor needed (a Redis job taken over after its worker died). */
   restarts?: number;
 }
@@ -140,7 +142,12 @@ export async function runTrial(
       }
       return entry;
     });
-    return { metrics, history, seconds: (performance.now() - started) / 1000 };
+    return {
+      metrics,
+      history,
+      seconds: (performance.now() - started) / 1000,
+      backend: run.backend
+    };
   } finally {
     run.model.dispose();
   }
