@@ -35,7 +35,9 @@ export async function writeNotebook(page: Page, name: string, cells: string[]): 
 
 export async function openNotebook(page: Page, name: string): Promise<void> {
   await page.goto(`${base()}/lab/tree/${name}`);
-  await expect(page.locator('.jp-NotebookPanel')).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)').first()).toBeVisible({
+    timeout: 60_000
+  });
   // The toolbar says "idle" before the session has a kernel: ask the session itself, of this
   // notebook (the workspace may restore another notebook's tab as well).
   await page.waitForFunction(
@@ -90,12 +92,16 @@ export async function dragBetween(page: Page, from: Locator, to: Locator): Promi
   await page.mouse.up();
 }
 
-/** No cell output shows an error (traceback). */
+/** No output of the visible notebook shows an error (traceback) or stderr. */
 export async function expectNoErrors(page: Page): Promise<void> {
   await expect(
-    page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+    page.locator(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    )
   ).toHaveCount(0);
   await expect(
-    page.locator('.jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]')
+    page.locator(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
+    )
   ).toHaveCount(0);
 }
