@@ -281,6 +281,19 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
         >
           {trans.__('Save')}
         </button>
+        <button
+          className="jp-mod-styled"
+          title={trans.__('Lay the layers out again, inputs at the top')}
+          onClick={() => {
+            placed.current.clear();
+            setNodes(ns =>
+              ns.map(n => ({ ...n, position: layout(doc, placed.current).get(n.id) ?? n.position }))
+            );
+            window.requestAnimationFrame(() => void flow.fitView());
+          }}
+        >
+          {trans.__('Arrange')}
+        </button>
         <button className="jp-mod-styled" onClick={() => void flow.fitView()}>
           {trans.__('Fit')}
         </button>

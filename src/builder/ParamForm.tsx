@@ -38,6 +38,18 @@ export function ParamForm(props: {
 }): React.ReactElement {
   const { layer, params, disabled, onChange } = props;
   const schema = React.useMemo(() => formSchema(layer, params), [layer, params]);
+  // Checkboxes draw their own label and description: the row already shows both.
+  const uiSchema = React.useMemo(() => {
+    const ui: Record<string, unknown> = {
+      'ui:submitButtonOptions': { norender: true },
+      'ui:description': ' '
+    };
+    const props = (schema.properties ?? {}) as Record<string, { type?: unknown }>;
+    for (const [name, p] of Object.entries(props)) {
+      if (p.type === 'boolean') ui[name] = { 'ui:label': false };
+    }
+    return ui;
+  }, [schema]);
   return (
     <FormComponent
       schema={schema as never}
@@ -47,7 +59,7 @@ export function ParamForm(props: {
       liveValidate={false}
       showErrorList={false}
       templates={{ FieldTemplate: ParamRow as never }}
-      uiSchema={{ 'ui:submitButtonOptions': { norender: true }, 'ui:description': ' ' }}
+      uiSchema={uiSchema}
       onChange={e => onChange((e.formData ?? {}) as Record<string, unknown>)}
     />
   );

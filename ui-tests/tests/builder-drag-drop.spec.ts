@@ -108,6 +108,7 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
   await units.locator('input').fill('2');
   await expect(builder.locator('.medflow-NetworkBuilder-count')).toHaveText('194 weights');
 
+  await builder.getByRole('button', { name: 'Arrange' }).click();
   await builder.getByRole('button', { name: 'Save' }).click();
   await expect(builder.locator('.medflow-NetworkBuilder-notice')).toContainText('tiny.json');
   fs.mkdirSync(SNAPSHOTS, { recursive: true });
