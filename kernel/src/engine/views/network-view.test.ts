@@ -73,7 +73,7 @@ test('the widget gets the state first, then every change, from a cell or another
   doc.layers[1].params.kernel_size = 5;
   a.send({ type: 'replace', network: doc as unknown as JsonObject }); // widget a edits
   expect(net.layers[1].params).toEqual({ filters: 3, kernel_size: 5 });
-  const lastOfB = b.received().at(-1) as { state: NetworkViewState };
+  const lastOfB = b.received().at(-1) as unknown as { state: NetworkViewState };
   expect(lastOfB.state.check.layers.conv2d_1.output).toEqual([4, 4, 3]);
   expect(b.received().map(m => m.type)).toEqual(['state', 'state', 'state']);
 });
@@ -87,7 +87,9 @@ test('save, catalog and duplicate; a refused message answers an error and the st
     path: path.join(home, 'networks', 'tiny.json')
   });
   w.send({ type: 'catalog' });
-  const catalog = w.received().find(m => m.type === 'catalog') as { layers: { type: string }[] };
+  const catalog = w.received().find(m => m.type === 'catalog') as unknown as {
+    layers: { type: string }[];
+  };
   expect(catalog.layers.map(l => l.type)).toContain('Concatenate');
 
   const builtin = new NetworkBuilder('small_cnn');
@@ -99,7 +101,9 @@ test('save, catalog and duplicate; a refused message answers an error and the st
   ]);
   v.send({ type: 'duplicate', name: 'my_cnn' });
   expect(builtin.name).toBe('my_cnn');
-  expect((v.received().at(-1) as { state: NetworkViewState }).state.readonly).toBe(false);
+  expect((v.received().at(-1) as unknown as { state: NetworkViewState }).state.readonly).toBe(
+    false
+  );
   v.send({ type: 'explode' });
   expect(v.received().at(-2)).toEqual({ type: 'error', message: "unknown message 'explode'" });
 });
