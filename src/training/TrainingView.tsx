@@ -63,7 +63,7 @@ export function TrainingView(props: {
   );
   const metricLayout = React.useMemo(
     () => ({
-      title: { text: trans.__('Validation %1', metric) },
+      title: { text: trans.__('%1 (validation)', metric) },
       xaxis: { title: { text: trans.__('epoch') }, dtick: 1 },
       yaxis: { range: [0, 1.02] }
     }),

@@ -13,8 +13,11 @@ import {
   medflowHome,
   openNotebook,
   runCell,
-  writeNotebook
+  writeNotebook,
+  resetWorkspace
 } from './builder-notebook';
+
+test.afterEach(async ({ page }) => resetWorkspace(page));
 
 const NOTEBOOK = 'builder-drag-drop.ipynb';
 const SNAPSHOTS = path.join(__dirname, 'builder-drag-drop.spec.ts-snapshots');

@@ -11,6 +11,19 @@ export const labRoot = (): string => process.env.MEDFLOW_LAB_ROOT as string;
 /** Where these tests' "My networks" go: inside the server's temporary root. */
 export const medflowHome = (): string => path.join(labRoot(), 'medflow-home');
 
+/**
+ * Empties the workspace after a test, so that the next test (of any spec) does not find this
+ * test's notebooks restored as hidden tabs, with outputs its page-wide locators would match.
+ */
+export async function resetWorkspace(page: Page): Promise<void> {
+  // Leave the page first (it saves its layout on the way out), then delete what was saved.
+  await page.goto('about:blank');
+  const api = `${base()}/lab/api/workspaces`;
+  const listing = await (await page.request.get(api)).json();
+  const ids: string[] = (listing?.workspaces?.ids as string[] | undefined) ?? [];
+  for (const id of ids) await page.request.delete(`${api}/${id}`);
+}
+
 export async function writeNotebook(page: Page, name: string, cells: string[]): Promise<void> {
   const content = {
     nbformat: 4,

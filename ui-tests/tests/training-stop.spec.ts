@@ -6,7 +6,17 @@
 import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { base, cell, labRoot, openNotebook, startCell, writeNotebook } from './builder-notebook';
+import {
+  base,
+  cell,
+  labRoot,
+  openNotebook,
+  startCell,
+  writeNotebook,
+  resetWorkspace
+} from './builder-notebook';
+
+test.afterEach(async ({ page }) => resetWorkspace(page));
 
 const NOTEBOOK = 'training-stop.ipynb';
 const MIME = 'application/vnd.medflow.training+json';
@@ -67,7 +77,9 @@ test('Stop cancels a running training; the saved notebook keeps the last state',
   const sessions = await (await page.request.get(`${base()}/api/sessions`)).json();
   for (const s of sessions) await page.request.delete(`${base()}/api/sessions/${s.id}`);
   await page.reload();
-  const reopened = page.locator('.medflow-TrainingView').first();
+  const reopened = page
+    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .medflow-TrainingView')
+    .first();
   await expect(reopened).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
   await expect(reopened.locator('.medflow-LiveStatus')).toHaveAttribute('data-status', 'static', {
     timeout: 60_000

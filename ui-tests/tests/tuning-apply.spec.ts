@@ -6,7 +6,16 @@
 import { expect, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cell, expectNoErrors, openNotebook, runCell, writeNotebook } from './builder-notebook';
+import {
+  cell,
+  expectNoErrors,
+  openNotebook,
+  runCell,
+  writeNotebook,
+  resetWorkspace
+} from './builder-notebook';
+
+test.afterEach(async ({ page }) => resetWorkspace(page));
 
 const NOTEBOOK = 'tuning-apply.ipynb';
 const SNAPSHOTS = path.join(__dirname, 'tuning-apply.spec.ts-snapshots');
