@@ -95,7 +95,11 @@ const appConfig = merge(baseConfig, {
     filename: 'bundle.js',
     chunkFilename: '[name].[contenthash].js',
     // Overridden at runtime from the page config (index.js), so a base_url works.
-    publicPath: 'auto'
+    publicPath: 'auto',
+    // Its own chunk-loading global: by default webpack names it after the root package.json
+    // ("medflow"), the same as the medflow prebuilt extension's, and chunks with equal names
+    // (e.g. of @rjsf/*) then clash between the two bundles.
+    uniqueName: 'medflow-lab-app'
   },
   plugins: [
     new webpack.container.ModuleFederationPlugin({

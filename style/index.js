@@ -2,3 +2,5 @@
 // ours, which overrides its colours with the theme's.
 import '@xyflow/react/dist/style.css';
 import './base.css';
+import './builder.css';
+import './views.css';

@@ -18,7 +18,8 @@ import {
   type Node,
   type NodeProps,
   type NodeTypes,
-  type ReactFlowInstance
+  type ReactFlowInstance,
+  type Connection
 } from '@xyflow/react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { PipelineDocument } from '../../schema/documents';
@@ -29,6 +30,8 @@ import {
   type PipelineGraphNode,
   type PipelineNodeKind
 } from './graph-model';
+import { formatShape } from './graph-model';
+import type { NodeRunStatus } from './editor-model';
 
 type TranslationBundle = IRenderMime.TranslationBundle;
 
@@ -39,6 +42,7 @@ interface GraphLabels {
   notSet: string;
   defaults: string;
   more: (count: number) => string;
+  runStates: Record<NodeRunStatus['state'], string>;
 }
 
 function graphLabels(trans: TranslationBundle): GraphLabels {
@@ -65,13 +69,28 @@ function graphLabels(trans: TranslationBundle): GraphLabels {
     },
     notSet: trans.__('not set'),
     defaults: trans.__('engine defaults'),
-    more: count => trans._n('%1 more parameter', '%1 more parameters', count)
+    more: count => trans._n('%1 more parameter', '%1 more parameters', count),
+    runStates: {
+      queued: trans.__('queued'),
+      running: trans.__('running'),
+      done: trans.__('done'),
+      failed: trans.__('failed')
+    }
   };
+}
+
+/** What the live editor adds to a node: the kernel's issues, output shape and run state. */
+export interface NodeDecoration {
+  issues?: string[];
+  shape?: number[];
+  run?: NodeRunStatus;
 }
 
 interface PipelineNodeData extends Record<string, unknown> {
   node: PipelineGraphNode;
   labels: GraphLabels;
+  decoration?: NodeDecoration;
+  connectable: boolean;
 }
 
 type PipelineFlowNode = Node<PipelineNodeData, 'medflowPipeline'>;
@@ -104,17 +123,30 @@ function PipelineNodeView({
   targetPosition,
   sourcePosition
 }: NodeProps<PipelineFlowNode>): React.ReactElement {
-  const { node, labels } = data;
+  const { node, labels, decoration, connectable } = data;
+  const issues = decoration?.issues ?? [];
+  const run = decoration?.run;
   const classes = [
     'medflow-PipelineNode',
     `medflow-PipelineNode-${node.kind}`,
-    node.missing ? 'medflow-mod-missing' : ''
+    node.missing ? 'medflow-mod-missing' : '',
+    issues.length > 0 ? 'medflow-mod-invalid' : '',
+    run ? `medflow-mod-run-${run.state}` : ''
   ].filter(Boolean);
   const lines = fieldLines(node, labels);
   return (
-    <div className={classes.join(' ')} data-testid={`medflow-node-${node.id}`}>
+    <div
+      className={classes.join(' ')}
+      data-testid={`medflow-node-${node.id}`}
+      data-run-state={run?.state}
+      data-invalid={issues.length > 0 ? 'true' : undefined}
+    >
       {node.kind !== 'dataset' && (
-        <Handle type="target" position={targetPosition ?? Position.Left} isConnectable={false} />
+        <Handle
+          type="target"
+          position={targetPosition ?? Position.Left}
+          isConnectable={connectable}
+        />
       )}
       <div className="medflow-PipelineNode-header">
         <span className="medflow-PipelineNode-kind">{labels.kinds[node.kind]}</span>
@@ -134,8 +166,41 @@ function PipelineNodeView({
           ))}
         </dl>
       )}
+      {(decoration?.shape || run) && (
+        <div className="medflow-PipelineNode-status">
+          {run && (
+            <span className="medflow-PipelineNode-runState" data-testid="medflow-run-state">
+              {labels.runStates[run.state]}
+            </span>
+          )}
+          {(run?.shape ?? decoration?.shape) && (
+            <span className="medflow-PipelineNode-shape" data-testid="medflow-node-shape">
+              {formatShape((run?.shape ?? decoration?.shape)!)}
+            </span>
+          )}
+        </div>
+      )}
+      {run?.state === 'failed' && run.message && (
+        <div className="medflow-PipelineNode-issue" role="alert">
+          {run.message}
+        </div>
+      )}
+      {issues.map((issue, i) => (
+        <div
+          className="medflow-PipelineNode-issue"
+          key={i}
+          role="alert"
+          data-testid="medflow-node-issue"
+        >
+          {issue}
+        </div>
+      ))}
       {node.kind !== 'training' && (
-        <Handle type="source" position={sourcePosition ?? Position.Right} isConnectable={false} />
+        <Handle
+          type="source"
+          position={sourcePosition ?? Position.Right}
+          isConnectable={connectable}
+        />
       )}
     </div>
   );
@@ -149,23 +214,36 @@ const FIT_VIEW_OPTIONS = { padding: 0.12, maxZoom: 1.2 };
 function toFlowNodes(
   doc: PipelineDocument,
   direction: GraphDirection,
-  labels: GraphLabels
+  labels: GraphLabels,
+  editable: boolean,
+  decorations: ReadonlyMap<string, NodeDecoration> | undefined
 ): { nodes: PipelineFlowNode[]; edges: Edge[] } {
   const model = pipelineToGraph(doc, { direction });
   const horizontal = direction === 'LR';
-  const nodes = model.nodes.map(node => ({
-    id: node.id,
-    type: 'medflowPipeline' as const,
-    position: node.position,
-    data: { node, labels },
-    ariaLabel: nodeAriaLabel(node, labels),
-    sourcePosition: horizontal ? Position.Right : Position.Bottom,
-    targetPosition: horizontal ? Position.Left : Position.Top,
-    draggable: false,
-    connectable: false,
-    deletable: false,
-    style: { width: node.width }
-  }));
+  const nodes = model.nodes.map(node => {
+    const decoration = decorations?.get(node.id);
+    // Issues and run lines make a node taller than the layout's estimate: the layout centres
+    // nodes on the axis, so the edges stay straight enough.
+    const issueLines =
+      (decoration?.issues?.length ?? 0) + (decoration?.shape || decoration?.run ? 1 : 0);
+    const aria = [nodeAriaLabel(node, labels), ...(decoration?.issues ?? [])].join(', ');
+    return {
+      id: node.id,
+      type: 'medflowPipeline' as const,
+      position: {
+        x: node.position.x,
+        y: horizontal ? node.position.y - (issueLines * 18) / 2 : node.position.y
+      },
+      data: { node, labels, decoration, connectable: editable },
+      ariaLabel: aria,
+      sourcePosition: horizontal ? Position.Right : Position.Bottom,
+      targetPosition: horizontal ? Position.Left : Position.Top,
+      draggable: editable && node.kind === 'step',
+      connectable: editable,
+      deletable: false,
+      style: { width: node.width }
+    };
+  });
   const edges = model.edges.map(edge => ({
     id: edge.id,
     source: edge.source,
@@ -174,10 +252,29 @@ function toFlowNodes(
     markerEnd: { type: MarkerType.ArrowClosed },
     deletable: false,
     focusable: false,
-    selectable: false
+    selectable: false,
+    // Wider invisible stroke: a module dropped near an edge lands on it.
+    interactionWidth: editable ? 36 : 20
   }));
   return { nodes, edges };
 }
+
+/** Editing callbacks of the live graph; without them the graph is read-only. */
+export interface GraphEditing {
+  /** A module of the palette dropped on an edge (`edgeTarget`: the node after it) or on the canvas (`point` along the main axis). */
+  onDropModule(
+    module: string,
+    where: { edgeTarget?: string; point: number; centers: number[] }
+  ): void;
+  /** An edge drawn by the user from one handle to another. */
+  onConnect(source: string, target: string): void;
+  /** A step node dragged along the axis and let go at `point`. */
+  onMoveStep(nodeId: string, point: number, centers: number[]): void;
+  onSelect(nodeId: string | null): void;
+}
+
+/** The drag-and-drop type of a palette module. */
+export const MODULE_DRAG_TYPE = 'application/x-medflow-module';
 
 export interface PipelineGraphProps {
   doc: PipelineDocument;
@@ -185,16 +282,31 @@ export interface PipelineGraphProps {
   trans: TranslationBundle;
   /** Receives the function that fits the graph to the view, once React Flow is ready. */
   onFitReady?: (fit: () => void) => void;
+  editing?: GraphEditing;
+  decorations?: ReadonlyMap<string, NodeDecoration>;
+  /** The selected node's id (the live editor owns the selection). */
+  selected?: string | null;
+  /** Changes when the user asks for a fresh layout (auto-layout). */
+  layoutKey?: number;
 }
 
 export function PipelineGraph({
   doc,
   direction,
   trans,
-  onFitReady
+  onFitReady,
+  editing,
+  decorations,
+  selected,
+  layoutKey
 }: PipelineGraphProps): React.ReactElement {
   const labels = React.useMemo(() => graphLabels(trans), [trans]);
-  const flow = React.useMemo(() => toFlowNodes(doc, direction, labels), [doc, direction, labels]);
+  const editable = editing !== undefined;
+  const flow = React.useMemo(
+    () => toFlowNodes(doc, direction, labels, editable, decorations),
+    // layoutKey: a new layout puts dragged nodes back in place.
+    [doc, direction, labels, editable, decorations, layoutKey]
+  );
   // Nodes live in state so that selection (allowed, read-only view) is kept between renders.
   const [nodes, setNodes, onNodesChange] = useNodesState<PipelineFlowNode>(flow.nodes);
   const instance = React.useRef<ReactFlowInstance<PipelineFlowNode, Edge> | null>(null);
@@ -208,10 +320,57 @@ export function PipelineGraph({
   }, []);
 
   React.useEffect(() => {
-    setNodes(flow.nodes);
-    // A new document or direction: show all of it again.
+    setNodes(
+      selected === undefined
+        ? flow.nodes
+        : flow.nodes.map(node => ({ ...node, selected: node.id === selected }))
+    );
+  }, [flow, setNodes, selected]);
+
+  // A new document, direction or layout: show all of it again (not on decorations only).
+  React.useEffect(() => {
     fit();
-  }, [flow, setNodes, fit]);
+  }, [doc, direction, layoutKey, fit]);
+
+  /** Centres of the step nodes along the main axis, in step order. */
+  const stepCenters = React.useCallback(
+    (): number[] =>
+      flow.nodes
+        .filter(n => n.data.node.kind === 'step')
+        .map(n =>
+          direction === 'LR'
+            ? n.position.x + n.data.node.width / 2
+            : n.position.y + n.data.node.height / 2
+        ),
+    [flow, direction]
+  );
+
+  const onDragOver = React.useCallback((event: React.DragEvent) => {
+    if (!event.dataTransfer.types.includes(MODULE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  }, []);
+
+  const onDrop = React.useCallback(
+    (event: React.DragEvent) => {
+      const module = event.dataTransfer.getData(MODULE_DRAG_TYPE);
+      if (!editing || !module || !instance.current) return;
+      event.preventDefault();
+      const position = instance.current.screenToFlowPosition({
+        x: event.clientX,
+        y: event.clientY
+      });
+      const edgeElement = (event.target as Element).closest?.('.react-flow__edge');
+      const edgeId = edgeElement?.getAttribute('data-id') ?? undefined;
+      const edgeTarget = flow.edges.find(e => e.id === edgeId)?.target;
+      editing.onDropModule(module, {
+        edgeTarget,
+        point: direction === 'LR' ? position.x : position.y,
+        centers: stepCenters()
+      });
+    },
+    [editing, flow, direction, stepCenters]
+  );
 
   // Keep the graph fitted while the notebook (and so the output) changes width.
   React.useEffect(() => {
@@ -270,8 +429,25 @@ export function PipelineGraph({
             userMoved.current = true;
           }
         }}
-        nodesDraggable={false}
-        nodesConnectable={false}
+        nodesDraggable={editable}
+        nodesConnectable={editable}
+        onConnect={(connection: Connection) =>
+          editing?.onConnect(connection.source, connection.target)
+        }
+        onNodeDragStop={(_event, node) => {
+          const center =
+            direction === 'LR'
+              ? node.position.x + (node.measured?.width ?? 220) / 2
+              : node.position.y + (node.measured?.height ?? 60) / 2;
+          const others = stepCenters();
+          editing?.onMoveStep(node.id, center, others);
+          // The kernel's new state lays the chain out again; until then, snap back.
+          setNodes(flow.nodes.map(n => ({ ...n, selected: n.id === node.id })));
+        }}
+        onNodeClick={(_event, node) => editing?.onSelect(node.id)}
+        onPaneClick={() => editing?.onSelect(null)}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
         elementsSelectable={true}
         edgesFocusable={false}
         deleteKeyCode={null}

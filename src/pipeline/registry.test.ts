@@ -14,22 +14,28 @@ describe('PipelineGraphRegistry', () => {
 
     registry.update({ direction: 'TB', height: 480 });
     registry.update({ direction: 'TB', height: 480 });
-    expect(seen).toEqual([{ direction: 'TB', height: 480 }]);
-    expect(registry.settings).toEqual({ direction: 'TB', height: 480 });
+    expect(seen).toEqual([{ ...DEFAULT_GRAPH_SETTINGS, direction: 'TB', height: 480 }]);
+    expect(registry.settings).toEqual({ ...DEFAULT_GRAPH_SETTINGS, direction: 'TB', height: 480 });
   });
 
   it('falls back to usable values for a hand-edited settings file', () => {
     const registry = new PipelineGraphRegistry();
     registry.update({ direction: 'diagonal', height: 5 });
-    expect(registry.settings).toEqual({ direction: 'LR', height: 160 });
+    expect(registry.settings).toEqual({ ...DEFAULT_GRAPH_SETTINGS, direction: 'LR', height: 160 });
     registry.update({ direction: 'TB', height: 'tall' });
-    expect(registry.settings).toEqual({ direction: 'TB', height: DEFAULT_GRAPH_SETTINGS.height });
+    expect(registry.settings).toEqual({ ...DEFAULT_GRAPH_SETTINGS, direction: 'TB' });
+    registry.update({ sampleCount: 500, previewDelay: -3 });
+    expect(registry.settings).toMatchObject({ sampleCount: 64, previewDelay: 0 });
   });
 
   it('keeps the live views until each one forgets itself', () => {
     const registry = new PipelineGraphRegistry();
     const fits: string[] = [];
-    const view = (name: string) => ({ node: {} as HTMLElement, fitView: () => fits.push(name) });
+    const view = (name: string) => ({
+      node: {} as HTMLElement,
+      fitView: () => fits.push(name),
+      actions: null
+    });
     const forgetA = registry.add(view('a'));
     registry.add(view('b'));
     forgetA();
@@ -45,6 +51,8 @@ describe('settings schema (schema/settings/pipeline-graph.json)', () => {
   it('has the same defaults as the code', () => {
     expect(schema.properties.direction.default).toBe(DEFAULT_GRAPH_SETTINGS.direction);
     expect(schema.properties.height.default).toBe(DEFAULT_GRAPH_SETTINGS.height);
+    expect(schema.properties.sampleCount.default).toBe(DEFAULT_GRAPH_SETTINGS.sampleCount);
+    expect(schema.properties.previewDelay.default).toBe(DEFAULT_GRAPH_SETTINGS.previewDelay);
   });
 
   it('titles and describes every setting', () => {

@@ -37,8 +37,21 @@ export class PipelineGraphRegistry implements IPipelineGraphRegistry {
       typeof raw.height === 'number' && Number.isFinite(raw.height)
         ? Math.min(Math.max(Math.round(raw.height), 160), 2000)
         : DEFAULT_GRAPH_SETTINGS.height;
-    const next: IPipelineGraphSettings = { direction, height };
-    if (next.direction === this._settings.direction && next.height === this._settings.height) {
+    const sampleCount = clampInteger(raw.sampleCount, 1, 64, DEFAULT_GRAPH_SETTINGS.sampleCount);
+    const previewDelay = clampInteger(
+      raw.previewDelay,
+      0,
+      5000,
+      DEFAULT_GRAPH_SETTINGS.previewDelay
+    );
+    const next: IPipelineGraphSettings = { direction, height, sampleCount, previewDelay };
+    const current = this._settings;
+    if (
+      next.direction === current.direction &&
+      next.height === current.height &&
+      next.sampleCount === current.sampleCount &&
+      next.previewDelay === current.previewDelay
+    ) {
       return;
     }
     this._settings = next;
@@ -54,4 +67,10 @@ export class PipelineGraphRegistry implements IPipelineGraphRegistry {
       }
     };
   }
+}
+
+function clampInteger(value: unknown, lo: number, hi: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value)
+    ? Math.min(Math.max(Math.round(value), lo), hi)
+    : fallback;
 }

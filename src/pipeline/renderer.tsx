@@ -1,43 +1,57 @@
 /**
- * The MIME renderer of `application/vnd.medflow.pipeline+json`: a Lumino widget that mounts
- * the React graph in a cell's output area. The output area calls renderModel() again when
- * the output is updated (update_display_data), and disposes the widget when the output is
- * cleared; the React root follows both.
+ * The MIME renderer of `application/vnd.medflow.pipeline+json`: the live pipeline graph in a
+ * cell's output. A bundle with `live: { target, id }` connects to the pipeline object in the
+ * notebook's kernel (src/live) and becomes editable; without a kernel (a reopened notebook),
+ * or for an older bundle without `live`, the saved document shows as a static graph and the
+ * status badge says why. The output area calls renderModel() again on update_display_data,
+ * and disposes the widget when the output is cleared.
  */
 import * as React from 'react';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import { PipelineGraph } from './PipelineGraph';
+import type { PipelineDocument } from '../../schema/documents';
+import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import type { LiveModel } from '../live/live-model';
+import type {
+  ILiveConnector,
+  IPipelineGraphActions,
+  IPipelineGraphRegistry,
+  IPipelineGraphSettings,
+  IPipelineGraphView
+} from '../tokens';
+import { readLiveState, type PipelineLiveState } from './editor-model';
 import { PIPELINE_MIME_TYPE, readPipelineDocument } from './graph-model';
-import type { IPipelineGraphRegistry, IPipelineGraphSettings, IPipelineGraphView } from '../tokens';
+import { PipelineEditor } from './PipelineEditor';
+import { PipelineSession } from './session';
+
+/** Opens the layer builder on a pipeline's network (a command of another plugin), if any. */
+export type ViewLayers = (doc: PipelineDocument, node: HTMLElement) => void;
 
 /**
- * ReactWidget (rather than our own React root) renders through the host's react-dom, so
- * this extension bundles no part of react-dom and always matches the host's React build.
+ * ReactWidget (the base of LiveMimeRenderer) renders through the host's react-dom, so this
+ * extension bundles no part of react-dom and always matches the host's React build.
  */
 export class PipelineGraphRenderer
-  extends ReactWidget
-  implements IRenderMime.IRenderer, IPipelineGraphView
+  extends LiveMimeRenderer<PipelineLiveState>
+  implements IPipelineGraphView
 {
   constructor(
     options: IRenderMime.IRendererOptions,
     registry: IPipelineGraphRegistry,
-    trans: IRenderMime.TranslationBundle
+    connector: ILiveConnector | null,
+    trans: IRenderMime.TranslationBundle,
+    viewLayers: ViewLayers | null
   ) {
-    super();
+    super(options, connector);
     this.addClass('medflow-PipelineGraphRenderer');
-    this._mimeType = options.mimeType;
     this._registry = registry;
     this._trans = trans;
+    this._viewLayers = viewLayers;
     this._forget = registry.add(this);
     registry.settingsChanged.connect(this._onSettingsChanged, this);
-    this._applyHeight(registry.settings);
   }
 
-  renderModel(model: IRenderMime.IMimeModel): Promise<void> {
-    this._data = model.data[this._mimeType];
-    this.update();
-    return Promise.resolve();
+  get actions(): IPipelineGraphActions | null {
+    return this.model?.snapshot.status === 'live' ? this._actions : null;
   }
 
   fitView(): void {
@@ -45,63 +59,82 @@ export class PipelineGraphRenderer
   }
 
   override dispose(): void {
-    if (this.isDisposed) {
-      return;
-    }
+    if (this.isDisposed) return;
     this._registry.settingsChanged.disconnect(this._onSettingsChanged, this);
     this._forget();
+    this._session?.dispose();
     super.dispose();
   }
 
-  protected render(): React.ReactElement {
-    const read = readPipelineDocument(this._data);
-    if (!read.ok) {
-      this._fit = null;
+  protected readStatic(data: unknown): PipelineLiveState | null {
+    const read = readPipelineDocument(data);
+    this._staticProblem = read.ok ? null : read.reason;
+    return read.ok ? { doc: read.doc } : null;
+  }
+
+  protected readLive(raw: unknown): PipelineLiveState | undefined {
+    const state = readLiveState(raw);
+    if (!state) return undefined;
+    const read = readPipelineDocument(state.doc);
+    return read.ok ? { doc: read.doc } : undefined;
+  }
+
+  protected renderLive(model: LiveModel<PipelineLiveState | null>): React.ReactElement {
+    if (this._staticProblem !== null && model.snapshot.state === null) {
       return (
         <div className="medflow-PipelineGraph-error" role="alert">
-          {this._trans.__('This pipeline cannot be shown: %1', read.reason)}
+          {this._trans.__('This pipeline cannot be shown: %1', this._staticProblem)}
         </div>
       );
     }
+    if (this._session?.model !== model) {
+      this._session?.dispose();
+      this._session = new PipelineSession(model);
+    }
     return (
-      <PipelineGraph
-        doc={read.doc}
-        direction={this._registry.settings.direction}
+      <PipelineEditor
+        model={model}
+        session={this._session}
+        settings={this._registry.settings}
         trans={this._trans}
         onFitReady={this._onFitReady}
+        onActionsReady={this._onActionsReady}
+        onViewLayers={this._viewLayers ? doc => this._viewLayers!(doc, this.node) : undefined}
       />
     );
   }
 
-  private _onSettingsChanged(_: IPipelineGraphRegistry, settings: IPipelineGraphSettings): void {
-    this._applyHeight(settings);
+  private _onSettingsChanged(_: IPipelineGraphRegistry, _settings: IPipelineGraphSettings): void {
     this.update();
-  }
-
-  /** React Flow needs a container with a definite height; the width follows the notebook. */
-  private _applyHeight(settings: IPipelineGraphSettings): void {
-    this.node.style.height = `${settings.height}px`;
   }
 
   private readonly _onFitReady = (fit: () => void): void => {
     this._fit = fit;
   };
 
-  private readonly _mimeType: string;
+  private readonly _onActionsReady = (actions: IPipelineGraphActions): void => {
+    this._actions = actions;
+  };
+
   private readonly _registry: IPipelineGraphRegistry;
   private readonly _trans: IRenderMime.TranslationBundle;
+  private readonly _viewLayers: ViewLayers | null;
   private readonly _forget: () => void;
-  private _data: unknown = null;
+  private _session: PipelineSession | null = null;
+  private _staticProblem: string | null = null;
   private _fit: (() => void) | null = null;
+  private _actions: IPipelineGraphActions | null = null;
 }
 
 /** Creates the renderer factory registered in the application's IRenderMimeRegistry. */
 export function createPipelineRendererFactory(
   registry: IPipelineGraphRegistry,
-  fallbackTrans: IRenderMime.TranslationBundle
+  connector: ILiveConnector | null,
+  fallbackTrans: IRenderMime.TranslationBundle,
+  viewLayers: ViewLayers | null = null
 ): IRenderMime.IRendererFactory {
   return {
-    // Renders data as React text only: safe for outputs of untrusted notebooks.
+    // Renders data as React text only; a live connection needs a kernel the user started.
     safe: true,
     mimeTypes: [PIPELINE_MIME_TYPE],
     // Below text/html (50) and text/plain (120), so the graph wins whenever it is offered.
@@ -110,7 +143,9 @@ export function createPipelineRendererFactory(
       new PipelineGraphRenderer(
         options,
         registry,
-        options.translator?.load('medflow') ?? fallbackTrans
+        connector,
+        options.translator?.load('medflow') ?? fallbackTrans,
+        viewLayers
       )
   };
 }

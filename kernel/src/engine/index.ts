@@ -21,6 +21,12 @@ import * as loaders from './data/loaders';
 import { listModules, getModule, moduleInfo, validateParams } from './modules/registry';
 import type { ModuleInfo } from './modules/types';
 import * as networkCatalog from './networks';
+import {
+  listNetworks,
+  NetworkBuilder,
+  type NetworkBuilderOptions
+} from './networks/builder-editor';
+import { loadUserNetwork } from './networks/builder-store';
 import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './pipeline/pipeline';
 import { registerFileRouter } from './pipeline/model-io';
 import { Run } from './pipeline/run';
@@ -28,6 +34,10 @@ import { compareRuns } from './pipeline/compare';
 import type { PipelineDocument } from '../../../schema/documents';
 import * as tuningApi from './tuning';
 import { trainingSchema } from './training/schema';
+import { installLiveViews } from './views/install';
+
+// In a kernel, p.train() shows a live training view (a no-op in scripts and tests).
+installLiveViews();
 
 /**
  * The compute backend's label, e.g. "wasm (2 threads, SIMD)" or "tensorflow (CUDA)".
@@ -100,7 +110,17 @@ export const modules = {
 /** Networks as backend-neutral documents (schema/network.schema.json). */
 export const networks = {
   builtin: networkCatalog.builtin,
-  list: networkCatalog.list,
+  /** Built-in networks (read-only) and the user's own ("My networks", source 'my'). */
+  list: listNetworks,
+  /**
+   * An editable network (add / remove / connect / setParams / save), shown as the layer
+   * builder: `mf.networks.builder('mine', { from: 'small_cnn', inputShape: [28, 28, 1] })`.
+   */
+  builder(name: string, options?: NetworkBuilderOptions): NetworkBuilder {
+    return new NetworkBuilder(name, options);
+  },
+  /** A network saved with `builder.save()`, by name. */
+  load: loadUserNetwork,
   /** The layer catalog: type, category, description and JSON-Schema params of every layer. */
   layers: networkCatalog.layers,
   /** Validates a document with shape inference: per-layer issues, shapes and parameter counts. */
@@ -170,6 +190,13 @@ export type { GradCamOptions, GradCamResult } from './explain/gradcam';
 export { overlayPng } from './explain/overlay';
 export { registerFileRouter, saveModel, loadModel } from './pipeline/model-io';
 export type { NetworkCheck, NetworkIssue } from './networks/validate';
+export { NetworkBuilder, NETWORK_MIME } from './networks/builder-editor';
+export { TrainingView, TRAINING_MIME } from './views/training-view';
+export type {
+  NetworkBuilderOptions,
+  NetworkViewState,
+  NetworkListing
+} from './networks/builder-editor';
 export type { LayerInfo } from './networks/layers/types';
 export { Dataset, Split } from './data/dataset';
 export type { SplitName, DatasetInfo } from './data/dataset';

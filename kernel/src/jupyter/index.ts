@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { endpoint, readConnectionFile } from './connection';
 import { setLiveHost } from '../engine/live/channel';
+import { setDisplayHook } from '../engine/live/display';
 import { clearOutput, display, DISPLAY_DECLARATION, installDisplayGlobal } from './display';
 import type { CellRunner } from './executor';
 import { startHeartbeat } from './heartbeat';
@@ -43,6 +44,12 @@ export async function runKernel(connectionFile: string): Promise<void> {
   const kernel = new Kernel(sockets, runnerReady, session, undefined, firstKernelInfo);
   started.kernel = kernel;
   setLiveHost(kernel.comms);
+  // Engine code (a live training view …) shows values in the running cell through this hook.
+  setDisplayHook((value, options) => {
+    if (!currentCell()) return false;
+    display(value, options);
+    return true;
+  });
 
   // Work a cell started may fail after the cell returned; that must not end the kernel.
   const onUncaught = (err: unknown): void => reportStray('uncaught exception', err);
@@ -57,6 +64,7 @@ export async function runKernel(connectionFile: string): Promise<void> {
   );
   await kernel.finished;
   setLiveHost(undefined);
+  setDisplayHook(undefined);
 
   process.off('SIGINT', onSigint);
   process.off('uncaughtException', onUncaught);

@@ -63,7 +63,11 @@ test('displays as a short summary plus the pipeline document for the graph widge
   const bundle = p[MIME_BUNDLE]();
   expect(Object.keys(bundle)).toEqual(['text/plain', PIPELINE_MIME]);
   expect(PIPELINE_MIME).toBe('application/vnd.medflow.pipeline+json');
-  expect(bundle[PIPELINE_MIME]).toEqual(p.toJSON());
+  // The document, plus where the live widget reaches this pipeline in the kernel.
+  expect(bundle[PIPELINE_MIME]).toEqual({
+    ...p.toJSON(),
+    live: { target: 'medflow.pipeline', id: expect.any(String) }
+  });
   expect((bundle['text/plain'] as string).split('\n')).toEqual([
     "Pipeline 'pneumonia' (seed 42)",
     '  dataset   pneumoniamnist (builtin, 28×28, 2 classes)',

@@ -6,6 +6,7 @@
 import type {
   NetworkDocument,
   PipelineDocument,
+  PipelineStep,
   TrainingSettings
 } from '../../../../schema/documents';
 import { ensureBackend } from '../backend';
@@ -25,6 +26,10 @@ import { pipelineScript } from './export';
 import { Run } from './run';
 import { autotune, type AutotuneOptions } from '../tuning/autotune';
 import type { Study } from '../tuning/study';
+import { ambientSignal } from '../cancel';
+import { combineSignals, watchTraining } from './train-hooks';
+import { liveRef } from '../live/objects';
+import { bindPipeline, PIPELINE_TARGET } from '../live/pipeline-channel';
 
 export const PIPELINE_MIME = 'application/vnd.medflow.pipeline+json';
 
@@ -34,6 +39,14 @@ export interface PipelineOptions {
   seed?: number;
 }
 
+/** What changed in a pipeline (listeners redraw views; every mutation emits one). */
+export type PipelineChange = 'input' | 'steps' | 'params' | 'network' | 'training';
+
+/** Where `.add` puts a step: at an index of the step list (default: the end). */
+export interface AddOptions {
+  at?: number;
+}
+
 export interface PipelineTrainOptions {
   /** Stops training between batches; default: the ambient signal (kernel interrupt). */
   signal?: AbortSignal;
@@ -41,6 +54,11 @@ export interface PipelineTrainOptions {
   verbose?: boolean;
   onBatch?: (event: BatchEvent) => void;
   onEpoch?: (record: EpochRecord, valMetrics: ClassificationMetrics) => void;
+  /**
+   * Show a live training view (charts, stop button) in the running cell when in a kernel;
+   * default: the value of `verbose`.
+   */
+  live?: boolean;
 }
 
 /** Throws with every schema problem of a pipeline document. */
@@ -54,6 +72,7 @@ export function validatePipelineDocument(doc: unknown): asserts doc is PipelineD
 export class Pipeline {
   private doc: PipelineDocument;
   private data: Dataset | undefined;
+  private readonly listeners = new Set<(change: PipelineChange) => void>();
 
   constructor(options: PipelineOptions) {
     const seed = options.seed ?? 0;
@@ -81,24 +100,138 @@ export class Pipeline {
     return this.data;
   }
 
+  /** The steps (copies), in order. */
+  get steps(): PipelineStep[] {
+    return structuredClone(this.doc.steps);
+  }
+
+  /**
+   * Calls `listener` after every change (a cell's or a widget's); returns the function that
+   * stops it. Views of the pipeline redraw from here.
+   */
+  onChange(listener: (change: PipelineChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
+  private changed(change: PipelineChange): void {
+    for (const listener of [...this.listeners]) listener(change);
+  }
+
   /** Sets the dataset the pipeline reads. */
   input(dataset: Dataset): this {
     this.data = dataset;
     this.doc.dataset = dataset.toRef();
+    this.changed('input');
     return this;
   }
 
   /**
-   * Appends an image-processing step. Parameters are validated against the module's schema
-   * now (defaults filled in), so mistakes surface in the cell that makes them.
+   * Adds an image-processing step (at the end, or at index `at`). Parameters are validated
+   * against the module's schema now (defaults filled in), so mistakes surface in the cell that
+   * makes them.
    */
-  add(module: string, params: Record<string, unknown> = {}): this {
+  add(module: string, params: Record<string, unknown> = {}, options: AddOptions = {}): this {
+    const at = options.at ?? this.doc.steps.length;
+    this.checkIndex('add', at, this.doc.steps.length);
     const filled = validateParams(module, params);
+    this.doc.steps.splice(at, 0, { id: this.freeId(module), module, params: filled });
+    this.changed('steps');
+    return this;
+  }
+
+  /** The step with this id (a copy); throws naming the known ids if there is none. */
+  step(id: string): PipelineStep {
+    return structuredClone(this.doc.steps[this.indexOf('step', id)]);
+  }
+
+  /** Removes a step by id. */
+  remove(id: string): this {
+    this.doc.steps.splice(this.indexOf('remove', id), 1);
+    this.changed('steps');
+    return this;
+  }
+
+  /** Moves a step to index `to` of the step list (the others keep their order). */
+  move(id: string, to: number): this {
+    const from = this.indexOf('move', id);
+    this.checkIndex('move', to, this.doc.steps.length - 1);
+    const [step] = this.doc.steps.splice(from, 1);
+    this.doc.steps.splice(to, 0, step);
+    this.changed('steps');
+    return this;
+  }
+
+  /**
+   * Changes parameters of a step: `params` are merged over the current ones and validated as
+   * `.add` does; on error nothing changes. Returns this.
+   */
+  set(id: string, params: Record<string, unknown>): this {
+    const index = this.indexOf('set', id);
+    const step = this.doc.steps[index];
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+      throw new Error(`set('${id}'): params must be an object (got ${JSON.stringify(params)})`);
+    }
+    const filled = validateParams(step.module, { ...step.params, ...params });
+    this.doc.steps[index] = { ...step, params: filled };
+    this.changed('params');
+    return this;
+  }
+
+  /** Inserts a copy of a step right after it (a new id); returns the new step's id. */
+  duplicate(id: string): string {
+    const index = this.indexOf('duplicate', id);
+    const step = this.doc.steps[index];
+    const copy = {
+      id: this.freeId(step.module),
+      module: step.module,
+      params: structuredClone(step.params)
+    };
+    this.doc.steps.splice(index + 1, 0, copy);
+    this.changed('steps');
+    return copy.id;
+  }
+
+  /**
+   * Replaces every step at once (undo/redo of the widget): each is validated as `.add` does,
+   * ids must be unique; on error nothing changes.
+   */
+  replaceSteps(steps: PipelineStep[]): this {
+    if (!Array.isArray(steps)) throw new Error('replaceSteps: steps must be an array');
+    const seen = new Set<string>();
+    const next = steps.map((s, i) => {
+      if (typeof s?.id !== 'string' || !/^[\w.-]+$/.test(s.id)) {
+        throw new Error(`replaceSteps: step ${i} needs an id of letters, digits, '_', '.', '-'`);
+      }
+      if (seen.has(s.id)) throw new Error(`replaceSteps: step id '${s.id}' is used twice`);
+      seen.add(s.id);
+      return { id: s.id, module: s.module, params: validateParams(s.module, s.params ?? {}) };
+    });
+    this.doc.steps = next;
+    this.changed('steps');
+    return this;
+  }
+
+  private freeId(module: string): string {
     const used = new Set(this.doc.steps.map(s => s.id));
     let n = 1;
     while (used.has(`${module}_${n}`)) n++;
-    this.doc.steps.push({ id: `${module}_${n}`, module, params: filled });
-    return this;
+    return `${module}_${n}`;
+  }
+
+  private indexOf(what: string, id: string): number {
+    const index = this.doc.steps.findIndex(s => s.id === id);
+    if (index < 0) {
+      const known = this.doc.steps.map(s => s.id).join(', ') || 'none';
+      throw new Error(`${what}: pipeline '${this.name}' has no step '${id}' (steps: ${known})`);
+    }
+    return index;
+  }
+
+  private checkIndex(what: string, index: number, max: number): void {
+    if (!Number.isInteger(index) || index < 0 || index > max) {
+      throw new RangeError(`${what}: index must be an integer in 0…${max} (got ${index})`);
+    }
   }
 
   /** Sets the network (a network document, e.g. mf.networks.builtin('small_cnn', {...})). */
@@ -108,6 +241,7 @@ export class Pipeline {
       throw new Error(`network: ${formatErrors(validate.errors, doc).join('; ')}`);
     }
     this.doc.network = structuredClone(doc);
+    this.changed('network');
     return this;
   }
 
@@ -116,6 +250,7 @@ export class Pipeline {
     const merged = { ...this.doc.training, ...settings };
     resolveTraining(merged);
     this.doc.training = structuredClone(merged);
+    this.changed('training');
     return this;
   }
 
@@ -156,7 +291,12 @@ export class Pipeline {
   }
 
   [MIME_BUNDLE](): MimeBundle {
-    return { 'text/plain': this.toString(), [PIPELINE_MIME]: this.toJSON() };
+    // `live` lets the graph widget reach this object over a comm (engine/live); a saved
+    // notebook keeps the document as the widget's static fallback.
+    return {
+      'text/plain': this.toString(),
+      [PIPELINE_MIME]: { ...this.toJSON(), live: liveRef(PIPELINE_TARGET, this, bindPipeline) }
+    };
   }
 
   /**
@@ -214,7 +354,11 @@ export class Pipeline {
     return p;
   }
 
-  private async resolveDataset(): Promise<Dataset> {
+  /**
+   * The dataset given to .input(), or reloaded from the document's reference (a pipeline
+   * rebuilt from JSON). Throws when there is none or it cannot be reloaded.
+   */
+  async loadInput(): Promise<Dataset> {
     if (this.data) return this.data;
     const ref = this.doc.dataset;
     if (!ref) throw new Error(`pipeline '${this.name}' has no dataset: call .input(dataset) first`);
@@ -233,7 +377,7 @@ export class Pipeline {
 
   /** The image before and after every step for a few samples (see ./preview). */
   async preview(options?: PreviewOptions): Promise<PipelinePreview> {
-    return previewSteps(await this.resolveDataset(), this.doc.steps, options);
+    return previewSteps(await this.loadInput(), this.doc.steps, options);
   }
 
   /**
@@ -244,7 +388,7 @@ export class Pipeline {
     const doc = this.toJSON();
     if (!doc.network)
       throw new Error(`pipeline '${doc.name}' has no network: call .network(doc) first`);
-    const dataset = await this.resolveDataset();
+    const dataset = await this.loadInput();
     const settings = resolveTraining(doc.training);
     const verbose = options.verbose ?? true;
     const backend = await ensureBackend();
@@ -259,31 +403,51 @@ export class Pipeline {
           `on ${backend.label}`
       );
     }
-    const result = await trainClassifier({
-      network: doc.network,
-      settings,
-      seed: doc.seed,
-      classes: dataset.classes,
-      positiveClass: dataset.positiveClass,
-      train: data.train,
-      val: data.val,
-      test: data.test,
-      signal: options.signal,
-      onBatch: options.onBatch,
-      onEpoch: (record, metrics) => {
-        if (verbose) {
-          console.log(
-            `epoch ${record.epoch}/${settings.epochs}  loss ${record.loss.toFixed(4)}  ` +
-              `val_loss ${record.val_loss.toFixed(4)}  val_accuracy ${record.val_accuracy.toFixed(4)}  ` +
-              `val_auc ${record.val_auc.toFixed(4)}  ${record.seconds.toFixed(1)} s ` +
-              `(${record.images_per_second.toFixed(0)} images/s)`
-          );
+    const watch =
+      (options.live ?? verbose)
+        ? watchTraining({
+            pipeline: doc,
+            dataset: dataset.name,
+            classes: dataset.classes,
+            epochs: settings.epochs
+          })
+        : {};
+    const signal = combineSignals(options.signal ?? ambientSignal(), watch.signal);
+    let result: Awaited<ReturnType<typeof trainClassifier>>;
+    try {
+      result = await trainClassifier({
+        network: doc.network,
+        settings,
+        seed: doc.seed,
+        classes: dataset.classes,
+        positiveClass: dataset.positiveClass,
+        train: data.train,
+        val: data.val,
+        test: data.test,
+        signal,
+        onBatch: event => {
+          watch.onBatch?.(event);
+          options.onBatch?.(event);
+        },
+        onEpoch: (record, metrics) => {
+          watch.onEpoch?.(record);
+          if (verbose) {
+            console.log(
+              `epoch ${record.epoch}/${settings.epochs}  loss ${record.loss.toFixed(4)}  ` +
+                `val_loss ${record.val_loss.toFixed(4)}  val_accuracy ${record.val_accuracy.toFixed(4)}  ` +
+                `val_auc ${record.val_auc.toFixed(4)}  ${record.seconds.toFixed(1)} s ` +
+                `(${record.images_per_second.toFixed(0)} images/s)`
+            );
+          }
+          options.onEpoch?.(record, metrics);
         }
-        options.onEpoch?.(record, metrics);
-      }
-    });
+      });
+    } catch (error) {
+      watch.onError?.(error);
+      throw error;
+    }
     if (verbose && result.metrics.test) console.log(`test  ${formatMetrics(result.metrics.test)}`);
-    return new Run(
+    const run = new Run(
       doc,
       backend.label,
       result.metrics,
@@ -294,6 +458,8 @@ export class Pipeline {
       preprocessingSeconds,
       { best_epoch: result.best_epoch, stopped_epoch: result.stopped_epoch, data }
     );
+    await watch.onEnd?.(run);
+    return run;
   }
 }
 

@@ -10,6 +10,7 @@ import type { DataDict } from '../data/datadict';
 import type { DType } from '../data/ndarray';
 import { encodePng } from '../data/png';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
+import { moduleRevision } from '../modules/registry';
 import { applyStepsAsync } from './preprocess';
 
 export const PREVIEW_MIME = 'application/vnd.medflow.preview+json';
@@ -109,6 +110,64 @@ function summarize(
   return summary;
 }
 
+/** Counts step applications of previews (tests check that cached stages are not recomputed). */
+export const previewStats = { applications: 0 };
+
+/** Stages kept per dataset (most recently used last); a few dozen samples × steps. */
+const STAGE_CACHE_SIZE = 512;
+const stageCache = new WeakMap<Dataset, Map<string, DataDict | null>>();
+
+/** Key of one sample after a prefix of steps: changing step k leaves stages before k cached. */
+function stageKey(split: SplitName, index: number, prefix: readonly PipelineStep[]): string {
+  const parts = prefix.map(
+    s => `${s.module}@${moduleRevision(s.module)}:${JSON.stringify(s.params)}`
+  );
+  return `${split}|${index}|${parts.join('>')}`;
+}
+
+/**
+ * The item after steps[0..k] for k = 0…steps.length-1, taken from the cache where the same
+ * prefix (same modules, revisions and parameters) was computed before. A step that throws
+ * ends the list with its error instead of throwing, so views can mark that step.
+ */
+export async function stagesOf(
+  dataset: Dataset,
+  split: SplitName,
+  index: number,
+  steps: readonly PipelineStep[]
+): Promise<{
+  input: DataDict;
+  outputs: (DataDict | null)[];
+  error?: { step: string; message: string };
+}> {
+  let cache = stageCache.get(dataset);
+  if (!cache) stageCache.set(dataset, (cache = new Map()));
+  const input = await dataset.splits[split].load(index);
+  const outputs: (DataDict | null)[] = [];
+  let current: DataDict | null = input;
+  for (let k = 0; k < steps.length && current !== null; k++) {
+    const key = stageKey(split, index, steps.slice(0, k + 1));
+    let next = cache.get(key);
+    if (next === undefined) {
+      try {
+        previewStats.applications++;
+        next = await applyStepsAsync(current, [steps[k]], { index, split });
+      } catch (err) {
+        return { input, outputs, error: { step: steps[k].id, message: (err as Error).message } };
+      }
+      cache.set(key, next);
+      if (cache.size > STAGE_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    } else {
+      // Refresh its place in the LRU order.
+      cache.delete(key);
+      cache.set(key, next);
+    }
+    outputs.push(next);
+    current = next;
+  }
+  return { input, outputs };
+}
+
 /** Runs the steps one at a time on each chosen sample, recording every stage. */
 export async function previewSteps(
   dataset: Dataset,
@@ -126,25 +185,29 @@ export async function previewSteps(
     const n = Math.min(options.samples ?? 3, split.length);
     indices = Array.from({ length: n }, (_, k) => Math.floor((k * split.length) / n));
   }
+  for (const index of indices) {
+    if (!Number.isInteger(index) || index < 0 || index >= split.length) {
+      throw new RangeError(
+        `preview: sample index ${index} is outside ${dataset.name}/${splitName} (0…${split.length - 1})`
+      );
+    }
+  }
   const samples: SamplePreview[] = [];
   for (const index of indices) {
-    let current: DataDict | null = await split.load(index);
+    const { input, outputs, error } = await stagesOf(dataset, splitName, index, steps);
+    if (error) throw new Error(error.message);
     const classes = dataset.classes;
     const sample: SamplePreview = {
       split: splitName,
       index,
       label: classes[split.labels[index]] ?? null,
-      stages: [summarize(current, 'input', null, bins)],
+      stages: [summarize(input, 'input', null, bins)],
       dropped_at: null
     };
-    for (const step of steps) {
-      current = await applyStepsAsync(current, [step], { index, split: splitName });
-      if (current === null) {
-        sample.dropped_at = step.id;
-        break;
-      }
-      sample.stages.push(summarize(current, step.id, step.module, bins));
-    }
+    outputs.forEach((out, k) => {
+      if (out === null) sample.dropped_at = steps[k].id;
+      else sample.stages.push(summarize(out, steps[k].id, steps[k].module, bins));
+    });
     samples.push(sample);
   }
   return new PipelinePreview(dataset.name, samples);

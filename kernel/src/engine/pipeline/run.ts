@@ -8,7 +8,8 @@ import { gradCam, type GradCamOptions } from '../explain/gradcam';
 import { GradCamView } from './gradcam-view';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
 import { formatMetrics, type ClassificationMetrics } from '../metrics/classification';
-import type { EpochRecord, TensorSplit } from '../training/train';
+import { predictSplit, type EpochRecord, type TensorSplit } from '../training/train';
+import { resolveTraining } from '../training/settings';
 import { loadModel, saveModel } from './model-io';
 
 export interface RunExtras {
@@ -100,6 +101,21 @@ export class Run {
     } finally {
       images.dispose();
     }
+  }
+
+  /**
+   * Class scores (N × K, row-major) of the processed images of a split with their labels, or
+   * undefined when the run holds no images of that split (a loaded run, a split without data).
+   */
+  async predictions(
+    split: SplitName
+  ): Promise<{ labels: Int32Array; probs: Float32Array; classes: number } | undefined> {
+    const s = this.data[split];
+    if (!s || s.labels.length === 0) return undefined;
+    const classes = this.model.outputs[0].shape[1] as number;
+    const loss = resolveTraining(this.pipeline.training).loss;
+    const { probs } = await predictSplit(this.model, s, classes, 256, loss);
+    return { labels: s.labels, probs, classes };
   }
 
   /**

@@ -262,6 +262,9 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
         tf.dispose(w ? [x, y, w, cost!] : [x, y, cost!]);
         lossSum += loss * items.length;
         options.onBatch?.({ epoch, batch: b + 1, batches, loss });
+        // Yield to the event loop between batches: without it, messages that arrive while a
+        // cell trains (a live view's Stop, its comm opening) wait until training has ended.
+        await new Promise<void>(resolve => setImmediate(resolve));
       }
       const trainTime = (performance.now() - started) / 1000;
       trainSeconds += trainTime;

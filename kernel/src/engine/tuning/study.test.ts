@@ -154,7 +154,10 @@ test('a study trains every trial on worker threads, journals it and reports resu
     /Study 'tiny-tuning' \(seed 5, ga\): done, 7 trials done, 0 failed/
   );
   expect(shown['text/plain']).toMatch(/best val_loss \(min\)/);
-  expect(shown['application/vnd.medflow.study+json']).toEqual({ state: study.state() });
+  expect(shown['application/vnd.medflow.study+json']).toEqual({
+    state: study.state(),
+    live: { target: 'medflow.study', id: expect.any(String) }
+  });
 
   // Autotune again with the same storage: nothing is trained again.
   const again = (await tinyPipeline()).autotune({

@@ -12,6 +12,7 @@ import type { PipelineDocument } from '../../../../schema/documents';
 import type { StudyDocument, StudyState, StudyStatus, TrialRecord } from '../../../../schema/study';
 import { ambientSignal, CancelledError } from '../cancel';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
+import { studyLiveRef } from '../views/study-view';
 import { GeneticAlgorithm, trialsInGeneration, type Evaluated, type Strategy } from './ga';
 import { Journal, readJournal } from './journal';
 import { RandomSearch } from './random-search';
@@ -232,7 +233,11 @@ export class Study {
   }
 
   [MIME_BUNDLE](): MimeBundle {
-    return { 'text/plain': this.toString(), [STUDY_MIME]: { state: this.state() } };
+    // `live` lets the tuning view reach this study (engine/views/study-view.ts).
+    return {
+      'text/plain': this.toString(),
+      [STUDY_MIME]: { state: this.state(), live: studyLiveRef(this) }
+    };
   }
 
   private watch(signal: AbortSignal | undefined): void {

@@ -1,0 +1,260 @@
+/**
+ * The pipeline-graph widget's channel over the kernel's real comm layer: a real pipeline on
+ * the built-in dataset, messages as the widget sends them.
+ */
+import { loadBuiltin } from '../engine/data/builtin';
+import { Dataset, Split } from '../engine/data/dataset';
+import { setLiveHost } from '../engine/live/channel';
+import { MIME_BUNDLE } from '../engine/mimebundle';
+import { smallCnn } from '../engine/networks/small_cnn';
+import { Pipeline, PIPELINE_MIME } from '../engine/pipeline/pipeline';
+import { previewStats } from '../engine/pipeline/preview';
+import { CommManager } from './comms';
+import { newHeader, type JsonObject } from './wire';
+
+type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let received: Map<string, Data[]>;
+/** Comm ids are unique across tests: timers of an earlier test's views may still fire. */
+let views = 0;
+let comms: CommManager;
+beforeEach(() => {
+  received = new Map();
+  comms = new CommManager((type, content) => {
+    const id = String(content.comm_id);
+    if (!received.has(id)) received.set(id, []);
+    received.get(id)!.push({ ...(content.data as Data), _msg: type });
+  });
+  setLiveHost(comms);
+});
+afterEach(() => setLiveHost(undefined));
+
+function deliver(type: string, content: JsonObject) {
+  comms.handle({
+    identities: [],
+    header: newHeader(type, 'frontend'),
+    parent_header: {},
+    metadata: {},
+    content,
+    buffers: []
+  });
+}
+
+/** Opens a view of `p` as the widget does, from the live ref in its MIME bundle. */
+function openView(p: Pipeline, commId: string) {
+  const live = (p[MIME_BUNDLE]()[PIPELINE_MIME] as Data).live;
+  deliver('comm_open', { comm_id: commId, target_name: live.target, data: { id: live.id } });
+  let seq = 0;
+  const all = () => received.get(commId) ?? [];
+  return {
+    all,
+    send(data: Data): number {
+      deliver('comm_msg', { comm_id: commId, data: { ...data, seq: ++seq } });
+      return seq;
+    },
+    /** Waits for the answer (ok or error) to request `s`, or a message matching `pred`. */
+    async until(pred: (m: Data) => boolean): Promise<Data> {
+      for (let i = 0; i < 400; i++) {
+        const hit = all().find(pred);
+        if (hit) return hit;
+        await new Promise(resolve => setTimeout(resolve, 25));
+      }
+      throw new Error(`no message matched; got ${JSON.stringify(all().map(m => m.type))}`);
+    },
+    lastState: () =>
+      all()
+        .filter(m => m.type === 'state')
+        .pop()!.state.doc
+  };
+}
+
+async function pneumonia(): Promise<Pipeline> {
+  return new Pipeline({ name: 'graph', seed: 3 })
+    .input(await loadBuiltin('pneumoniamnist'))
+    .add('rescale')
+    .add('resize', { height: 32, width: 32 });
+}
+
+test('a view gets the state, the module catalog and the analysis, and edits the pipeline', async () => {
+  const p = await pneumonia();
+  const view = openView(p, 'v1');
+  expect(view.all()[0]).toMatchObject({ type: 'state', state: { doc: { name: 'graph' } } });
+  const modules = view.all().find(m => m.type === 'modules')!;
+  expect(modules.modules.map((m: Data) => m.name)).toContain('gamma_correction');
+  expect(modules.training.properties.epochs).toMatchObject({ type: 'integer', minimum: 1 });
+  const analysis = await view.until(m => m.type === 'analysis');
+  expect(analysis.shapes).toEqual({ dataset: [28, 28], rescale_1: [28, 28], resize_1: [32, 32] });
+  expect(analysis.issues).toEqual([{ node: 'network', message: 'no network: call .network(doc)' }]);
+
+  const s = view.send({ type: 'set', step: 'resize_1', params: { height: 40 } });
+  await view.until(m => m.type === 'ok' && m.seq === s);
+  // The next cell reads the value the widget set.
+  expect(p.step('resize_1').params.height).toBe(40);
+  expect(view.lastState().steps[1].params.height).toBe(40);
+
+  const a = view.send({ type: 'add', module: 'invert', at: 1 });
+  await view.until(m => m.type === 'ok' && m.seq === a);
+  expect(p.steps.map(x => x.id)).toEqual(['rescale_1', 'invert_1', 'resize_1']);
+
+  // The network node's panel sets training hyperparameters, checked as .training() checks them.
+  const t = view.send({
+    type: 'training',
+    settings: { epochs: 7, optimizer: { name: 'sgd', lr: 0.1 } }
+  });
+  await view.until(m => m.type === 'ok' && m.seq === t);
+  expect(p.toJSON().training).toMatchObject({ epochs: 7, optimizer: { name: 'sgd', lr: 0.1 } });
+  const bad = view.send({
+    type: 'training',
+    settings: { epochs: 2, optimizer: { name: 'nadam' } }
+  });
+  expect((await view.until(m => m.type === 'error' && m.seq === bad)).message).toMatch(
+    /optimizer must be one of/
+  );
+  expect(p.toJSON().training.epochs).toBe(7);
+});
+
+test('a change made by a cell reaches every open view', async () => {
+  const p = await pneumonia();
+  const one = openView(p, 'one');
+  const two = openView(p, 'two');
+  p.set('rescale_1', { max: 255 });
+  expect(one.lastState().steps[0].params.max).toBe(255);
+  expect(two.lastState().steps[0].params.max).toBe(255);
+  deliver('comm_close', { comm_id: 'two', data: {} });
+  const before = two.all().length;
+  p.remove('rescale_1');
+  expect(two.all()).toHaveLength(before);
+  expect(one.lastState().steps.map((x: Data) => x.id)).toEqual(['resize_1']);
+});
+
+test('messages that do not fit, or values the module refuses, change nothing', async () => {
+  const p = await pneumonia();
+  const view = openView(p, `v${++views}`);
+  const bad = view.send({ type: 'set', step: 'resize_1', params: { height: 0 } });
+  expect(await view.until(m => m.type === 'error' && m.seq === bad)).toMatchObject({
+    message: expect.stringContaining('resize: height must be >= 1')
+  });
+  const shape = view.send({ type: 'move', step: 'resize_1', to: 'first' });
+  expect(await view.until(m => m.type === 'error' && m.seq === shape)).toMatchObject({
+    message: 'message refused: to must be integer (got "first")'
+  });
+  const unknown = view.send({ type: 'explode' });
+  expect((await view.until(m => m.type === 'error' && m.seq === unknown)).message).toMatch(
+    /^message refused: type must be one of "add", "remove", .* \(got "explode"\)$/
+  );
+  expect(p.step('resize_1').params.height).toBe(32);
+  expect(p.steps.map(x => x.id)).toEqual(['rescale_1', 'resize_1']);
+});
+
+test('marks a step that fails and a network whose input does not fit', async () => {
+  const p = (await pneumonia()).network(smallCnn({ classes: 2, inputShape: [28, 28, 1] }));
+  const view = openView(p, `v${++views}`);
+  const analysis = await view.until(m => m.type === 'analysis');
+  expect(analysis.issues).toEqual([
+    {
+      node: 'network',
+      message: 'incompatible dimensions: the network expects 28×28×1, the pipeline gives 32×32×1'
+    }
+  ]);
+  p.add('crop', { top: 0, left: 0, height: 100, width: 100 });
+  const next = await view.until(
+    m => m.type === 'analysis' && m.issues.some((i: Data) => i.node === 'crop_1')
+  );
+  expect(next.issues.find((i: Data) => i.node === 'crop_1').message).toMatch(/crop/);
+});
+
+test('the processing result reuses cached steps when only a later parameter changes', async () => {
+  const p = await pneumonia();
+  const view = openView(p, `v${++views}`);
+  const first = view.send({ type: 'preview', index: 5 });
+  const preview = await view.until(m => m.type === 'preview' && m.seq === first);
+  expect(preview.sample.stages.map((s: Data) => [s.step, s.shape, s.dtype])).toEqual([
+    ['input', [28, 28], 'uint8'],
+    ['rescale_1', [28, 28], 'float32'],
+    ['resize_1', [32, 32], 'float32']
+  ]);
+  const [lo, hi] = preview.sample.stages[1].range;
+  expect(0 <= lo && lo < hi && hi <= 1).toBe(true);
+  p.set('resize_1', { height: 20 });
+  const before = previewStats.applications;
+  const second = view.send({ type: 'preview', index: 5 });
+  const again = await view.until(m => m.type === 'preview' && m.seq === second);
+  expect(again.sample.stages[2].shape).toEqual([20, 32]);
+  // Only the changed step ran again.
+  expect(previewStats.applications - before).toBe(1);
+});
+
+test('runs up to a node and a sample run report node states with output shapes', async () => {
+  const p = await pneumonia();
+  const view = openView(p, `v${++views}`);
+  const n = p.dataset!.splits.train.length;
+  const upto = view.send({ type: 'run', mode: 'upto', step: 'rescale_1' });
+  await view.until(m => m.type === 'ok' && m.seq === upto);
+  const states = view.all().filter(m => m.type === 'run' && m.seq === upto);
+  expect(states[0].nodes).toMatchObject({ rescale_1: { state: 'queued' } });
+  expect(states.pop()!.nodes).toEqual({
+    dataset: { state: 'done', shape: [n, 28, 28, 1] },
+    rescale_1: { state: 'done', shape: [n, 28, 28, 1] }
+  });
+  const sample = view.send({ type: 'run', mode: 'sample', samples: 4 });
+  await view.until(m => m.type === 'ok' && m.seq === sample);
+  const last = view
+    .all()
+    .filter(m => m.type === 'run' && m.seq === sample)
+    .pop()!;
+  expect(last).toMatchObject({
+    done: true,
+    nodes: { resize_1: { state: 'done', shape: [4, 32, 32, 1] } }
+  });
+});
+
+/** Every k-th item of each split: a small, two-class dataset that trains in a second or two. */
+function subset(ds: Dataset, n: number): Dataset {
+  const pick = (s: Split) => {
+    const size = s.imageShape.reduce((a, b) => a * b, 1);
+    const src = s.images.data as Uint8Array;
+    const data = new Uint8Array(n * size);
+    const labels = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor((k * s.length) / n);
+      data.set(src.subarray(i * size, (i + 1) * size), k * size);
+      labels[k] = s.labels[i];
+    }
+    return new Split(
+      s.name,
+      { data, shape: [n, ...s.imageShape], dtype: s.images.dtype },
+      labels,
+      s.info
+    );
+  };
+  return new Dataset(ds.info, { train: pick(ds.train), val: pick(ds.val), test: pick(ds.test) });
+}
+
+test('a whole run from the graph trains and marks the network and training nodes', async () => {
+  const p = new Pipeline({ name: 'run-all', seed: 2 })
+    .input(subset(await loadBuiltin('pneumoniamnist'), 64))
+    .add('rescale')
+    .network(smallCnn({ classes: 2 }))
+    .training({ epochs: 1, batch_size: 32 });
+  const view = openView(p, `v${++views}`);
+  const run = view.send({ type: 'run', mode: 'all' });
+  // One run per view at a time.
+  const again = view.send({ type: 'run', mode: 'sample' });
+  expect(await view.until(m => m.type === 'error' && m.seq === again)).toMatchObject({
+    message: 'a run started from this view is still going'
+  });
+  await view.until(m => (m.type === 'ok' || m.type === 'error') && m.seq === run);
+  const reports = view.all().filter(m => m.type === 'run' && m.seq === run);
+  expect(reports.some(m => m.nodes.training?.state === 'running')).toBe(true);
+  const last = reports.pop()!;
+  expect(last).toMatchObject({
+    done: true,
+    nodes: {
+      dataset: { state: 'done', shape: [64, 28, 28, 1] },
+      rescale_1: { state: 'done', shape: [64, 28, 28, 1] },
+      network: { state: 'done' },
+      training: { state: 'done' }
+    },
+    metrics: { val: { accuracy: expect.any(Number) } }
+  });
+}, 120_000);

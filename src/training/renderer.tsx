@@ -1,0 +1,50 @@
+/** MIME renderer of `application/vnd.medflow.training+json`: the live training view. */
+import * as React from 'react';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import type { TrainingViewState } from '../../schema/views';
+import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import type { LiveModel } from '../live/live-model';
+import type { ILiveConnector } from '../tokens';
+import { readTrainingBundle, readTrainingState, TRAINING_MIME_TYPE } from './model';
+import { TrainingView } from './TrainingView';
+
+export class TrainingRenderer extends LiveMimeRenderer<TrainingViewState> {
+  constructor(
+    options: IRenderMime.IRendererOptions,
+    connector: ILiveConnector | null,
+    private readonly trans: IRenderMime.TranslationBundle
+  ) {
+    super(options, connector);
+    this.addClass('medflow-TrainingRenderer');
+  }
+
+  protected readStatic(data: unknown): TrainingViewState | null {
+    const read = readTrainingBundle(data);
+    this.reason = read.ok ? undefined : read.reason;
+    return read.ok ? read.value : null;
+  }
+
+  protected readLive(raw: unknown): TrainingViewState | undefined {
+    const read = readTrainingState(raw);
+    return read.ok ? read.value : undefined;
+  }
+
+  protected renderLive(model: LiveModel<TrainingViewState | null>): React.ReactElement {
+    return <TrainingView model={model} trans={this.trans} reason={this.reason} />;
+  }
+
+  private reason: string | undefined;
+}
+
+export function createTrainingRendererFactory(
+  connector: ILiveConnector | null,
+  fallbackTrans: IRenderMime.TranslationBundle
+): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [TRAINING_MIME_TYPE],
+    defaultRank: 20,
+    createRenderer: options =>
+      new TrainingRenderer(options, connector, options.translator?.load('medflow') ?? fallbackTrans)
+  };
+}

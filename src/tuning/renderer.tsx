@@ -1,0 +1,50 @@
+/** MIME renderer of `application/vnd.medflow.study+json`: the live tuning view. */
+import * as React from 'react';
+import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import type { LiveModel } from '../live/live-model';
+import type { ILiveConnector } from '../tokens';
+import type { StudyState } from './contract';
+import { readStudyBundle, readStudyState, STUDY_MIME_TYPE } from './model';
+import { StudyView } from './StudyView';
+
+export class StudyRenderer extends LiveMimeRenderer<StudyState> {
+  constructor(
+    options: IRenderMime.IRendererOptions,
+    connector: ILiveConnector | null,
+    private readonly trans: IRenderMime.TranslationBundle
+  ) {
+    super(options, connector);
+    this.addClass('medflow-StudyRenderer');
+  }
+
+  protected readStatic(data: unknown): StudyState | null {
+    const read = readStudyBundle(data);
+    this.reason = read.ok ? undefined : read.reason;
+    return read.ok ? read.value : null;
+  }
+
+  protected readLive(raw: unknown): StudyState | undefined {
+    const read = readStudyState(raw);
+    return read.ok ? read.value : undefined;
+  }
+
+  protected renderLive(model: LiveModel<StudyState | null>): React.ReactElement {
+    return <StudyView model={model} trans={this.trans} reason={this.reason} />;
+  }
+
+  private reason: string | undefined;
+}
+
+export function createStudyRendererFactory(
+  connector: ILiveConnector | null,
+  fallbackTrans: IRenderMime.TranslationBundle
+): IRenderMime.IRendererFactory {
+  return {
+    safe: true,
+    mimeTypes: [STUDY_MIME_TYPE],
+    defaultRank: 20,
+    createRenderer: options =>
+      new StudyRenderer(options, connector, options.translator?.load('medflow') ?? fallbackTrans)
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Helpers of the builder, training and tuning browser tests: write a notebook through the
+ * server's contents API, open it on the medflow kernel, run one cell and read its output.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+import * as path from 'node:path';
+
+export const base = (): string => process.env.MEDFLOW_LAB_BASE as string;
+export const labRoot = (): string => process.env.MEDFLOW_LAB_ROOT as string;
+
+/** Where these tests' "My networks" go: inside the server's temporary root. */
+export const medflowHome = (): string => path.join(labRoot(), 'medflow-home');
+
+/**
+ * Empties the workspace after a test, so that the next test (of any spec) does not find this
+ * test's notebooks restored as hidden tabs, with outputs its page-wide locators would match.
+ */
+export async function resetWorkspace(page: Page): Promise<void> {
+  // Leave the page first (it saves its layout on the way out), then delete what was saved.
+  await page.goto('about:blank');
+  const api = `${base()}/lab/api/workspaces`;
+  const listing = await (await page.request.get(api)).json();
+  const ids: string[] = (listing?.workspaces?.ids as string[] | undefined) ?? [];
+  for (const id of ids) await page.request.delete(`${api}/${id}`);
+}
+
+export async function writeNotebook(page: Page, name: string, cells: string[]): Promise<void> {
+  const content = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'medflow', display_name: 'medflow (TypeScript)', language: 'typescript' }
+    },
+    cells: cells.map((source, i) => ({
+      id: `cell-${i}`,
+      cell_type: 'code',
+      metadata: {},
+      source,
+      outputs: [],
+      execution_count: null
+    }))
+  };
+  const response = await page.request.put(`${base()}/api/contents/${name}`, {
+    data: { type: 'notebook', format: 'json', content }
+  });
+  expect(response.ok()).toBe(true);
+}
+
+export async function openNotebook(page: Page, name: string): Promise<void> {
+  await page.goto(`${base()}/lab/tree/${name}`);
+  await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)').first()).toBeVisible({
+    timeout: 60_000
+  });
+  // The toolbar says "idle" before the session has a kernel: ask the session itself, of this
+  // notebook (the workspace may restore another notebook's tab as well).
+  await page.waitForFunction(
+    path => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const widget = (window as any).jupyterapp?.shell?.currentWidget;
+      const kernel = widget?.sessionContext?.session?.kernel;
+      return (
+        widget?.context?.path === path &&
+        kernel?.name === 'medflow' &&
+        kernel.connectionStatus === 'connected' &&
+        kernel.status === 'idle'
+      );
+    },
+    name,
+    { timeout: 120_000 }
+  );
+}
+
+export function cell(page: Page, index: number): Locator {
+  // The visible notebook: the workspace may restore other notebooks' tabs (hidden).
+  return page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').nth(index);
+}
+
+/** Runs cell `index` (Shift+Enter) and waits until it finished (its prompt shows a number). */
+export async function runCell(page: Page, index: number, timeout = 120_000): Promise<Locator> {
+  const c = cell(page, index);
+  await c.locator('.jp-InputArea-editor').click();
+  await page.keyboard.press('Shift+Enter');
+  await expect(c.locator('.jp-InputPrompt').first()).toHaveText(/\[\d+\]/, { timeout });
+  return c.locator('.jp-OutputArea');
+}
+
+/** Runs a cell without waiting for it to finish (for cells that train). */
+export async function startCell(page: Page, index: number): Promise<Locator> {
+  const c = cell(page, index);
+  await c.locator('.jp-InputArea-editor').click();
+  await page.keyboard.press('Shift+Enter');
+  return c.locator('.jp-OutputArea');
+}
+
+/**
+ * Drags from one point to another in small steps: React Flow finds the handle under the
+ * pointer while it moves, and a single jump can miss it.
+ */
+export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
+
+/** No output of the visible notebook shows an error (traceback) or stderr. */
+export async function expectNoErrors(page: Page): Promise<void> {
+  await expect(
+    page.locator(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+    )
+  ).toHaveCount(0);
+  await expect(
+    page.locator(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
+    )
+  ).toHaveCount(0);
+}

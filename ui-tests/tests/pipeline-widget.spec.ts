@@ -1,0 +1,282 @@
+/**
+ * The live pipeline graph in a real JupyterLab with the real medflow kernel: editing in the
+ * widget reaches the kernel's pipeline (the next cell reads it), a cell's change redraws the
+ * widget, out-of-range values are refused, the processing result follows the parameters,
+ * runs from the graph mark the nodes, and the widget goes static when its kernel restarts.
+ * Screenshots in the light and dark theme are compared with the committed snapshots.
+ */
+import { expect, type Browser, type Locator, type Page, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const NOTEBOOK = 'pipeline-widget-test.ipynb';
+const base = () => process.env.MEDFLOW_LAB_BASE as string;
+
+/** The cells of the test notebook (TypeScript, run by the medflow kernel). */
+const CELLS = [
+  [
+    'import * as mf from "medflow";',
+    "const data = await mf.datasets.load('pneumoniamnist');",
+    "const p = mf.pipeline({ name: 'widget-test', seed: 1 })",
+    '  .input(data)',
+    "  .add('rescale')",
+    "  .add('gamma_correction', { gamma: 1.5 });",
+    'p'
+  ],
+  ["p.step('gamma_correction_1').params.gamma"],
+  ["p.set('gamma_correction_1', { gamma: 0.5 }).step('gamma_correction_1').params.gamma"],
+  ["p.steps.map(s => s.id).join(' > ')"],
+  ['display(p);']
+];
+
+function writeNotebook(): void {
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'medflow', display_name: 'medflow (TypeScript)', language: 'typescript' }
+    },
+    cells: CELLS.map((lines, i) => ({
+      id: `cell-${i}`,
+      cell_type: 'code',
+      metadata: {},
+      execution_count: null,
+      outputs: [],
+      source: lines.join('\n')
+    }))
+  };
+  fs.writeFileSync(path.join(process.env.MEDFLOW_LAB_ROOT!, NOTEBOOK), JSON.stringify(nb));
+}
+
+/** Runs cell `index` of the open notebook and waits until it finished. */
+async function runCell(page: Page, index: number): Promise<void> {
+  await page.evaluate(async i => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const app = (window as any).jupyterapp;
+    const panel = app.shell.currentWidget;
+    panel.content.activeCellIndex = i;
+    await app.commands.execute('notebook:run-cell');
+  }, index);
+  await expect(
+    page.locator('.jp-Notebook .jp-Cell').nth(index).locator('.jp-InputPrompt')
+  ).not.toContainText('*');
+}
+
+const output = (page: Page, index: number): Locator =>
+  page.locator('.jp-Notebook .jp-Cell').nth(index).locator('.jp-OutputArea-output').first();
+
+let page: Page;
+let editor: Locator;
+const pageErrors: string[] = [];
+
+test.describe.serial('the live pipeline graph', () => {
+  test.describe.configure({ timeout: 120_000 });
+
+  test.beforeAll(async ({ browser }: { browser: Browser }) => {
+    writeNotebook();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', err => pageErrors.push(err.message));
+    // A workspace of its own: the other specs restore the default one and must not find this
+    // notebook open in it.
+    await page.goto(`${base()}/lab/workspaces/pipeline-widget/tree/${NOTEBOOK}`);
+    await expect(page.locator('.jp-NotebookPanel')).toBeVisible({ timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const kernel = (window as any).jupyterapp?.shell?.currentWidget?.sessionContext?.session
+          ?.kernel;
+        return kernel?.connectionStatus === 'connected' && kernel.status === 'idle';
+      },
+      undefined,
+      { timeout: 120_000 }
+    );
+    await runCell(page, 0);
+    editor = page.getByTestId('medflow-pipeline-editor').first();
+    await expect(editor).toHaveAttribute('data-status', 'live', { timeout: 60_000 });
+    await expect(editor.locator('.medflow-LiveStatus')).toHaveText('Live: connected to the kernel');
+  });
+
+  test.afterAll(async () => {
+    // Leave the workspace as we found it: the next spec restores it and expects no unsaved
+    // notebook; the test notebook's kernel is shut down.
+    await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const panel = (window as any).jupyterapp.shell.currentWidget;
+      await panel.sessionContext.shutdown();
+      panel.context.model.dirty = false;
+      panel.close();
+    });
+    await expect(page.locator('.jp-NotebookPanel')).toHaveCount(0);
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('inserts modules dragged onto an edge or the canvas; undo, duplicate, delete', async () => {
+    const palette = editor.getByRole('region', { name: 'Module palette' });
+    await expect(palette.getByText('Grayscale', { exact: true })).toBeVisible();
+    await palette.getByRole('searchbox', { name: 'Search modules' }).fill('invert');
+    const invert = palette.getByTestId('medflow-palette-invert');
+    await expect(palette.locator('.medflow-Palette-module')).toHaveCount(1);
+    const edge = editor.getByTestId('rf__edge-edge-step-rescale_1-step-gamma_correction_1');
+    // HTML5 drag and drop as the browser delivers it (dragstart → dragover → drop with one
+    // DataTransfer); Playwright's mouse-driven dragTo stalls on native drags in headless mode.
+    const transfer = await page.evaluateHandle(() => new DataTransfer());
+    await invert.dispatchEvent('dragstart', { dataTransfer: transfer });
+    await edge.dispatchEvent('dragover', { dataTransfer: transfer });
+    await edge.dispatchEvent('drop', { dataTransfer: transfer });
+    await expect(editor.getByTestId('medflow-node-step-invert_1')).toBeVisible();
+    // The kernel's pipeline has it, between the two steps.
+    await runCell(page, 3);
+    await expect(output(page, 3)).toHaveText("'rescale_1 > invert_1 > gamma_correction_1'");
+    // Undo removes it again (Ctrl+Z on the graph).
+    await editor.getByTestId('medflow-node-step-invert_1').click();
+    await page.keyboard.press('Control+z');
+    await expect(editor.getByTestId('medflow-node-step-invert_1')).toHaveCount(0);
+    await runCell(page, 3);
+    await expect(output(page, 3)).toHaveText("'rescale_1 > gamma_correction_1'");
+    // Duplicate and delete from the keyboard.
+    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
+    await page.keyboard.press('Control+d');
+    const copy = editor.getByTestId('medflow-node-step-gamma_correction_2');
+    await expect(copy).toContainText('gamma1.5');
+    await page.keyboard.press('Delete');
+    await expect(copy).toHaveCount(0);
+    await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toBeVisible();
+
+    // Dropped on the empty canvas left of every step, the module becomes the first step.
+    const rescale = await editor.getByTestId('medflow-node-step-rescale_1').boundingBox();
+    const onCanvas = { clientX: rescale!.x - 5, clientY: rescale!.y - 80 };
+    const pane = editor.locator('.react-flow__pane');
+    await invert.dispatchEvent('dragstart', { dataTransfer: transfer });
+    await pane.dispatchEvent('dragover', { dataTransfer: transfer, ...onCanvas });
+    await pane.dispatchEvent('drop', { dataTransfer: transfer, ...onCanvas });
+    await expect(editor.getByTestId('medflow-node-step-invert_1')).toBeVisible();
+    await runCell(page, 3);
+    await expect(output(page, 3)).toHaveText("'invert_1 > rescale_1 > gamma_correction_1'");
+    await editor.getByTestId('medflow-node-step-invert_1').click();
+    await page.keyboard.press('Delete');
+    await expect(editor.getByTestId('medflow-node-step-invert_1')).toHaveCount(0);
+  });
+
+  test('a parameter changed in the panel is what the next cell reads', async () => {
+    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
+    const panel = editor.getByTestId('medflow-parameter-panel');
+    await expect(panel.getByRole('heading', { name: /gamma_correction/ })).toBeVisible();
+    // Hovering the name tells the description and the constraint.
+    await expect(panel.locator('label[for="root_gamma"]')).toHaveAttribute(
+      'title',
+      'Exponent applied to values normalised to [0, 1]. (number, >0 … 10, default 1)'
+    );
+    await panel.locator('#root_gamma').fill('2.5');
+    await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toContainText(
+      'gamma2.5'
+    );
+    await runCell(page, 1);
+    await expect(output(page, 1)).toHaveText('2.5');
+  });
+
+  test('a change made by a cell updates the graph and the panel', async () => {
+    await runCell(page, 2);
+    await expect(output(page, 2)).toHaveText('0.5');
+    const panel = editor.getByTestId('medflow-parameter-panel');
+    await expect(panel.locator('#root_gamma')).toHaveValue('0.5');
+    await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toContainText(
+      'gamma0.5'
+    );
+  });
+
+  test('an out-of-range value is refused on the spot and never reaches the kernel', async () => {
+    const panel = editor.getByTestId('medflow-parameter-panel');
+    await panel.locator('#root_gamma').fill('20');
+    await expect(panel.locator('.medflow-ParamField-errors')).toContainText('must be <= 10');
+    await page.waitForTimeout(600); // longer than the panel's debounce
+    await runCell(page, 1);
+    await expect(output(page, 1)).toHaveText('0.5');
+    await panel.locator('#root_gamma').fill('0.5');
+    await expect(panel.locator('.medflow-ParamField-errors')).toHaveCount(0);
+  });
+
+  test('the processing result follows a parameter change', async () => {
+    const result = editor.getByTestId('medflow-processing-result');
+    await expect(result.getByRole('option')).toHaveCount(8);
+    const stage = result.getByTestId('medflow-stage-rescale_1');
+    await expect(stage.getByTestId('medflow-stage-shape')).toHaveText('28×28');
+    const upper = async () =>
+      Number((await stage.getByTestId('medflow-stage-range').innerText()).split('…')[1]);
+    const before = await upper();
+    expect(before).toBeGreaterThan(0);
+    expect(before).toBeLessThanOrEqual(1);
+    await editor.getByTestId('medflow-node-step-rescale_1').click();
+    await editor.getByTestId('medflow-parameter-panel').locator('#root_max').fill('4');
+    await expect.poll(upper).toBeCloseTo(before * 4, 2);
+    // Another sample from the thumbnails shows another image.
+    const image = stage.locator('img');
+    const src = await image.getAttribute('src');
+    await result.getByRole('option').nth(3).click();
+    await expect(image).not.toHaveAttribute('src', src!);
+    await expect(result.getByRole('spinbutton', { name: 'Sample index' })).not.toHaveValue('0');
+  });
+
+  test('a sample run marks every step done with its output shape', async () => {
+    await editor.getByRole('button', { name: 'Sample run' }).click();
+    const node = editor.getByTestId('medflow-node-step-gamma_correction_1');
+    await expect(node.getByTestId('medflow-run-state')).toHaveText('done');
+    await expect(node.getByTestId('medflow-node-shape')).toHaveText('8×28×28×1');
+    // No network yet: the node says so.
+    await expect(editor.getByTestId('medflow-node-network')).toContainText(
+      'no network: call .network(doc)'
+    );
+  });
+
+  test('light and dark theme screenshots', async () => {
+    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
+    await page.mouse.move(0, 0);
+    await expect(editor).toHaveScreenshot('pipeline-widget-light.png', {
+      maxDiffPixelRatio: 0.03,
+      animations: 'disabled'
+    });
+    await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+        theme: 'JupyterLab Dark'
+      });
+    });
+    await expect(page.locator('body')).toHaveAttribute('data-jp-theme-light', 'false');
+    await expect(editor).toHaveScreenshot('pipeline-widget-dark.png', {
+      maxDiffPixelRatio: 0.03,
+      animations: 'disabled'
+    });
+    await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+        theme: 'JupyterLab Light'
+      });
+    });
+  });
+
+  test('two views of one pipeline stay in sync', async () => {
+    await runCell(page, 4);
+    const second = page.getByTestId('medflow-pipeline-editor').nth(1);
+    await expect(second).toHaveAttribute('data-status', 'live');
+    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
+    await editor.getByTestId('medflow-parameter-panel').locator('#root_gamma').fill('3');
+    await expect(second.getByTestId('medflow-node-step-gamma_correction_1')).toContainText(
+      'gamma3'
+    );
+    await runCell(page, 1);
+    await expect(output(page, 1)).toHaveText('3');
+  });
+
+  test('after a kernel restart the widget shows the saved pipeline, static, and says why', async () => {
+    await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      await (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart();
+    });
+    await expect(editor).toHaveAttribute('data-status', 'static', { timeout: 60_000 });
+    await expect(editor.locator('.medflow-LiveStatus')).toHaveText(
+      'Static: the kernel no longer has this object (run the cell again)'
+    );
+    await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toBeVisible();
+    await expect(editor.getByRole('button', { name: 'Undo' })).toBeDisabled();
+  });
+});
