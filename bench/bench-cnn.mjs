@@ -1,6 +1,12 @@
 // The CNN that the training benchmarks measure (bench/backend.mjs, bench/train-compare.mjs and
 // its PyTorch twin in bench/train-torch.py): 3 × (Conv 3×3 'same', no bias → BatchNorm → ReLU →
-// MaxPool 2) with 16/32/64 filters, then Flatten → Dense(2) logits.
+// MaxPool 2) with 16/32/64 filters, then Flatten → Dense(2) logits. BatchNorm is the layer
+// medflow's network compiler builds (kernel/src/engine/networks/batch-norm-tfjs.ts: tfjs-layers'
+// BatchNormalization with a one-op training step), so the benchmarks measure what users run.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { FusedBatchNormalization } = require('../dist/kernel/engine/networks/batch-norm-tfjs.js');
 
 /** Builds the benchmark CNN with the given tfjs namespace for size×size×1 inputs. */
 export function buildBenchCnn(tf, size) {
@@ -15,7 +21,7 @@ export function buildBenchCnn(tf, size) {
         useBias: false
       })
     );
-    model.add(tf.layers.batchNormalization());
+    model.add(new FusedBatchNormalization({}));
     model.add(tf.layers.reLU());
     model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
   });

@@ -1,7 +1,7 @@
 // medflow (tfjs wasm) against PyTorch CPU: the same CNN on the same bytes, side by side.
 //
 //   npm run bench:train        (= npm run build:kernel && node bench/train-compare.mjs)
-//   node bench/train-compare.mjs [--seconds S] [--sizes 64,128] [--profile-steps N]
+//   node bench/train-compare.mjs [--seconds S] [--sizes 64,128] [--profile-steps N] [--threads T]
 //
 // For each size, bench/train-torch.py writes real PneumoniaMNIST images resized to size×size
 // into one temp .npy; PyTorch (2 threads) and medflow read that same file. Model on both
@@ -20,6 +20,7 @@ import { buildBenchCnn } from './bench-cnn.mjs';
 const require = createRequire(import.meta.url);
 const { tf, ensureBackend } = require('../dist/kernel/engine/backend/index.js');
 const { parseNpy } = require('../dist/kernel/engine/data/npy.js');
+const { makeOptimizer, resolveOptimizer } = require('../dist/kernel/engine/training/optimizers.js');
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -28,7 +29,6 @@ const BATCH = 32;
 const COUNT = 64; // two batches, alternated, so that no step sees a cached identical input
 const WARMUP = 3;
 const MIN_STEPS = 5;
-const TORCH_THREADS = 2;
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -38,6 +38,10 @@ const option = (name, fallback) => {
 const SECONDS = Number(option('--seconds', '8'));
 const SIZES = option('--sizes', '64,128').split(',').map(Number);
 const PROFILE_STEPS = Number(option('--profile-steps', '3'));
+// Threads of both sides (default 2, the cores of the reference machine). With 1, a loaded
+// machine skews the comparison less: no thread waits at a barrier for a descheduled peer.
+const TORCH_THREADS = Number(option('--threads', '2'));
+process.env.MEDFLOW_WASM_THREADS = String(TORCH_THREADS);
 
 function buildModel(size) {
   return buildBenchCnn(tf, size);
@@ -74,7 +78,8 @@ async function medflow(file, size) {
   tf.setRandom?.(0);
   const batches = loadBatches(file);
   const model = buildModel(size);
-  const optimizer = tf.train.adam(1e-3);
+  // The optimizer medflow's training makes for { name: 'adam', lr: 1e-3 }.
+  const optimizer = makeOptimizer(resolveOptimizer({ name: 'adam', lr: 1e-3 }));
   let i = 0;
   const trainStep = () => {
     const [x, y] = batches[i++ % batches.length];
@@ -111,7 +116,8 @@ async function profileTraining(trainStep) {
   for (const k of info.kernels) {
     // 'xxx__op' records are ops with a custom gradient (e.g. fusedConv2d__op); their time
     // already contains the kernels they run (FusedConv2D), so counting them would count twice.
-    if (k.name.endsWith('__op')) continue;
+    // 'unnamed scope' records are tf.customGrad ops (medflow's BatchNorm): likewise.
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
     const ms = await k.kernelTimeMs;
     const entry = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
     entry.ms += typeof ms === 'number' ? ms : 0;

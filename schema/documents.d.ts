@@ -40,6 +40,11 @@ export interface NetworkDocument {
   outputs: string[];
 }
 
+/**
+ * Training settings, checked by the engine against schema/training.schema.json (every setting
+ * with its range, default and description; loss, class_weight, augmentation, early_stopping and
+ * keep_best beyond the fields typed here).
+ */
 export interface TrainingSettings {
   epochs?: number;
   batch_size?: number;

@@ -31,10 +31,15 @@ export const APT_PACKAGES = {
     'python3-nibabel',
     'python3-nbclient',
     'python3-nbformat',
-    'chromium'
+    // The packaging test builds the Python wheel offline (pip wheel --no-build-isolation).
+    'python3-pip',
+    'python3-hatchling',
+    'chromium',
+    // Distributed tuning tests run BullMQ against a real redis-server.
+    'redis-server'
   ],
   // Benchmarks compare with OpenCV and PyTorch CPU (npm run bench); not needed by the tests.
-  bench: ['python3-numpy', 'python3-opencv', 'python3-ipykernel', 'python3-torch']
+  bench: ['python3-numpy', 'python3-opencv', 'python3-ipykernel', 'python3-torch', 'redis-server']
 };
 
 function log(msg) {

@@ -12,6 +12,8 @@ commands:
                                    in that Jupyter data dir (default --user)
   lab [--port N] [--root DIR] [--no-token] [NOTEBOOK]
                                    start the embedded JupyterLab with medflow and print its URL
+  worker --redis URL [--concurrency N]
+                                   train trials of distributed tuning studies (BullMQ on Redis)
   version                          print the version
 `;
 
@@ -25,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
       return runInstallCommand(rest);
     case 'lab':
       return runLabCommand(rest);
+    case 'worker':
+      return (await import('./worker')).runWorkerCommand(rest);
     case 'version':
     case '--version':
       console.log(require('../../../package.json').version);

@@ -24,7 +24,10 @@ import * as networkCatalog from './networks';
 import { Pipeline, pipelineFromJSON as fromJSON, type PipelineOptions } from './pipeline/pipeline';
 import { registerFileRouter } from './pipeline/model-io';
 import { Run } from './pipeline/run';
+import { compareRuns } from './pipeline/compare';
 import type { PipelineDocument } from '../../../schema/documents';
+import * as tuningApi from './tuning';
+import { trainingSchema } from './training/schema';
 
 /**
  * The compute backend's label, e.g. "wasm (2 threads, SIMD)" or "tensorflow (CUDA)".
@@ -104,6 +107,12 @@ export const networks = {
   validate: networkCatalog.validate
 };
 
+/** Training settings: their JSON Schema, e.g. for a settings form (rjsf). */
+export const training = {
+  /** schema/training.schema.json: every setting with title, description, default and range. */
+  schema: trainingSchema
+};
+
 /** Starts a pipeline: dataset → image-processing steps → network → training. */
 export function pipeline(options: PipelineOptions): Pipeline {
   return new Pipeline(options);
@@ -119,6 +128,35 @@ export function loadRun(dir: string): Promise<Run> {
 export function pipelineFromJSON(doc: PipelineDocument): Pipeline {
   return fromJSON(doc);
 }
+
+/**
+ * Runs side by side: `mf.compare(runA, runB)` shows each run's test metrics (and the change
+ * against the first) as a table and a bar chart; `{ names, split }` as a last argument.
+ */
+export const compare = compareRuns;
+export { RunComparison, COMPARED_METRICS } from './pipeline/compare';
+export type { CompareOptions, ComparedRun, ComparedMetric } from './pipeline/compare';
+
+/**
+ * Hyper-parameter tuning: `p.autotune(options)` starts a study; `mf.tuning.resume(file)`
+ * continues one from its journal; `mf.tuning.startRedisWorker` is `medflow worker` in code.
+ */
+export const tuning = {
+  resume: tuningApi.resume,
+  readJournal: tuningApi.readJournal,
+  buildSpace: tuningApi.buildSpace,
+  startRedisWorker: tuningApi.startRedisWorker,
+  DEFAULT_GA: tuningApi.DEFAULT_GA
+};
+export { Study, STUDY_MIME } from './tuning';
+export type {
+  AutotuneOptions,
+  StudyEvent,
+  StudyResult,
+  StudyState,
+  TrialRecord,
+  SearchParameter
+} from './tuning';
 
 export { Pipeline, PIPELINE_MIME } from './pipeline/pipeline';
 export type { PipelineOptions, PipelineTrainOptions } from './pipeline/pipeline';

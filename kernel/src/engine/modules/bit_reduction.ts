@@ -4,7 +4,8 @@
  * their value range.
  */
 import type { ModuleDefinition } from './types';
-import { mapValues } from './image';
+import { mapValues, withImage } from './image';
+import { andUint16 } from './typed-loops';
 import { isIntegerDType } from '../data/ndarray';
 
 export interface BitReductionParams {
@@ -46,6 +47,12 @@ export const bitReduction: ModuleDefinition<BitReductionParams> = {
         );
       }
       const step = 2 ** (total - bits);
+      const src = data.image.array.data;
+      if (src instanceof Uint16Array && dtype === 'uint16') {
+        // floor(v / step) · step clears the low bits: one mask, two pixels per word.
+        const out = andUint16(src, 0x10000 - step);
+        return withImage(data, { data: out, shape: data.image.array.shape.slice(), dtype });
+      }
       return mapValues(data, 'bit_reduction', v => Math.floor(v / step) * step);
     }
     const [lo, hi] = data.image.header.pixel_value_range;

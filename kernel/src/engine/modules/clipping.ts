@@ -24,7 +24,12 @@ export const clipping: ModuleDefinition<ClippingParams> = {
   },
   check: ({ min, max }) => (min <= max ? [] : [`min must be <= max (got min ${min}, max ${max})`]),
   apply(data, { min, max }) {
-    const out = mapValues(data, 'clipping', v => (v < min ? min : v > max ? max : v));
+    const out = mapValues(
+      data,
+      'clipping',
+      v => (v < min ? min : v > max ? max : v),
+      `${min},${max}`
+    );
     const [lo, hi] = data.image.header.pixel_value_range;
     out.image.header.pixel_value_range = [Math.max(lo, min), Math.min(hi, max)];
     return out;

@@ -4,7 +4,8 @@
  */
 import type { ModuleDefinition } from './types';
 import { pixels, roundHalfEven, withImage } from './image';
-import { allocate } from '../data/ndarray';
+import { allocate, type NumericArray } from '../data/ndarray';
+import { cachedTable, lookupUint8, mapToFloat32, tableUint8 } from './typed-loops';
 
 export interface WindowParams {
   preset: 'custom' | 'lung' | 'mediastinum' | 'bone' | 'brain';
@@ -20,6 +21,24 @@ export const WINDOW_PRESETS: Record<Exclude<WindowParams['preset'], 'custom'>, [
   bone: [400, 1800],
   brain: [40, 80]
 };
+
+/** uint8 window of a 16-bit image through a 65536-entry table (index offset for int16). */
+function windowTable16(
+  src: Uint16Array | Int16Array,
+  fn: (v: number) => number,
+  key: string
+): Uint8Array {
+  const offset = src instanceof Int16Array ? 32768 : 0;
+  const lut = cachedTable(`${key}:${offset}`, () => {
+    const table = new Uint8Array(65536);
+    for (let i = 0; i < 65536; i++) table[i] = fn(i - offset);
+    return table;
+  });
+  const out = new Uint8Array(src.length);
+  if (src instanceof Uint16Array) for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+  else for (let i = 0; i < src.length; i++) out[i] = lut[src[i] + 32768];
+  return out;
+}
 
 export const ctWindowing: ModuleDefinition<WindowParams> = {
   name: 'ct_windowing',
@@ -72,11 +91,21 @@ export const ctWindowing: ModuleDefinition<WindowParams> = {
     const src = pixels(data, 'ct_windowing');
     const lo = c - w / 2;
     const top = output === 'uint8' ? 255 : 1;
-    const out = allocate(output, src.length);
-    for (let i = 0; i < src.length; i++) {
-      const t = (src[i] - lo) / w;
+    const windowed = (x: number) => {
+      const t = (x - lo) / w;
       const v = (t <= 0 ? 0 : t >= 1 ? 1 : t) * top;
-      out[i] = output === 'uint8' ? roundHalfEven(v) : v;
+      return output === 'uint8' ? roundHalfEven(v) : v;
+    };
+    let out: NumericArray;
+    const key = `ct_windowing:${c},${w},${output}`;
+    if (output === 'float32') out = mapToFloat32(src, windowed, key);
+    else if (src instanceof Uint8Array) out = lookupUint8(src, tableUint8(windowed));
+    else if ((src instanceof Uint16Array || src instanceof Int16Array) && src.length >= 4096) {
+      // 16-bit images (CT in HU is int16): one table entry per possible value.
+      out = windowTable16(src, windowed, key);
+    } else {
+      out = allocate(output, src.length);
+      for (let i = 0; i < src.length; i++) out[i] = windowed(src[i]);
     }
     return withImage(
       data,

@@ -20,8 +20,10 @@ export function flipImage(data: DataDict, axis: FlipAxis, module: string): DataD
   const fy = axis !== 'horizontal';
   for (let y = 0; y < h; y++) {
     const sy = fy ? h - 1 - y : y;
-    if (!fx) {
+    if (!fx || c === 1) {
       out.set(src.subarray(sy * w * c, (sy + 1) * w * c), y * w * c);
+      // One channel: mirroring a row is the native in-place reverse.
+      if (fx) out.subarray(y * w, (y + 1) * w).reverse();
       continue;
     }
     for (let x = 0; x < w; x++) {

@@ -40,8 +40,11 @@ export const gammaCorrection: ModuleDefinition<GammaParams> = {
   apply(data, { gamma, gain }) {
     const [lo, hi] = data.image.header.pixel_value_range;
     const span = hi - lo;
-    return mapValues(data, 'gamma_correction', v =>
-      span > 0 ? lo + span * gain * Math.max(0, (v - lo) / span) ** gamma : v
+    return mapValues(
+      data,
+      'gamma_correction',
+      v => (span > 0 ? lo + span * gain * Math.max(0, (v - lo) / span) ** gamma : v),
+      `${lo},${hi},${gamma},${gain}`
     );
   }
 };

@@ -11,6 +11,21 @@ export interface GrayscaleParams {
   method: 'luminance' | 'average';
 }
 
+/** Weighted channel sum of an 8-bit colour image; Uint8ClampedArray rounds half to even. */
+function luminanceUint8(
+  src: Uint8Array,
+  n: number,
+  c: number,
+  wr: number,
+  wg: number,
+  wb: number
+): Uint8Array {
+  const out = new Uint8ClampedArray(n);
+  for (let i = 0, s = 0; i < n; i++, s += c)
+    out[i] = wr * src[s] + wg * src[s + 1] + wb * src[s + 2];
+  return new Uint8Array(out.buffer);
+}
+
 export const grayscale: ModuleDefinition<GrayscaleParams> = {
   name: 'grayscale',
   category: 'Color',
@@ -41,6 +56,10 @@ export const grayscale: ModuleDefinition<GrayscaleParams> = {
       throw new Error(`grayscale: expects 1, 3 or 4 (RGBA) channels, got ${c}`);
     }
     const [wr, wg, wb] = method === 'average' ? [1 / 3, 1 / 3, 1 / 3] : [0.299, 0.587, 0.114];
+    if (src instanceof Uint8Array && dtype === 'uint8') {
+      const out = luminanceUint8(src, h * w, c, wr, wg, wb);
+      return withImage(data, { data: out, shape: [h, w], dtype }, { color_mode: 'L' });
+    }
     const out = allocate(dtype, h * w);
     for (let i = 0; i < h * w; i++) {
       const v = wr * src[i * c] + wg * src[i * c + 1] + wb * src[i * c + 2];

@@ -10,6 +10,7 @@ import type { DataDict } from '../data/datadict';
 import { allocate } from '../data/ndarray';
 import { pixels, planarShape, requireDType, roundHalfEven, withImage } from './image';
 import { borderIndex } from './filters';
+import { scratchUint16 } from './typed-loops';
 
 export interface HistEqParams {
   method: 'global' | 'adaptive';
@@ -62,39 +63,62 @@ function clahe(
   const area = th * tw;
   const lutScale = f32((bins - 1) / area);
   const clip = limit > 0 ? Math.max(Math.trunc((limit * area) / bins), 1) : 0;
-  const luts = new Float64Array(tilesY * tilesX * bins);
+  // Table entries are saturated integers < bins: 16-bit storage (a quarter of float64's).
+  const luts =
+    bins <= 256
+      ? new Uint8Array(tilesY * tilesX * bins)
+      : scratchUint16('clahe.luts', tilesY * tilesX * bins); // every entry is written below
   const hist = new Int32Array(bins);
+  // The tile's pixel values (borders extended): clipping and clearing visit only the bins
+  // that occur, so a 65536-bin histogram costs one pass over the bins per tile, not four.
+  const values = new Int32Array(area);
+  const top = bins - 1;
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
-      hist.fill(0);
+      let n = 0;
       for (let y = ty * th; y < (ty + 1) * th; y++) {
         const sy = borderIndex(y, h, 'reflect_101');
         for (let x = tx * tw; x < (tx + 1) * tw; x++) {
-          hist[src[sy * w + borderIndex(x, w, 'reflect_101')]]++;
+          const v = src[sy * w + borderIndex(x, w, 'reflect_101')];
+          values[n++] = v;
+          hist[v]++;
         }
       }
+      let batch = 0;
+      let residual = 0;
+      let step = 1;
       if (clip > 0) {
         let clipped = 0;
-        for (let i = 0; i < bins; i++) {
-          if (hist[i] > clip) {
-            clipped += hist[i] - clip;
-            hist[i] = clip;
+        for (let j = 0; j < n; j++) {
+          const v = values[j];
+          if (hist[v] > clip) {
+            clipped += hist[v] - clip;
+            hist[v] = clip;
           }
         }
-        const batch = Math.trunc(clipped / bins);
-        let residual = clipped - batch * bins;
-        for (let i = 0; i < bins; i++) hist[i] += batch;
-        if (residual !== 0) {
-          const step = Math.max(Math.trunc(bins / residual), 1);
-          for (let i = 0; i < bins && residual > 0; i += step, residual--) hist[i]++;
-        }
+        batch = Math.trunc(clipped / bins);
+        residual = clipped - batch * bins;
+        if (residual !== 0) step = Math.max(Math.trunc(bins / residual), 1);
       }
+      // Cumulative counts: clipped histogram + the excess spread evenly (batch per bin) + one
+      // more for every step-th bin from 0 while residual lasts — as OpenCV redistributes.
       const base = (ty * tilesX + tx) * bins;
       let sum = 0;
+      let nextExtra = residual > 0 ? 0 : bins;
       for (let i = 0; i < bins; i++) {
-        sum += hist[i];
-        luts[base + i] = saturate(f32(sum * lutScale), bins - 1);
+        sum += hist[i] + batch;
+        if (i === nextExtra) {
+          sum++;
+          residual--;
+          nextExtra = residual > 0 ? i + step : bins;
+        }
+        // saturate() inlined: the value is never negative here.
+        const v = f32(sum * lutScale);
+        let r = Math.round(v);
+        if (r - v === 0.5 && r % 2 !== 0) r--;
+        luts[base + i] = r > top ? top : r;
       }
+      for (let j = 0; j < n; j++) hist[values[j]] = 0;
     }
   }
   const invTw = f32(1 / tw);

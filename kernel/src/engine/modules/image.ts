@@ -3,6 +3,14 @@ import type { DataDict, ImageHeader } from '../data/datadict';
 import { allocate, dtypeRange, isIntegerDType } from '../data/ndarray';
 import type { DType, NDArray, NumericArray } from '../data/ndarray';
 import type { ParamSchema } from './types';
+import {
+  cachedTable,
+  lookupUint16,
+  lookupUint8,
+  mapToFloat32,
+  tableUint16,
+  tableUint8
+} from './typed-loops';
 
 /** A copy of `data` with a new image array; header fields follow the array. */
 export function withImage(
@@ -56,18 +64,40 @@ export function storeAs(dtype: DType, value: number): number {
   }
 }
 
-/** A new array of the image's dtype and shape, filled by fn(value) per element. */
-export function mapValues(data: DataDict, module: string, fn: (v: number) => number): DataDict {
+/**
+ * A new array of the image's dtype and shape, filled by fn(value) per element. `key` names
+ * everything fn depends on (its parameters and the image's value range): 8/16-bit tables are
+ * then built once per key and reused for the next images.
+ */
+export function mapValues(
+  data: DataDict,
+  module: string,
+  fn: (v: number) => number,
+  key?: string
+): DataDict {
   const src = pixels(data, module);
   const { dtype, shape } = data.image.array;
-  const out = allocate(dtype, src.length);
-  if (isIntegerDType(dtype) && src.length > 4096 && dtype !== 'int32' && dtype !== 'uint32') {
-    // Integer images: evaluate fn once per possible value (a lookup table).
+  let out: NumericArray;
+  if (src instanceof Uint8Array && (dtype === 'uint8' || dtype === 'bool')) {
+    // 8-bit images: fn once per possible value, then a table lookup per pixel.
+    const build = () => tableUint8(fn, dtype);
+    out = lookupUint8(src, key ? cachedTable(`${module}:${dtype}:${key}`, build) : build());
+  } else if (src instanceof Uint16Array && dtype === 'uint16' && src.length >= 65536) {
+    const build = () => tableUint16(fn);
+    out = lookupUint16(src, key ? cachedTable(`${module}:uint16:${key}`, build) : build());
+  } else if (
+    isIntegerDType(dtype) &&
+    src.length > 4096 &&
+    dtype !== 'int32' &&
+    dtype !== 'uint32'
+  ) {
     const [lo, hi] = dtypeRange(dtype);
     const lut = allocate(dtype, hi - lo + 1);
     for (let v = lo; v <= hi; v++) lut[v - lo] = storeAs(dtype, fn(v));
+    out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) out[i] = lut[src[i] - lo];
   } else {
+    out = allocate(dtype, src.length);
     for (let i = 0; i < src.length; i++) out[i] = storeAs(dtype, fn(src[i]));
   }
   return withImage(data, { data: out, shape: shape.slice(), dtype });
@@ -132,8 +162,7 @@ export function mapRange(
   { min, max }: OutputRange
 ): DataDict {
   const scale = hi > lo ? (max - min) / (hi - lo) : 0;
-  const out = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = (src[i] - lo) * scale + min;
+  const out = mapToFloat32(src, v => (v - lo) * scale + min, `mapRange:${lo},${hi},${min},${max}`);
   return withImage(
     data,
     { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },

@@ -37,6 +37,11 @@ export const laplacian: ModuleDefinition<LaplacianParams> = {
       const k = [0, 1, 0, 1, -4, 1, 0, 1, 0];
       return storeFiltered(data, filter2D(src, h, w, c, k, 3, 3, 'reflect_101'), 'float32');
     }
+    if (kernel_size === 3) {
+      // OpenCV's 3×3 aperture: d2⊗s + s⊗d2 folded into one kernel, one pass.
+      const k = [2, 0, 2, 0, -8, 0, 2, 0, 2];
+      return storeFiltered(data, filter2D(src, h, w, c, k, 3, 3, 'reflect_101'), 'float32');
+    }
     const d2 = sobelKernel(2, kernel_size);
     const s = sobelKernel(0, kernel_size);
     const a = separableFilter(src, h, w, c, d2, s, 'reflect_101');

@@ -38,7 +38,7 @@ export const linearFunction: ModuleDefinition<LinearParams> = {
       // rounded once to float32; do the same so that halves round alike.
       const a = Math.fround(slope);
       const b = Math.fround(intercept);
-      return mapValues(data, 'linear_function', v => Math.fround(v * a + b));
+      return mapValues(data, 'linear_function', v => Math.fround(v * a + b), `${a},${b}`);
     }
     return mapValues(data, 'linear_function', v => slope * v + intercept);
   }

@@ -93,38 +93,39 @@ export const morphology: ModuleDefinition<MorphologyParams> = {
       }
       return cur;
     };
-    let result: ArrayLike<number>;
+    // Differences (gradient, top-hat, black-hat) are never negative; unsigned and float
+    // dtypes hold them as they are, signed integers saturate.
+    const exact =
+      dtype === 'uint8' || dtype === 'uint16' || dtype === 'float32' || dtype === 'float64';
+    const difference = (a: NumericArray, b: NumericArray): NumericArray => {
+      const d = allocate(dtype, a.length);
+      if (exact) for (let i = 0; i < d.length; i++) d[i] = a[i] - b[i];
+      else for (let i = 0; i < d.length; i++) d[i] = storeAs(dtype, a[i] - b[i]);
+      return d;
+    };
+    let out: NumericArray;
     switch (operation) {
       case 'erosion':
-        result = run(src, 'min');
+        out = run(src, 'min');
         break;
       case 'dilation':
-        result = run(src, 'max');
+        out = run(src, 'max');
         break;
       case 'opening':
-        result = run(run(src, 'min'), 'max');
+        out = run(run(src, 'min'), 'max');
         break;
       case 'closing':
-        result = run(run(src, 'max'), 'min');
+        out = run(run(src, 'max'), 'min');
         break;
-      case 'gradient': {
-        const d = run(src, 'max');
-        const e = run(src, 'min');
-        result = d.map((v, i) => v - e[i]);
+      case 'gradient':
+        out = difference(run(src, 'max'), run(src, 'min'));
         break;
-      }
-      case 'tophat': {
-        const o = run(run(src, 'min'), 'max');
-        result = src.map((v, i) => v - o[i]);
+      case 'tophat':
+        out = difference(src, run(run(src, 'min'), 'max'));
         break;
-      }
-      default: {
-        const cl = run(run(src, 'max'), 'min');
-        result = cl.map((v, i) => v - src[i]);
-      }
+      default:
+        out = difference(run(run(src, 'max'), 'min'), src);
     }
-    const out = allocate(dtype, src.length);
-    for (let i = 0; i < out.length; i++) out[i] = storeAs(dtype, result[i]);
     return withImage(data, { data: out, shape: shape.slice(), dtype });
   }
 };

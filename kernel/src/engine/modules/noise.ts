@@ -6,7 +6,9 @@
 import type { ModuleDefinition } from './types';
 import { allocate } from '../data/ndarray';
 import { pixels, storeAs, withImage } from './image';
-import { itemRandom, normal, poisson, SEED_PARAM } from './random';
+import { itemRandom, poisson, SEED_PARAM } from './random';
+import type { Rng } from '../util/random';
+import { storeValues, valuesFor } from './typed-loops';
 
 export interface NoiseParams {
   type: 'gaussian' | 'poisson' | 'salt_and_pepper';
@@ -14,6 +16,23 @@ export interface NoiseParams {
   amount: number;
   salt_ratio: number;
   seed: number;
+}
+
+/**
+ * n draws of N(0, sd²), two per accepted point of Marsaglia's polar method (no trigonometry,
+ * and both values of each pair used).
+ */
+function normals(rng: Rng, n: number, sd: number, out: Float64Array): Float64Array {
+  for (let i = 0; i < n;) {
+    const u = 2 * rng() - 1;
+    const v = 2 * rng() - 1;
+    const s = u * u + v * v;
+    if (s >= 1 || s === 0) continue;
+    const f = sd * Math.sqrt((-2 * Math.log(s)) / s);
+    out[i++] = u * f;
+    if (i < n) out[i++] = v * f;
+  }
+  return out;
 }
 
 export const noise: ModuleDefinition<NoiseParams> = {
@@ -81,8 +100,14 @@ export const noise: ModuleDefinition<NoiseParams> = {
     const span = hi - lo || 1;
     const out = allocate(dtype, src.length);
     if (p.type === 'gaussian') {
-      const s = p.sigma * span;
-      for (let i = 0; i < src.length; i++) out[i] = storeAs(dtype, src[i] + s * normal(rng));
+      const values = normals(
+        rng,
+        src.length,
+        p.sigma * span,
+        valuesFor(dtype, 'noise', src.length)
+      );
+      for (let i = 0; i < src.length; i++) values[i] += src[i];
+      return withImage(data, { data: storeValues(dtype, values), shape: shape.slice(), dtype });
     } else if (p.type === 'poisson') {
       // Counts per unit of the range: as many levels as distinct integer values (>= 256).
       const levels = Math.max(256, 2 ** Math.ceil(Math.log2(span + 1)));

@@ -78,15 +78,27 @@ export const pad: ModuleDefinition<PadParams> = {
     const ow = w + left + right;
     const out = allocate(dtype, oh * ow * c);
     const fill = storeAs(dtype, value);
-    const xs = Int32Array.from({ length: ow }, (_, x) => borderIndex(x - left, w, border));
-    for (let y = 0; y < oh; y++) {
-      const sy = borderIndex(y - top, h, border);
+    const xs = new Int32Array(ow);
+    for (let x = 0; x < ow; x++) xs[x] = borderIndex(x - left, w, border);
+    const rowLen = ow * c;
+    // Rows of the image: the pixels in one native copy, then the left and right margins.
+    for (let y = 0; y < h; y++) {
+      const d = (y + top) * rowLen;
+      out.set(src.subarray(y * w * c, (y + 1) * w * c), d + left * c);
       for (let x = 0; x < ow; x++) {
+        if (x === left) x = left + w;
+        if (x >= ow) break;
         const sx = xs[x];
-        const d = (y * ow + x) * c;
-        if (sy < 0 || sx < 0) for (let k = 0; k < c; k++) out[d + k] = fill;
-        else for (let k = 0; k < c; k++) out[d + k] = src[(sy * w + sx) * c + k];
+        for (let k = 0; k < c; k++) out[d + x * c + k] = sx < 0 ? fill : src[(y * w + sx) * c + k];
       }
+    }
+    // Margin rows repeat a finished image row (or are filled).
+    for (let y = 0; y < oh; y++) {
+      if (y === top) y = top + h;
+      if (y >= oh) break;
+      const sy = borderIndex(y - top, h, border);
+      if (sy < 0) out.fill(fill, y * rowLen, (y + 1) * rowLen);
+      else out.copyWithin(y * rowLen, (sy + top) * rowLen, (sy + top + 1) * rowLen);
     }
     const [sy, sx] = data.image.header.spacing;
     const [oy, ox] = data.image.header.origin;

@@ -7,8 +7,9 @@
  * (half to even); float images stay float.
  */
 import type { ModuleDefinition } from './types';
-import { pixels, planarShape, storeAs, withImage } from './image';
-import { allocate } from '../data/ndarray';
+import { pixels, planarShape, withImage } from './image';
+import { scratchFloat64, storeValues, valuesFor } from './typed-loops';
+import { allocate, type NumericArray } from '../data/ndarray';
 
 export interface ResizeParams {
   height: number;
@@ -103,6 +104,98 @@ function nearestTaps(src: number, dst: number): Int32Array {
   return out;
 }
 
+/**
+ * Shrinking with area weights, separably: each source row is first reduced to the output
+ * width (Σ wx·src), then rows combine with the vertical weights. Sums in float64.
+ */
+function areaDown(
+  src: NumericArray,
+  h: number,
+  w: number,
+  c: number,
+  height: number,
+  width: number
+): Float64Array {
+  const ty = areaDownTaps(h, height);
+  const tx = areaDownTaps(w, width);
+  // Flattened horizontal taps: output column x uses taps start[x] … start[x + 1].
+  const start = new Int32Array(width + 1);
+  for (let x = 0; x < width; x++) start[x + 1] = start[x] + tx[x].index.length;
+  const xi = new Int32Array(start[width]);
+  const xw = new Float64Array(start[width]);
+  for (let x = 0; x < width; x++) {
+    xi.set(tx[x].index, start[x]);
+    xw.set(tx[x].weight, start[x]);
+  }
+  const stride = width * c;
+  const rows = scratchFloat64('resize.rows', h * stride);
+  const line = scratchFloat64('resize.line', w * c);
+  for (let r = 0; r < h; r++) {
+    line.set(src.subarray(r * w * c, (r + 1) * w * c));
+    const o = r * stride;
+    for (let x = 0; x < width; x++) {
+      for (let k = 0; k < c; k++) {
+        let acc = 0;
+        for (let t = start[x]; t < start[x + 1]; t++) acc += xw[t] * line[xi[t] * c + k];
+        rows[o + x * c + k] = acc;
+      }
+    }
+  }
+  const out = scratchFloat64('resize.area', height * stride).fill(0);
+  for (let y = 0; y < height; y++) {
+    const { index, weight } = ty[y];
+    const o = y * stride;
+    for (let t = 0; t < index.length; t++) {
+      const r = index[t] * stride;
+      const wt = weight[t];
+      for (let i = 0; i < stride; i++) out[o + i] += wt * rows[r + i];
+    }
+  }
+  return out;
+}
+
+/** Two-tap (bilinear, or area when enlarging) interpolation, as float64 values. */
+function twoTap(
+  src: NumericArray,
+  w: number,
+  c: number,
+  height: number,
+  width: number,
+  ty: { i0: Int32Array; i1: Int32Array; f: Float64Array },
+  tx: { i0: Int32Array; i1: Int32Array; f: Float64Array },
+  out: Float64Array
+): Float64Array {
+  for (let y = 0; y < height; y++) {
+    const r0 = ty.i0[y] * w;
+    const r1 = ty.i1[y] * w;
+    const fy = ty.f[y];
+    const d0 = y * width * c;
+    if (c === 1) {
+      for (let x = 0; x < width; x++) {
+        const x0 = tx.i0[x];
+        const x1 = tx.i1[x];
+        const fx = tx.f[x];
+        const top = src[r0 + x0] * (1 - fx) + src[r0 + x1] * fx;
+        const bottom = src[r1 + x0] * (1 - fx) + src[r1 + x1] * fx;
+        out[d0 + x] = top * (1 - fy) + bottom * fy;
+      }
+      continue;
+    }
+    for (let x = 0; x < width; x++) {
+      const x0 = tx.i0[x];
+      const x1 = tx.i1[x];
+      const fx = tx.f[x];
+      const d = d0 + x * c;
+      for (let k = 0; k < c; k++) {
+        const top = src[(r0 + x0) * c + k] * (1 - fx) + src[(r0 + x1) * c + k] * fx;
+        const bottom = src[(r1 + x0) * c + k] * (1 - fx) + src[(r1 + x1) * c + k] * fx;
+        out[d + k] = top * (1 - fy) + bottom * fy;
+      }
+    }
+  }
+  return out;
+}
+
 export const resize: ModuleDefinition<ResizeParams> = {
   name: 'resize',
   category: 'General',
@@ -141,7 +234,7 @@ export const resize: ModuleDefinition<ResizeParams> = {
     const [h, w, c] = planarShape(data, 'resize');
     const src = pixels(data, 'resize');
     const dtype = data.image.array.dtype;
-    const out = allocate(dtype, height * width * c);
+    let out = allocate(dtype, height * width * c);
     if (interpolation === 'nearest') {
       const ys = nearestTaps(h, height);
       const xs = nearestTaps(w, width);
@@ -154,45 +247,15 @@ export const resize: ModuleDefinition<ResizeParams> = {
         }
       }
     } else if (interpolation === 'area' && h >= height && w >= width) {
-      const ty = areaDownTaps(h, height);
-      const tx = areaDownTaps(w, width);
-      const acc = new Float64Array(c);
-      for (let y = 0; y < height; y++) {
-        for (let x = 0; x < width; x++) {
-          acc.fill(0);
-          const { index: ys, weight: wy } = ty[y];
-          const { index: xs, weight: wx } = tx[x];
-          for (let i = 0; i < ys.length; i++) {
-            for (let j = 0; j < xs.length; j++) {
-              const s = (ys[i] * w + xs[j]) * c;
-              const wt = wy[i] * wx[j];
-              for (let k = 0; k < c; k++) acc[k] += wt * src[s + k];
-            }
-          }
-          const d = (y * width + x) * c;
-          for (let k = 0; k < c; k++) out[d + k] = storeAs(dtype, acc[k]);
-        }
-      }
+      const values = areaDown(src, h, w, c, height, width);
+      // The area sums live in a scratch buffer: float64 images get their own copy.
+      out = storeValues(dtype, dtype === 'float64' ? values.slice() : values);
     } else {
       const area = interpolation === 'area';
       const ty = area ? areaUpTaps(h, height) : linearTaps(h, height);
       const tx = area ? areaUpTaps(w, width) : linearTaps(w, width);
-      for (let y = 0; y < height; y++) {
-        const r0 = ty.i0[y] * w;
-        const r1 = ty.i1[y] * w;
-        const fy = ty.f[y];
-        for (let x = 0; x < width; x++) {
-          const x0 = tx.i0[x];
-          const x1 = tx.i1[x];
-          const fx = tx.f[x];
-          const d = (y * width + x) * c;
-          for (let k = 0; k < c; k++) {
-            const top = src[(r0 + x0) * c + k] * (1 - fx) + src[(r0 + x1) * c + k] * fx;
-            const bottom = src[(r1 + x0) * c + k] * (1 - fx) + src[(r1 + x1) * c + k] * fx;
-            out[d + k] = storeAs(dtype, top * (1 - fy) + bottom * fy);
-          }
-        }
-      }
+      const values = valuesFor(dtype, 'resize.twoTap', height * width * c);
+      out = storeValues(dtype, twoTap(src, w, c, height, width, ty, tx, values));
     }
     const shape = data.image.array.shape.length === 2 ? [height, width] : [height, width, c];
     const [sy, sx] = data.image.header.spacing;

@@ -4,7 +4,8 @@
  * [0 −a 0; −a 1+4a −a; 0 −a 0] (cv2.filter2D, reflect_101). Saturated to the dtype.
  */
 import type { ModuleDefinition } from './types';
-import { pixels, planarShape, storeAs } from './image';
+import { pixels, planarShape } from './image';
+import { storeValues } from './typed-loops';
 import { filter2D, gaussianKernel, gaussianSizeFor, separableFilter } from './filters';
 import { storeFiltered } from './filtered';
 
@@ -64,10 +65,10 @@ export const sharpen: ModuleDefinition<SharpenParams> = {
     const size = gaussianSizeFor(sigma, dtype === 'uint8');
     const g = gaussianKernel(size, sigma);
     const blurred = separableFilter(src, h, w, c, g, g, 'reflect_101');
+    // The blurred image is rounded to the dtype first, as cv2.GaussianBlur returns it.
+    const rounded = storeValues(dtype, blurred);
     const out = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) {
-      out[i] = src[i] * (1 + amount) - storeAs(dtype, blurred[i]) * amount;
-    }
+    for (let i = 0; i < src.length; i++) out[i] = src[i] * (1 + amount) - rounded[i] * amount;
     return storeFiltered(data, out);
   }
 };

@@ -4,12 +4,63 @@
  */
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape } from './image';
-import { separableFilter, sobelKernel } from './filters';
+import { borderIndex, padRow, separableFilter, sobelKernel } from './filters';
+import type { NumericArray } from '../data/ndarray';
+import { scratchFloat64 } from './typed-loops';
 import { storeFiltered } from './filtered';
 
 export interface SobelParams {
   direction: 'x' | 'y' | 'magnitude';
   kernel_size: number;
+}
+
+/**
+ * The 3×3 Sobel derivatives from padded float64 rows in one pass (reflect_101 borders, as
+ * cv2.Sobel): gx = [1 2 1]ᵀ ⊗ [−1 0 1], gy its transpose; the magnitude of the float32
+ * derivatives, as cv2.magnitude.
+ */
+function sobel3(
+  src: NumericArray,
+  h: number,
+  w: number,
+  c: number,
+  direction: SobelParams['direction']
+): Float32Array {
+  const xs = new Int32Array(w + 2);
+  for (let i = 0; i < w + 2; i++) xs[i] = borderIndex(i - 1, w, 'reflect_101');
+  const width = (w + 2) * c;
+  const padded = scratchFloat64('sobel.padded', h * width);
+  for (let y = 0; y < h; y++)
+    padRow(src, y, w, c, xs, 1, padded.subarray(y * width, (y + 1) * width));
+  const out = new Float32Array(h * w * c);
+  const stride = w * c;
+  const c2 = 2 * c;
+  for (let y = 0; y < h; y++) {
+    const a = borderIndex(y - 1, h, 'reflect_101') * width;
+    const b = y * width;
+    const d = borderIndex(y + 1, h, 'reflect_101') * width;
+    const o = y * stride;
+    for (let i = 0; i < stride; i++) {
+      const gx =
+        padded[a + i + c2] -
+        padded[a + i] +
+        2 * (padded[b + i + c2] - padded[b + i]) +
+        (padded[d + i + c2] - padded[d + i]);
+      const gy =
+        padded[d + i] -
+        padded[a + i] +
+        2 * (padded[d + i + c] - padded[a + i + c]) +
+        (padded[d + i + c2] - padded[a + i + c2]);
+      if (direction === 'x') out[o + i] = gx;
+      else if (direction === 'y') out[o + i] = gy;
+      else {
+        const fx = Math.fround(gx);
+        const fy = Math.fround(gy);
+        out[o + i] = Math.sqrt(fx * fx + fy * fy);
+      }
+    }
+  }
+  return out;
 }
 
 export const sobel: ModuleDefinition<SobelParams> = {
@@ -40,6 +91,7 @@ export const sobel: ModuleDefinition<SobelParams> = {
   apply(data, { direction, kernel_size }) {
     const [h, w, c] = planarShape(data, 'sobel');
     const src = pixels(data, 'sobel');
+    if (kernel_size === 3) return storeFiltered(data, sobel3(src, h, w, c, direction), 'float32');
     const d = sobelKernel(1, kernel_size);
     const s = sobelKernel(0, kernel_size);
     const gx = () => separableFilter(src, h, w, c, d, s, 'reflect_101');
@@ -49,7 +101,11 @@ export const sobel: ModuleDefinition<SobelParams> = {
     const x = gx();
     const y = gy();
     const out = new Float32Array(src.length);
-    for (let i = 0; i < out.length; i++) out[i] = Math.hypot(Math.fround(x[i]), Math.fround(y[i]));
+    for (let i = 0; i < out.length; i++) {
+      const a = Math.fround(x[i]);
+      const b = Math.fround(y[i]);
+      out[i] = Math.sqrt(a * a + b * b);
+    }
     return storeFiltered(data, out, 'float32');
   }
 };

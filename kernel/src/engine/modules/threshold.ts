@@ -6,9 +6,29 @@
  */
 import type { ModuleDefinition } from './types';
 import type { NumericArray } from '../data/ndarray';
-import { pixels, planarShape, requireDType, storeAs } from './image';
+import type { DataDict } from '../data/datadict';
+import { pixels, planarShape, requireDType, storeAs, withImage } from './image';
 import { gaussianKernel, separableFilter } from './filters';
 import { storeFiltered } from './filtered';
+import {
+  integerHistogram,
+  lookupUint16,
+  lookupUint8,
+  storeValues,
+  tableUint16,
+  tableUint8
+} from './typed-loops';
+
+/** The thresholded image (same dtype and shape), marked as binary. */
+function binary(data: DataDict, out: NumericArray): DataDict {
+  const result = withImage(data, {
+    ...data.image.array,
+    data: out,
+    shape: data.image.array.shape.slice()
+  });
+  result.image.header.color_mode = 'Binary';
+  return result;
+}
 
 export interface ThresholdParams {
   method: 'fixed' | 'otsu' | 'adaptive';
@@ -22,8 +42,14 @@ export interface ThresholdParams {
 
 /** Otsu's threshold of integer values in [0, bins) as OpenCV computes it. */
 export function otsuInteger(src: NumericArray, bins: number): number {
-  const hist = new Float64Array(bins);
-  for (let i = 0; i < src.length; i++) hist[src[i]]++;
+  const counts = integerHistogram(src);
+  let hist: ArrayLike<number>;
+  if (counts && counts.length === bins) hist = counts;
+  else {
+    const h = new Float64Array(bins);
+    for (let i = 0; i < src.length; i++) h[src[i]]++;
+    hist = h;
+  }
   const n = src.length;
   let mu = 0;
   for (let i = 0; i < bins; i++) mu += i * hist[i];
@@ -191,8 +217,9 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
           : gaussianKernel(p.block_size, 0);
       const mean = separableFilter(src, h, w, c, k, k, 'replicate');
       const delta = p.invert ? Math.floor(p.C) : Math.ceil(p.C);
+      const rounded = storeValues('uint8', mean);
       for (let i = 0; i < src.length; i++) {
-        const diff = src[i] - storeAs('uint8', mean[i]);
+        const diff = src[i] - rounded[i];
         out[i] = p.invert ? (diff <= -delta ? fg : 0) : diff > -delta ? fg : 0;
       }
     } else {
@@ -203,10 +230,27 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
         else if (dtype === 'float32' || dtype === 'float64') t = otsuFloat(src);
         else requireDType(data, 'threshold (otsu)', ['uint8', 'uint16', 'float32', 'float64']);
       }
+      // 8/16-bit images: the binary map is a table lookup.
+      if (src instanceof Uint8Array && dtype === 'uint8') {
+        return binary(
+          data,
+          lookupUint8(
+            src,
+            tableUint8(v => (v > t ? on : off))
+          )
+        );
+      }
+      if (src instanceof Uint16Array && dtype === 'uint16') {
+        return binary(
+          data,
+          lookupUint16(
+            src,
+            tableUint16(v => (v > t ? on : off))
+          )
+        );
+      }
       for (let i = 0; i < src.length; i++) out[i] = src[i] > t ? on : off;
     }
-    const result = storeFiltered(data, out);
-    result.image.header.color_mode = 'Binary';
-    return result;
+    return binary(data, storeFiltered(data, out).image.array.data as NumericArray);
   }
 };

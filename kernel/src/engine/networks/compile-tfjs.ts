@@ -6,6 +6,8 @@
  */
 import type { NetworkDocument } from '../../../../schema/documents';
 import { tf } from '../backend';
+import { FastActivation } from './activation-tfjs';
+import { FusedBatchNormalization } from './batch-norm-tfjs';
 import { SeededDropout } from './dropout-tfjs';
 import { sides } from './layers/reshaping';
 import type { Params } from './layers/types';
@@ -138,8 +140,9 @@ const BUILDERS: Record<string, Builder> = {
     }),
   GlobalAveragePooling2D: (_p, name) => tf.layers.globalAveragePooling2d({ name }),
   GlobalMaxPooling2D: (_p, name) => tf.layers.globalMaxPooling2d({ name }),
+  // tfjs-layers' BatchNormalization with a one-op training step (see ./batch-norm-tfjs.ts).
   BatchNormalization: (p, name) =>
-    tf.layers.batchNormalization({
+    new FusedBatchNormalization({
       name,
       axis: p.axis as number,
       momentum: p.momentum as number,
@@ -180,7 +183,8 @@ const BUILDERS: Record<string, Builder> = {
   Activation: (p, name) =>
     p.activation === 'leaky_relu'
       ? tf.layers.leakyReLU({ name, alpha: p.alpha as number })
-      : tf.layers.activation({ name, activation: activation(p.activation) }),
+      : // tfjs-layers' Activation with relu6 as one kernel (see ./activation-tfjs.ts).
+        new FastActivation({ name, activation: activation(p.activation) }),
   ZeroPadding2D: (p, name) => tf.layers.zeroPadding2d({ name, padding: sides(p.padding) }),
   Cropping2D: (p, name) => tf.layers.cropping2D({ name, cropping: sides(p.cropping) }),
   UpSampling2D: (p, name) =>

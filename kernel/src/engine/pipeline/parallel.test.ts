@@ -1,6 +1,8 @@
 /** Preprocessing on worker threads gives exactly the single-threaded result, with its cache. */
+import * as path from 'node:path';
 import { loadBuiltin } from '../data/builtin';
-import { parallelStats, preprocessParallel, stopWorkers } from './parallel';
+import { folder } from '../data/loaders';
+import { canRunInParallel, parallelStats, preprocessParallel, stopWorkers } from './parallel';
 import { preprocess, preprocessAsync } from './preprocess';
 
 afterAll(stopWorkers);
@@ -41,4 +43,25 @@ test('two worker threads reproduce preprocess() exactly, random modules included
   const viaAsync = await preprocessAsync(ds, changed.slice(0, 1), { threads: 2 });
   expect(parallelStats.applications).toBe(n);
   expect(await preprocessAsync(ds, changed.slice(0, 1))).toBe(viaAsync);
+}, 60000);
+
+test('a folder dataset runs on the workers too, reloaded from its path, and gives the same result', async () => {
+  const root = path.join(__dirname, '../../../../data/fixtures/png-folder');
+  const ds = await folder(root, { split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 5 });
+  const steps = [
+    step('eq', 'histogram_equalization', {}),
+    step('flip', 'random_flip', { horizontal: 0.5, seed: 2 }),
+    step('resize', 'resize', { height: 16, width: 16, interpolation: 'area' })
+  ];
+  expect(canRunInParallel(ds, steps)).toBe(true);
+  const single = preprocess(ds, steps);
+  const parallel = await preprocessParallel(ds, steps, 2);
+  const n = ds.train.length + ds.val.length + ds.test.length;
+  expect(n).toBe(120);
+  expect(parallelStats.applications).toBe(3 * n);
+  for (const name of ['train', 'val', 'test'] as const) {
+    expect(parallel[name].shape).toEqual(single[name].shape);
+    expect(parallel[name].labels).toEqual(single[name].labels);
+    expect(Array.from(parallel[name].x)).toEqual(Array.from(single[name].x));
+  }
 }, 60000);

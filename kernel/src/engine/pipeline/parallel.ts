@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { PipelineStep } from '../../../../schema/documents';
 import { SPLITS, type Dataset, type SplitName } from '../data/dataset';
+import { FILE_SOURCES } from '../data/loaders';
 import { getModule } from '../modules/registry';
 import type { ProcessedData } from './preprocess';
 import type { WorkerReply, WorkerRequest } from './preprocess-worker';
@@ -80,10 +81,15 @@ export async function stopWorkers(): Promise<void> {
   await Promise.all(all.map(entry => entry.worker.terminate()));
 }
 
-/** Whether workers can take this job: built-in modules only, a dataset a worker can reload. */
+/**
+ * Whether workers can take this job: built-in modules only, a dataset a worker can reload
+ * (built-in, .npz, or a file dataset — folder, CSV, DICOM, NIfTI — from its path and options).
+ */
 export function canRunInParallel(dataset: Dataset, steps: readonly PipelineStep[]): boolean {
   const ref = dataset.toRef();
-  const reloadable = ref.source === 'builtin' || (ref.source === 'npz' && !!ref.path);
+  const reloadable =
+    ref.source === 'builtin' ||
+    ((ref.source === 'npz' || FILE_SOURCES.includes(ref.source)) && !!ref.path);
   return reloadable && steps.every(s => getModule(s.module).origin === 'builtin');
 }
 
@@ -94,7 +100,9 @@ export async function preprocessParallel(
   threads = availableParallelism()
 ): Promise<ProcessedData> {
   if (!canRunInParallel(dataset, steps)) {
-    throw new Error('preprocessParallel: needs built-in modules and a built-in or .npz dataset');
+    throw new Error(
+      'preprocessParallel: needs built-in modules and a built-in, .npz or file dataset with a path'
+    );
   }
   while (pool.length < threads) pool.push(startWorker());
   const ref = dataset.toRef();
@@ -107,7 +115,13 @@ export async function preprocessParallel(
         ranges[name] = [Math.floor((t * n) / threads), Math.floor(((t + 1) * n) / threads)];
       }
       return request(entry, {
-        ref: { name: ref.name, source: ref.source, path: ref.path, classes: ref.classes },
+        ref: {
+          name: ref.name,
+          source: ref.source,
+          path: ref.path,
+          classes: ref.classes,
+          options: ref.options
+        },
         steps: structuredClone(steps) as PipelineStep[],
         ranges
       });

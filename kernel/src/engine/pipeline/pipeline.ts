@@ -26,6 +26,8 @@ import { pipelineScript } from './export';
 import { Run } from './run';
 import { liveRef } from '../live/objects';
 import { bindPipeline, PIPELINE_TARGET } from '../live/pipeline-channel';
+import { autotune, type AutotuneOptions } from '../tuning/autotune';
+import type { Study } from '../tuning/study';
 
 export const PIPELINE_MIME = 'application/vnd.medflow.pipeline+json';
 
@@ -298,6 +300,38 @@ export class Pipeline {
     const script = pipelineScript(this.toJSON());
     if (file !== undefined) writeFileSync(file, script);
     return script;
+  }
+
+  /**
+   * Starts a hyper-parameter study of this pipeline (see tuning/): a genetic algorithm over the
+   * parameters in `tune` (default learning_rate, batch_size, optimizer, learning_rate_decay),
+   * trials on worker threads (or Redis workers with `redis`). Returns at once; `await
+   * study.done`. `study.apply()` writes the chosen configuration back into this pipeline.
+   */
+  autotune(options: AutotuneOptions = {}): Study {
+    return autotune(this.toJSON(), options, {
+      dataset: this.data,
+      applyToPipeline: doc => this.applyTuned(doc)
+    });
+  }
+
+  /**
+   * Takes the tunable parts of a document (a tuned configuration): training settings, the
+   * network, and the parameters of steps with the same ids. Each part is checked as usual.
+   */
+  applyTuned(doc: PipelineDocument): this {
+    const steps = this.doc.steps.map(s => {
+      const tuned = doc.steps.find(t => t.id === s.id && t.module === s.module);
+      return tuned ? { ...s, params: validateParams(s.module, tuned.params) } : s;
+    });
+    resolveTraining(doc.training); // checked before anything changes
+    if (doc.network) this.network(doc.network);
+    this.doc.training = structuredClone(doc.training);
+    this.doc.steps = steps;
+    // Views of the pipeline (the graph widget) redraw with the tuned values.
+    this.changed('training');
+    this.changed('params');
+    return this;
   }
 
   /** Rebuilds a pipeline from a document, re-validating every part. */

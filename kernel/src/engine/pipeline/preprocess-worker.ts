@@ -1,19 +1,26 @@
 /**
  * A preprocessing worker thread: runs built-in modules over one range of items per split of
- * a dataset it reloads itself (built-in or .npz), and packs the results into float32 blocks
+ * a dataset it reloads itself (built-in, .npz, or a file dataset from its path and options), and packs the results into float32 blocks
  * that go back to the main thread without copying. It keeps the items before the last step
  * per range and step prefix, so changing the last step reruns only that step here too.
  */
 import { parentPort } from 'node:worker_threads';
 import type { PipelineStep } from '../../../../schema/documents';
 import { loadBuiltin, loadNpz } from '../data/builtin';
+import { FILE_SOURCES, reloadDataset } from '../data/loaders';
 import type { Dataset, SplitName } from '../data/dataset';
 import type { DataDict } from '../data/datadict';
 import { applySteps } from './preprocess';
 
 export interface WorkerRequest {
   id: number;
-  ref: { name: string; source: string; path?: string; classes?: string[] };
+  ref: {
+    name: string;
+    source: string;
+    path?: string;
+    classes?: string[];
+    options?: Record<string, unknown>;
+  };
   steps: PipelineStep[];
   ranges: Partial<Record<SplitName, [number, number]>>;
 }
@@ -44,7 +51,9 @@ function dataset(ref: WorkerRequest['ref']): Promise<Dataset> {
     ds =
       ref.source === 'builtin'
         ? loadBuiltin(ref.name)
-        : loadNpz(ref.path!, { name: ref.name, classes: ref.classes });
+        : FILE_SOURCES.includes(ref.source)
+          ? reloadDataset(ref)
+          : loadNpz(ref.path!, { name: ref.name, classes: ref.classes });
     datasets.set(key, ds);
   }
   return ds;

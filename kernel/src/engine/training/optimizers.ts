@@ -3,6 +3,7 @@
  * rate), with their Keras defaults, checked ranges, and the tfjs optimizer each one makes.
  */
 import { tf } from '../backend';
+import { FusedAdam } from './fused_adam';
 
 interface Range {
   default: number | boolean;
@@ -121,7 +122,8 @@ export function makeOptimizer(s: OptimizerSettings): tf.Optimizer {
   const n = (k: string) => s[k] as number;
   switch (s.name) {
     case 'adam':
-      return tf.train.adam(s.lr, n('beta_1'), n('beta_2'), n('epsilon'));
+      // One JS pass per variable instead of ~12 tensor ops (see ./fused_adam.ts).
+      return new FusedAdam(s.lr, n('beta_1'), n('beta_2'), n('epsilon'));
     case 'adamax':
       return tf.train.adamax(s.lr, n('beta_1'), n('beta_2'), n('epsilon'), 0);
     case 'rmsprop':

@@ -1,6 +1,10 @@
 /** Training settings of the network module: defaults and validation. */
 import type { TrainingSettings } from '../../../../schema/documents';
 import { resolveOptimizer, type OptimizerSettings } from './optimizers';
+import { MONITORS } from './schema';
+import { assertValidTraining } from './validate';
+
+export { MONITORS };
 
 export type LossSettings =
   | { name: 'categorical_crossentropy'; label_smoothing: number }
@@ -18,18 +22,6 @@ export interface AugmentationSettings {
   shift: number;
 }
 
-/** Validation metrics training can watch (for early stopping and keeping the best epoch). */
-export const MONITORS = [
-  'val_loss',
-  'val_accuracy',
-  'val_auc',
-  'val_sensitivity',
-  'val_specificity',
-  'val_ppv',
-  'val_npv',
-  'val_f1',
-  'loss'
-] as const;
 export type Monitor = (typeof MONITORS)[number];
 
 export interface EarlyStopping {
@@ -188,8 +180,33 @@ function resolveKeepBest(v: unknown): ResolvedTraining['keep_best'] {
   return monitor(o, 'keep_best');
 }
 
-/** Fills defaults and checks ranges; errors read e.g. "training: epochs must be an integer >= 1 (got 0)". */
-export function resolveTraining(settings: TrainingSettings = {}): ResolvedTraining {
+/**
+ * The settings with their shorthands written out ("loss": "focal" → { name: "focal" },
+ * "keep_best": "val_auc" → { metric: "val_auc" }, false → null) and undefined fields dropped,
+ * the form the schema's main branches describe.
+ */
+function expandShorthands(settings: TrainingSettings): TrainingSettings {
+  if (settings === null || typeof settings !== 'object' || Array.isArray(settings)) return settings;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(settings)) {
+    if (v === undefined) continue;
+    if (k === 'loss' && typeof v === 'string') out[k] = { name: v };
+    else if (k === 'keep_best' && typeof v === 'string') out[k] = { metric: v };
+    else if (['augmentation', 'early_stopping', 'keep_best'].includes(k) && v === false)
+      out[k] = null;
+    else out[k] = v;
+  }
+  return out as TrainingSettings;
+}
+
+/**
+ * Checks the settings against schema/training.schema.json (ajv) and fills defaults; errors name
+ * the field, the value and the allowed range, e.g. "training: epochs must be an integer >= 1
+ * (got 0)".
+ */
+export function resolveTraining(input: TrainingSettings = {}): ResolvedTraining {
+  const settings = expandShorthands(input);
+  assertValidTraining(settings);
   for (const k of Object.keys(settings)) {
     check(KNOWN.includes(k), `unknown setting '${k}' (known: ${KNOWN.join(', ')})`);
   }

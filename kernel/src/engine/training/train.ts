@@ -11,6 +11,7 @@ import { classificationMetrics, type ClassificationMetrics } from '../metrics/cl
 import { compileTfjs, untrainableLayers } from '../networks/compile-tfjs';
 import { deriveSeed, seededRandom, shuffleInPlace, type Rng } from '../util/random';
 import { augmentBatch } from './augment';
+import { assertBatchFits } from './memory';
 import { perSampleLoss, scores } from './losses';
 import { makeOptimizer, setLearningRate } from './optimizers';
 import type { AugmentationSettings, LossSettings, Monitor, ResolvedTraining } from './settings';
@@ -137,7 +138,9 @@ export async function predictSplit(
     const items = Int32Array.from({ length: Math.min(batchSize, n - start) }, (_, k) => start + k);
     const { x, y } = batchTensors(split, items, classes);
     const [p, l] = tf.tidy(() => {
-      const logits = model.predict(x) as tf.Tensor;
+      // One call for the whole chunk (predict's default splits it into batches of 32, each a
+      // separate pass through every layer).
+      const logits = model.predict(x, { batchSize: items.length }) as tf.Tensor;
       return [scores(loss, logits), tf.sum(perSampleLoss(loss, y, logits))];
     });
     probs.set(await p.data(), start * classes);
@@ -186,6 +189,17 @@ export async function trainClassifier(options: TrainOptions): Promise<TrainResul
       `network ${options.network.name} outputs ${outShape[outShape.length - 1]} values per image, ` +
         `but the dataset has ${k} classes: set classes: ${k} on the network`
     );
+  }
+  try {
+    assertBatchFits(
+      model,
+      Math.min(settings.batch_size, train.labels.length),
+      tf.getBackend(),
+      options.network.name
+    );
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
   const optimizer = makeOptimizer(settings.optimizer);
   const vars = model.trainableWeights.map(w => w.read() as tf.Variable);

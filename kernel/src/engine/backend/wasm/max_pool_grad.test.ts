@@ -38,4 +38,20 @@ describe('wasm MaxPoolGrad', () => {
     );
     expect(Array.from(dx)).toEqual([0, 3, 0, 0]);
   });
+
+  it('gives the gradient of a tied window to its first maximum, as the cpu backend (ReLU zeros)', async () => {
+    // After a ReLU about 1 in 16 windows is all zeros: ties must not duplicate the gradient.
+    const xs = randomArray(2 * 6 * 8 * 5, 13);
+    const diff = await wasmVsCpu(() => {
+      const x = tf.relu(tf.tensor(xs, [2, 6, 8, 5])) as tf.Tensor4D;
+      const w = tf.tensor(randomArray(2 * 3 * 4 * 5, 14), [2, 3, 4, 5]);
+      return tf.grad((v: tf.Tensor) =>
+        tf
+          .maxPool(v as tf.Tensor4D, 2, 2, 'valid')
+          .mul(w)
+          .sum()
+      )(x);
+    });
+    expect(diff).toBe(0);
+  });
 });

@@ -5,6 +5,8 @@
  */
 import { tf } from '../tf';
 import { makeBatchMatMulConfig } from './batch_mat_mul';
+import { makeBatchNormConfig } from './batch_norm';
+import { makeCastConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './depthwise_backprop';
@@ -12,6 +14,8 @@ import { fusedBatchNormGradConfig } from './fused_batch_norm_grad';
 import { makeIdentityConfig } from './identity';
 import { maxPoolGradConfig } from './max_pool_grad';
 import { makeMeanConfig, makeSumConfig } from './reduce_leading';
+import { makeSliceConfig } from './slice';
+import { makeSquareConfig } from './square';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -31,7 +35,11 @@ const FIXES: Record<string, Fix> = {
   BatchMatMul: needsStock('BatchMatMul', makeBatchMatMulConfig),
   DepthwiseConv2dNativeBackpropFilter: () => depthwiseBackpropFilterConfig,
   DepthwiseConv2dNativeBackpropInput: () => depthwiseBackpropInputConfig,
-  Identity: needsStock('Identity', makeIdentityConfig)
+  Identity: needsStock('Identity', makeIdentityConfig),
+  Slice: needsStock('Slice', makeSliceConfig),
+  Square: needsStock('Square', makeSquareConfig),
+  Cast: needsStock('Cast', makeCastConfig),
+  FusedBatchNorm: needsStock('FusedBatchNorm', makeBatchNormConfig)
 };
 
 let registered = false;
