@@ -83,3 +83,15 @@ test('every mutation tells the listeners what changed; unsubscribing stops it', 
   p.add('invert');
   expect(seen).toHaveLength(9);
 });
+
+test('a tuned configuration applied to the pipeline (study.apply()) tells its views', () => {
+  const p = built();
+  const seen: PipelineChange[] = [];
+  p.onChange(change => seen.push(change));
+  const tuned = p.toJSON();
+  tuned.training = { epochs: 3, optimizer: { name: 'sgd', lr: 0.05 } };
+  tuned.steps[1].params = { ...tuned.steps[1].params, height: 20 };
+  p.applyTuned(tuned);
+  expect(seen).toEqual(['training', 'params']);
+  expect(p.step('resize_1').params.height).toBe(20);
+});

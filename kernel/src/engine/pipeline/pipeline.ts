@@ -335,6 +335,9 @@ export class Pipeline {
     if (doc.network) this.network(doc.network);
     this.doc.training = structuredClone(doc.training);
     this.doc.steps = steps;
+    // Views of the pipeline (the graph widget) redraw with the tuned values.
+    this.changed('training');
+    this.changed('params');
     return this;
   }
 
