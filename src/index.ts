@@ -8,16 +8,16 @@
  *   as a cell's value (and saved in the notebook) as a graph.
  */
 import type { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, showErrorMessage } from '@jupyterlab/apputils';
+import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IConsoleTracker } from '@jupyterlab/console';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import type { ReadonlyJSONObject } from '@lumino/coreutils';
-import type { PipelineDocument } from '../schema/documents';
 import { PipelineGraphRegistry } from './pipeline/registry';
-import { createPipelineRendererFactory } from './pipeline/renderer';
+import { createPipelineRendererFactory, type ViewLayers } from './pipeline/renderer';
+import { NetworkBuilderPanel } from './builder/renderer';
+import type { NetworkViewState } from '../schema/views';
 import { LiveConnector, trackerSessionFinder } from './live/connector';
 import {
   ILiveConnector,
@@ -46,9 +46,6 @@ const CommandIDs = {
   runUpTo: 'medflow:pipeline-run-up-to-selected',
   sampleRun: 'medflow:pipeline-sample-run'
 } as const;
-
-/** The layer builder's command (issue 8's plugin); the network node's "View layers" runs it. */
-const OPEN_LAYER_BUILDER = 'medflow:open-layer-builder';
 
 const graphPlugin: JupyterFrontEndPlugin<IPipelineGraphRegistry> = {
   id: 'medflow:pipeline-graph',
@@ -206,18 +203,17 @@ const rendererPlugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
-    const viewLayers = (doc: PipelineDocument): void => {
-      if (!app.commands.hasCommand(OPEN_LAYER_BUILDER)) {
-        void showErrorMessage(
-          trans.__('No layer builder'),
-          trans.__('The layer builder is not installed, so the network cannot be opened.')
-        );
-        return;
-      }
-      void app.commands.execute(OPEN_LAYER_BUILDER, {
-        pipeline: doc.name,
-        network: doc.network as unknown as ReadonlyJSONObject
-      });
+    // "View layers": the kernel made a layer builder on the pipeline's network; show it in a
+    // main-area tab next to the notebook (its edits flow back into the pipeline).
+    const viewLayers: ViewLayers = (live, state, node) => {
+      const view = state as unknown as NetworkViewState;
+      const panel = new NetworkBuilderPanel(live, view, node, connector, trans);
+      const widget = new MainAreaWidget({ content: panel });
+      widget.id = `medflow-pipeline-network-${live.id}-${Date.now()}`;
+      widget.title.label = trans.__('Layers of %1', view.network.name);
+      widget.title.closable = true;
+      app.shell.add(widget, 'main', { mode: 'split-right' });
+      app.shell.activateById(widget.id);
     };
     const factory = createPipelineRendererFactory(registry, connector, trans, viewLayers);
     rendermime.addFactory(factory, factory.defaultRank);

@@ -6,7 +6,6 @@
  */
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import type { PipelineDocument } from '../../schema/documents';
 import type { LiveModel } from '../live/live-model';
 import { LiveStatusBadge } from '../live/LiveStatusBadge';
 import { useLiveModel } from '../live/useLiveModel';
@@ -38,7 +37,7 @@ export interface PipelineEditorProps {
   onFitReady?: (fit: () => void) => void;
   /** Lets commands (palette, keyboard) act on this editor. */
   onActionsReady?: (actions: EditorActions) => void;
-  onViewLayers?: (doc: PipelineDocument) => void;
+  onViewLayers?: () => void;
 }
 
 /** What the application's commands can ask of an editor. */
@@ -327,7 +326,7 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
           trans={trans}
           onSetParams={(step, params) => send({ type: 'set', step, params })}
           onSetTraining={settings => void session.request({ type: 'training', settings })}
-          onViewLayers={props.onViewLayers ? () => props.onViewLayers!(doc) : undefined}
+          onViewLayers={props.onViewLayers}
         />
         <ProcessingResult
           session={session}

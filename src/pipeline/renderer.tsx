@@ -8,7 +8,6 @@
  */
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import type { PipelineDocument } from '../../schema/documents';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
 import type { LiveModel } from '../live/live-model';
 import type {
@@ -24,7 +23,16 @@ import { PipelineEditor } from './PipelineEditor';
 import { PipelineSession } from './session';
 
 /** Opens the layer builder on a pipeline's network (a command of another plugin), if any. */
-export type ViewLayers = (doc: PipelineDocument, node: HTMLElement) => void;
+/**
+ * Opens the layer builder on a pipeline's network: `live` is the kernel's reference of the
+ * builder it made from the pipeline's network (edits flow back into the pipeline), `state` its
+ * first state, `node` the output the view belongs to (it tells which kernel to talk to).
+ */
+export type ViewLayers = (
+  live: { target: string; id: string },
+  state: Record<string, unknown>,
+  node: HTMLElement
+) => void;
 
 /**
  * ReactWidget (the base of LiveMimeRenderer) renders through the host's react-dom, so this
@@ -99,9 +107,20 @@ export class PipelineGraphRenderer
         trans={this._trans}
         onFitReady={this._onFitReady}
         onActionsReady={this._onActionsReady}
-        onViewLayers={this._viewLayers ? doc => this._viewLayers!(doc, this.node) : undefined}
+        onViewLayers={this._viewLayers ? () => void this._openLayers() : undefined}
       />
     );
+  }
+
+  /** Asks the kernel for a layer builder on the pipeline's network and shows it. */
+  private async _openLayers(): Promise<void> {
+    const answer = await this._session?.request({ type: 'open-network' });
+    if (!answer?.ok) return; // the refusal shows in the view's error bar
+    const { live, state } = answer.message as {
+      live: { target: string; id: string };
+      state: Record<string, unknown>;
+    };
+    this._viewLayers?.(live, state, this.node);
   }
 
   private _onSettingsChanged(_: IPipelineGraphRegistry, _settings: IPipelineGraphSettings): void {

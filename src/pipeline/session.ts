@@ -62,7 +62,8 @@ export type Request =
   | { type: 'training'; settings: Record<string, unknown> }
   | { type: 'preview'; index: number; split?: string; bins?: number }
   | { type: 'samples'; split?: string; count?: number }
-  | { type: 'run'; mode: 'all' | 'upto' | 'sample'; step?: string; samples?: number };
+  | { type: 'run'; mode: 'all' | 'upto' | 'sample'; step?: string; samples?: number }
+  | { type: 'open-network' };
 
 /** How a request ended: the kernel's answer message, or its refusal. */
 export type Answer = { ok: true; message: Record<string, unknown> } | { ok: false; error: string };
@@ -82,7 +83,7 @@ export class PipelineSession {
   };
 
   /**
-   * Sends a request; resolves with the kernel's answer (`preview`, `samples` or `ok` message)
+   * Sends a request; resolves with the kernel's answer (`preview`, `samples`, `network` or `ok` message)
    * or its refusal. Resolves `{ ok: false }` at once when the view is not live.
    */
   request(request: Request): Promise<Answer> {
@@ -140,6 +141,7 @@ export class PipelineSession {
         return;
       case 'preview':
       case 'samples':
+      case 'network':
         this._answer(seq, { ok: true, message: m });
         return;
     }

@@ -258,3 +258,55 @@ test('a whole run from the graph trains and marks the network and training nodes
     metrics: { val: { accuracy: expect.any(Number) } }
   });
 }, 120_000);
+
+test('"View layers" opens a layer builder whose valid edits become the pipeline’s network', async () => {
+  const p = (await pneumonia()).network(smallCnn({ classes: 2, filters: 4, blocks: 1 }));
+  const view = openView(p, `layers-${++views}`);
+  const noNet = openView(await pneumonia(), `layers-${++views}`);
+  const refused = noNet.send({ type: 'open-network' });
+  expect((await noNet.until(m => m.type === 'error' && m.seq === refused)).message).toBe(
+    "pipeline 'graph' has no network: call .network(doc) first"
+  );
+
+  const s = view.send({ type: 'open-network' });
+  const opened = await view.until(m => m.type === 'network' && m.seq === s);
+  expect(opened.live.target).toBe('medflow.network');
+  expect(opened.state.network.layers).toEqual(p.toJSON().network!.layers);
+
+  // The layer builder's own view of it, as the builder widget opens it.
+  const builderComm = `builder-${++views}`;
+  deliver('comm_open', {
+    comm_id: builderComm,
+    target_name: opened.live.target,
+    data: { id: opened.live.id }
+  });
+  const network = structuredClone(opened.state.network);
+  const conv = network.layers.find((l: Data) => l.type === 'Conv2D');
+  conv.params.filters = 12;
+  deliver('comm_msg', { comm_id: builderComm, data: { type: 'replace', network } });
+  const conv2d = p.toJSON().network!.layers.find(l => l.id === conv.id)!;
+  expect(conv2d.params.filters).toBe(12);
+  // The pipeline keeps its network's name; its graph views hear of the change.
+  expect(p.toJSON().network!.name).toBe('small_cnn');
+  expect(opened.state.network.name).toBe('graph-network');
+  // Shapes are checked against what the pipeline feeds the network (resized to 32×32).
+  expect(opened.state.check.ok).toBe(true);
+  await view.until(
+    m => m.type === 'state' && m.state.doc.network.layers.some((l: Data) => l.params.filters === 12)
+  );
+
+  // An edit that does not validate (a 64×64 kernel on 32×32 images) stays in the builder: the
+  // pipeline keeps the last valid network.
+  const broken = structuredClone(network);
+  Object.assign(broken.layers.find((l: Data) => l.id === conv.id).params, {
+    kernel_size: 64,
+    padding: 'valid'
+  });
+  deliver('comm_msg', { comm_id: builderComm, data: { type: 'replace', network: broken } });
+  const states = received.get(builderComm)!.filter(m => m.type === 'state');
+  expect(states[states.length - 1].state.check.ok).toBe(false);
+  expect(p.toJSON().network!.layers.find(l => l.id === conv.id)!.params).toMatchObject({
+    filters: 12,
+    kernel_size: network.layers.find((l: Data) => l.id === conv.id).params.kernel_size
+  });
+});

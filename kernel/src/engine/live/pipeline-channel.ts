@@ -25,6 +25,7 @@ import { OPTIMIZERS } from '../training/optimizers';
 import { ajv, formatErrors } from '../util/ajv';
 import type { LiveData } from './channel';
 import type { LiveBind } from './objects';
+import { openPipelineNetwork } from './pipeline-network';
 
 export const PIPELINE_TARGET = 'medflow.pipeline';
 
@@ -99,7 +100,8 @@ const MESSAGE_SCHEMA = {
       },
       ['mode']
     ),
-    msg('modules', {}, [])
+    msg('modules', {}, []),
+    msg('open-network', {}, [])
   ]
 };
 MESSAGE_SCHEMA.properties.type.enum = MESSAGE_SCHEMA.oneOf.map(m => m.properties.type.const);
@@ -314,6 +316,19 @@ export const bindPipeline: LiveBind<Pipeline> = (channel, pipeline) => {
         case 'modules':
           sendModules();
           break;
+        case 'open-network': {
+          // The builder checks shapes against what the pipeline feeds the network (the
+          // built-in networks leave their input shape to the data).
+          const dataset = await pipeline.loadInput().catch(() => undefined);
+          const shape = dataset
+            ? await processedShape(dataset, pipeline.steps, 'sample', 1).catch(() => undefined)
+            : undefined;
+          return send({
+            type: 'network',
+            seq: requestSeq,
+            ...openPipelineNetwork(pipeline, shape)
+          });
+        }
         case 'samples': {
           const dataset = await pipeline.loadInput();
           const split = (data.split as SplitName | undefined) ?? 'train';
