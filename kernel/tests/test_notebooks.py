@@ -5,6 +5,8 @@ built kernel, and some outputs every reader relies on are checked.
 """
 import glob
 import os
+import shutil
+import tempfile
 import time
 import unittest
 
@@ -18,6 +20,11 @@ EXPECTED = {
     '02-preprocessing-matters.ipynb': ["change against 'raw pixels'", 'higher test accuracy:'],
     '03-custom-python-module.ipynb': ["origin: 'user'", "unknown parameter 'centre'",
                                       'width must be positive'],
+    '04-layer-builder.ipynb': ['Dropout', 'refused:', 'valid: false', 'valid: true',
+                               'saved to ', 'my_breast_cnn', 'trained network: my_breast_cnn',
+                               'validation accuracy'],
+    '05-auto-tuning.ipynb': ['study done; best trial', '#1 trial', 'applied: {', 'pipeline now trains with',
+                             'retrained with the tuned settings'],
     '06-your-own-data.ipynb': ['Dataset png-folder (folder): 120 images', 'file is truncated',
                                'Preview of mri-demo'],
 }
@@ -35,6 +42,22 @@ def output_text(nb):
 
 
 class NotebooksRunTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # The kernels started here inherit this MEDFLOW_HOME: a notebook that saves to "My
+        # networks" (04) writes into a fresh folder, not into the home of whoever runs the tests.
+        cls._previous_home = os.environ.get('MEDFLOW_HOME')
+        cls._home = tempfile.mkdtemp(prefix='medflow-home-')
+        os.environ['MEDFLOW_HOME'] = cls._home
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls._previous_home is None:
+            os.environ.pop('MEDFLOW_HOME', None)
+        else:
+            os.environ['MEDFLOW_HOME'] = cls._previous_home
+        shutil.rmtree(cls._home, ignore_errors=True)
+
     def test_every_notebook_is_checked(self):
         names = [os.path.basename(p) for p in NOTEBOOKS]
         self.assertGreaterEqual(len(names), 4, names)
