@@ -141,6 +141,8 @@ test('a new user runs the quick start, edits, trains, tunes, applies and trains 
   await expect(study.locator('.medflow-StudyView-notice')).toHaveText(
     `Applied trial ${trialId} to the pipeline`
   );
+  // The pipeline widget shows the applied configuration at once (the kernel's pipeline told it).
+  await expect(editor.getByTestId('medflow-node-training')).toContainText(`batch size${batchSize}`);
   await screenshotStep(page, 'applied');
 
   // 8. Train again: the run uses the applied values.

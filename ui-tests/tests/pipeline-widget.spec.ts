@@ -26,7 +26,12 @@ const CELLS = [
   ["p.step('gamma_correction_1').params.gamma"],
   ["p.set('gamma_correction_1', { gamma: 0.5 }).step('gamma_correction_1').params.gamma"],
   ["p.steps.map(s => s.id).join(' > ')"],
-  ['display(p);']
+  ['display(p);'],
+  [
+    "p.network(mf.networks.builtin('small_cnn', { classes: 2 }));",
+    "p.toJSON().network!.layers.find(l => l.id === 'conv1')!.params.filters"
+  ],
+  ["p.toJSON().network!.layers.find(l => l.id === 'conv1')!.params.filters"]
 ];
 
 function writeNotebook(): void {
@@ -265,6 +270,33 @@ test.describe.serial('the live pipeline graph', () => {
     );
     await runCell(page, 1);
     await expect(output(page, 1)).toHaveText('3');
+  });
+
+  test('"View layers" opens the network in the layer builder; its edits reach the pipeline', async () => {
+    await runCell(page, 5);
+    await expect(output(page, 5)).toHaveText('16');
+    await editor.getByTestId('medflow-node-network').click();
+    await editor.getByRole('button', { name: 'View layers' }).click();
+    const tab = page.locator('.jp-MainAreaWidget .medflow-NetworkBuilderPanel');
+    await expect(tab.locator('.medflow-LiveStatus')).toHaveAttribute('data-status', 'live');
+    await expect(
+      page.locator('.lm-TabBar-tab', { hasText: 'Layers of widget-test-network' })
+    ).toBeVisible();
+    // Shapes come from the pipeline's processed images (28×28×1 in, 28×28×16 after conv1).
+    const conv1 = tab.locator('.react-flow__node[data-id="conv1"]');
+    await expect(conv1).toContainText('28×28×16');
+    await conv1.click();
+    await tab.locator('.medflow-ParamRow[data-param="filters"] input').fill('12');
+    await expect(conv1).toContainText('28×28×12');
+    await page.locator('.lm-TabBar-tab', { hasText: NOTEBOOK }).click();
+    await runCell(page, 6);
+    await expect(output(page, 6)).toHaveText('12');
+    await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const shell = (window as any).jupyterapp.shell;
+      for (const w of [...shell.widgets('main')])
+        if (w.node.querySelector('.medflow-NetworkBuilderPanel')) w.close();
+    });
   });
 
   test('after a kernel restart the widget shows the saved pipeline, static, and says why', async () => {
