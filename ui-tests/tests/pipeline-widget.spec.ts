@@ -144,6 +144,8 @@ test.describe.serial('the live pipeline graph', () => {
     await page.keyboard.press('Control+d');
     const copy = editor.getByTestId('medflow-node-step-gamma_correction_2');
     await expect(copy).toContainText('gamma1.5');
+    // The copy is selected once the kernel has answered (its panel shows it): Delete removes it.
+    await expect(editor.getByTestId('medflow-parameter-panel')).toContainText('gamma_correction_2');
     await page.keyboard.press('Delete');
     await expect(copy).toHaveCount(0);
     await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toBeVisible();
