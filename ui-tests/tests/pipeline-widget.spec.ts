@@ -117,6 +117,21 @@ test.describe.serial('the live pipeline graph', () => {
   });
 
   test('inserts modules dragged onto an edge or the canvas; undo, duplicate, delete', async () => {
+    // Clicks a step until the panel shows it: right after a cell ran, the graph may still be
+    // moving to its new layout, and a click that lands beside the node selects nothing.
+    const selectStep = async (id: string) =>
+      expect(async () => {
+        await editor.getByTestId(`medflow-node-step-${id}`).click();
+        await expect(editor.getByTestId('medflow-parameter-panel')).toContainText(id, {
+          timeout: 2_000
+        });
+      }).toPass({ timeout: 30_000 });
+    // Keys go to the node's React Flow wrapper (focusable), as they do after a user's click;
+    // pressing on the page could reach the body if a re-render moved the focus.
+    const pressOn = (id: string, key: string) =>
+      editor
+        .locator('.react-flow__node', { has: page.getByTestId(`medflow-node-step-${id}`) })
+        .press(key);
     const palette = editor.getByRole('region', { name: 'Module palette' });
     await expect(palette.getByText('Grayscale', { exact: true })).toBeVisible();
     await palette.getByRole('searchbox', { name: 'Search modules' }).fill('invert');
@@ -140,13 +155,13 @@ test.describe.serial('the live pipeline graph', () => {
     await runCell(page, 3);
     await expect(output(page, 3)).toHaveText("'rescale_1 > gamma_correction_1'");
     // Duplicate and delete from the keyboard.
-    await editor.getByTestId('medflow-node-step-gamma_correction_1').click();
-    await page.keyboard.press('Control+d');
+    await selectStep('gamma_correction_1');
+    await pressOn('gamma_correction_1', 'Control+d');
     const copy = editor.getByTestId('medflow-node-step-gamma_correction_2');
     await expect(copy).toContainText('gamma1.5');
     // The copy is selected once the kernel has answered (its panel shows it): Delete removes it.
     await expect(editor.getByTestId('medflow-parameter-panel')).toContainText('gamma_correction_2');
-    await page.keyboard.press('Delete');
+    await pressOn('gamma_correction_2', 'Delete');
     await expect(copy).toHaveCount(0);
     await expect(editor.getByTestId('medflow-node-step-gamma_correction_1')).toBeVisible();
 
@@ -160,8 +175,8 @@ test.describe.serial('the live pipeline graph', () => {
     await expect(editor.getByTestId('medflow-node-step-invert_1')).toBeVisible();
     await runCell(page, 3);
     await expect(output(page, 3)).toHaveText("'invert_1 > rescale_1 > gamma_correction_1'");
-    await editor.getByTestId('medflow-node-step-invert_1').click();
-    await page.keyboard.press('Delete');
+    await selectStep('invert_1');
+    await pressOn('invert_1', 'Delete');
     await expect(editor.getByTestId('medflow-node-step-invert_1')).toHaveCount(0);
   });
 
