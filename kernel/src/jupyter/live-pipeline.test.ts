@@ -2,8 +2,9 @@
  * The pipeline-graph widget's channel over the kernel's real comm layer: a real pipeline on
  * the built-in dataset, messages as the widget sends them.
  */
+import { evenSubset } from '../engine/testing/subset';
 import { loadBuiltin } from '../engine/data/builtin';
-import { Dataset, Split } from '../engine/data/dataset';
+
 import { setLiveHost } from '../engine/live/channel';
 import { MIME_BUNDLE } from '../engine/mimebundle';
 import { smallCnn } from '../engine/networks/small_cnn';
@@ -208,31 +209,9 @@ test('runs up to a node and a sample run report node states with output shapes',
   });
 });
 
-/** Every k-th item of each split: a small, two-class dataset that trains in a second or two. */
-function subset(ds: Dataset, n: number): Dataset {
-  const pick = (s: Split) => {
-    const size = s.imageShape.reduce((a, b) => a * b, 1);
-    const src = s.images.data as Uint8Array;
-    const data = new Uint8Array(n * size);
-    const labels = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      const i = Math.floor((k * s.length) / n);
-      data.set(src.subarray(i * size, (i + 1) * size), k * size);
-      labels[k] = s.labels[i];
-    }
-    return new Split(
-      s.name,
-      { data, shape: [n, ...s.imageShape], dtype: s.images.dtype },
-      labels,
-      s.info
-    );
-  };
-  return new Dataset(ds.info, { train: pick(ds.train), val: pick(ds.val), test: pick(ds.test) });
-}
-
 test('a whole run from the graph trains and marks the network and training nodes', async () => {
   const p = new Pipeline({ name: 'run-all', seed: 2 })
-    .input(subset(await loadBuiltin('pneumoniamnist'), 64))
+    .input(evenSubset(await loadBuiltin('pneumoniamnist'), 64))
     .add('rescale')
     .network(smallCnn({ classes: 2 }))
     .training({ epochs: 1, batch_size: 32 });

@@ -3,41 +3,13 @@
  * ensureBackend() picks. Checks learning (val accuracy clearly above chance), determinism
  * (same seed → identical metrics), cancellation, and that tensors are not leaked.
  */
+import { evenSubset } from '../testing/subset';
 import { loadBuiltin } from '../data/builtin';
-import { Dataset, Split } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import { ensureBackend, tf } from '../backend';
 import { smallCnn } from '../networks/small_cnn';
 import { CancelledError, runWithSignal } from '../cancel';
 import { Pipeline } from './pipeline';
-
-/**
- * Evenly spaced items of each split, to keep the test short. (The file's train split is
- * ordered by class, normals last, so a prefix would hold one class only.)
- */
-function subset(ds: Dataset, sizes: Record<'train' | 'val' | 'test', number>): Dataset {
-  const pick = (s: Split, n: number) => {
-    const size = s.imageShape.reduce((a, b) => a * b, 1);
-    const src = s.images.data as Uint8Array;
-    const data = new Uint8Array(n * size);
-    const labels = new Int32Array(n);
-    for (let k = 0; k < n; k++) {
-      const i = Math.floor((k * s.length) / n);
-      data.set(src.subarray(i * size, (i + 1) * size), k * size);
-      labels[k] = s.labels[i];
-    }
-    return new Split(
-      s.name,
-      { data, shape: [n, ...s.imageShape], dtype: s.images.dtype },
-      labels,
-      s.info
-    );
-  };
-  return new Dataset(ds.info, {
-    train: pick(ds.train, sizes.train),
-    val: pick(ds.val, sizes.val),
-    test: pick(ds.test, sizes.test)
-  });
-}
 
 let full: Dataset;
 let data: Dataset;
@@ -45,7 +17,7 @@ let data: Dataset;
 beforeAll(async () => {
   await ensureBackend();
   full = await loadBuiltin('pneumoniamnist');
-  data = subset(full, { train: 1200, val: 524, test: 300 });
+  data = evenSubset(full, { train: 1200, val: 524, test: 300 });
 });
 
 function makePipeline(seed: number, dataset = data): Pipeline {
