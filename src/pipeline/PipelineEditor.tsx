@@ -6,6 +6,7 @@
  */
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import type { PipelineStep } from '../../schema/documents';
 import type { LiveModel } from '../live/live-model';
 import { LiveStatusBadge } from '../live/LiveStatusBadge';
 import { useLiveModel } from '../live/useLiveModel';
@@ -73,57 +74,84 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
   const state = useSession(session);
   const doc = snapshot.state?.doc ?? null;
   const live = snapshot.status === 'live';
-  const [selected, setSelected] = React.useState<string | null>(null);
+  const [selected, setSelectedState] = React.useState<string | null>(null);
+  // The selection as the queued edits read it: set at once, not on the next render.
+  const selectedRef = React.useRef<string | null>(null);
+  const setSelected = React.useCallback((nodeId: string | null) => {
+    selectedRef.current = nodeId;
+    setSelectedState(nodeId);
+  }, []);
   const [layoutKey, setLayoutKey] = React.useState(0);
   const [notice, setNotice] = React.useState<string | null>(null);
   const history = React.useRef(new EditHistory()).current;
   // Re-render when the history changes (its buttons' enabled state).
   const [, setHistoryTick] = React.useState(0);
-  const docRef = React.useRef(doc);
-  docRef.current = doc;
+  // Edits reach the kernel one at a time, in the order the user made them, and each reads the
+  // document and the selection as the edits before it left them: Delete pressed right after
+  // Ctrl+D removes the copy (selected once the kernel answers), never the original.
+  const queue = React.useRef<Promise<void>>(Promise.resolve());
+  const enqueue = React.useCallback((edit: () => Promise<void>) => {
+    queue.current = queue.current.then(edit, edit);
+  }, []);
+  /** The document as the kernel last sent it (the model's, ahead of React's render). */
+  const currentDoc = React.useCallback(
+    () => (model.snapshot.status === 'live' ? (model.snapshot.state?.doc ?? null) : null),
+    [model]
+  );
+  const selectedStepNow = React.useCallback(() => {
+    const current = currentDoc();
+    return current && selectedRef.current ? stepIdOfNode(current, selectedRef.current) : null;
+  }, [currentDoc]);
 
+  /** Sends an edit (or, built when its turn comes, `null` for none) once earlier ones are answered. */
   const send = React.useCallback(
-    (command: EditCommand, undoable = true) => {
-      const current = docRef.current;
-      if (!current || !live) return;
-      if (undoable) history.record(current.steps);
-      setNotice(null);
-      void session.request(command).then(answer => {
+    (command: EditCommand | (() => EditCommand | null), undoable = true) =>
+      enqueue(async () => {
+        const current = currentDoc();
+        const edit = typeof command === 'function' ? command() : command;
+        if (!current || !edit) return;
+        if (undoable) history.record(current.steps);
+        setNotice(null);
+        const answer = await session.request(edit);
         if (!answer.ok && undoable) {
           // Nothing changed in the kernel: forget the undo entry.
           history.undo(current.steps);
         }
         setHistoryTick(t => t + 1);
-        if (answer.ok && command.type === 'duplicate') {
+        if (answer.ok && edit.type === 'duplicate') {
           const step = (answer.message as { step?: string }).step;
           if (step) setSelected(stepNodeId(step));
         }
-      });
-    },
-    [live, session, history]
+      }),
+    [enqueue, currentDoc, session, history, setSelected]
   );
 
   const selectedStep = doc && selected ? stepIdOfNode(doc, selected) : null;
 
-  const actions: EditorActions = React.useMemo(
-    () => ({
-      undo: () => {
-        const current = docRef.current;
-        const command = current && history.undo(current.steps);
-        if (command) void session.request(command).then(() => setHistoryTick(t => t + 1));
-      },
-      redo: () => {
-        const current = docRef.current;
-        const command = current && history.redo(current.steps);
-        if (command) void session.request(command).then(() => setHistoryTick(t => t + 1));
-      },
-      deleteSelected: () => {
-        if (selectedStep) {
-          send({ type: 'remove', step: selectedStep });
+  const actions: EditorActions = React.useMemo(() => {
+    const replay = (pick: (steps: readonly PipelineStep[]) => EditCommand | null) =>
+      enqueue(async () => {
+        const current = currentDoc();
+        const command = current && pick(current.steps);
+        if (!command) return;
+        await session.request(command);
+        setHistoryTick(t => t + 1);
+      });
+    return {
+      undo: () => replay(steps => history.undo(steps)),
+      redo: () => replay(steps => history.redo(steps)),
+      deleteSelected: () =>
+        send(() => {
+          const step = selectedStepNow();
+          if (!step) return null;
           setSelected(null);
-        }
-      },
-      duplicateSelected: () => selectedStep && send({ type: 'duplicate', step: selectedStep }),
+          return { type: 'remove', step };
+        }),
+      duplicateSelected: () =>
+        send(() => {
+          const step = selectedStepNow();
+          return step ? { type: 'duplicate', step } : null;
+        }),
       autoLayout: () => setLayoutKey(k => k + 1),
       run: mode => {
         if (mode === 'upto' && !selectedStep) {
@@ -137,9 +165,19 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
           samples: mode === 'sample' ? settings.sampleCount : undefined
         });
       }
-    }),
-    [history, session, send, selectedStep, settings.sampleCount, trans]
-  );
+    };
+  }, [
+    enqueue,
+    currentDoc,
+    history,
+    session,
+    send,
+    selectedStep,
+    selectedStepNow,
+    setSelected,
+    settings.sampleCount,
+    trans
+  ]);
 
   React.useEffect(() => props.onActionsReady?.(actions), [actions, props.onActionsReady]);
 
@@ -196,17 +234,15 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
     else if (mod && (key === 'y' || (key === 'z' && event.shiftKey))) actions.redo();
     else if (mod && key === 'd') actions.duplicateSelected();
     else if (key === 'delete' || key === 'backspace') actions.deleteSelected();
-    else if (event.altKey && selectedStep && doc && (key === 'arrowleft' || key === 'arrowup')) {
-      const at = doc.steps.findIndex(s => s.id === selectedStep);
-      if (at > 0) send({ type: 'move', step: selectedStep, to: at - 1 });
-    } else if (
-      event.altKey &&
-      selectedStep &&
-      doc &&
-      (key === 'arrowright' || key === 'arrowdown')
-    ) {
-      const at = doc.steps.findIndex(s => s.id === selectedStep);
-      if (at < doc.steps.length - 1) send({ type: 'move', step: selectedStep, to: at + 1 });
+    else if (event.altKey && ['arrowleft', 'arrowup', 'arrowright', 'arrowdown'].includes(key)) {
+      const by = key === 'arrowleft' || key === 'arrowup' ? -1 : 1;
+      send(() => {
+        const current = currentDoc();
+        const step = selectedStepNow();
+        if (!current || !step) return null;
+        const to = current.steps.findIndex(s => s.id === step) + by;
+        return to >= 0 && to < current.steps.length ? { type: 'move', step, to } : null;
+      });
     } else handled = false;
     if (handled) {
       event.preventDefault();
@@ -222,12 +258,15 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
     );
   }
   const runBusy = state.run !== null && !state.run.done;
-  const addFromPalette = (module: string) => {
-    const at = selectedStep
-      ? doc.steps.findIndex(s => s.id === selectedStep) + 1
-      : doc.steps.length;
-    send({ type: 'add', module, at });
-  };
+  // After the selected step (as it stands when the edit's turn comes), else at the end.
+  const addFromPalette = (module: string) =>
+    send(() => {
+      const current = currentDoc();
+      if (!current) return null;
+      const step = selectedStepNow();
+      const at = step ? current.steps.findIndex(s => s.id === step) + 1 : current.steps.length;
+      return { type: 'add', module, at };
+    });
 
   return (
     <div

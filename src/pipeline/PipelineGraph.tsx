@@ -290,6 +290,25 @@ export interface PipelineGraphProps {
   layoutKey?: number;
 }
 
+/**
+ * The rebuilt `nodes` with the measurements React Flow took of the `previous` ones, and the
+ * selection (`undefined`: as the nodes have it). A node without measurements is hidden until
+ * its ResizeObserver reports again, which it does not when its size did not change: two
+ * rebuilds between a measure and a render left nodes hidden for good.
+ */
+function keepMeasurements(
+  previous: PipelineFlowNode[],
+  nodes: PipelineFlowNode[],
+  selected: string | null | undefined
+): PipelineFlowNode[] {
+  const measured = new Map(previous.map(node => [node.id, node.measured]));
+  return nodes.map(node => ({
+    ...node,
+    measured: measured.get(node.id),
+    selected: selected === undefined ? node.selected : node.id === selected
+  }));
+}
+
 export function PipelineGraph({
   doc,
   direction,
@@ -320,11 +339,7 @@ export function PipelineGraph({
   }, []);
 
   React.useEffect(() => {
-    setNodes(
-      selected === undefined
-        ? flow.nodes
-        : flow.nodes.map(node => ({ ...node, selected: node.id === selected }))
-    );
+    setNodes(previous => keepMeasurements(previous, flow.nodes, selected));
   }, [flow, setNodes, selected]);
 
   // A new document, direction or layout: show all of it again (not on decorations only).
@@ -442,7 +457,7 @@ export function PipelineGraph({
           const others = stepCenters();
           editing?.onMoveStep(node.id, center, others);
           // The kernel's new state lays the chain out again; until then, snap back.
-          setNodes(flow.nodes.map(n => ({ ...n, selected: n.id === node.id })));
+          setNodes(previous => keepMeasurements(previous, flow.nodes, node.id));
         }}
         onNodeClick={(_event, node) => editing?.onSelect(node.id)}
         onPaneClick={() => editing?.onSelect(null)}

@@ -70,7 +70,17 @@ export type Answer = { ok: true; message: Record<string, unknown> } | { ok: fals
 
 export class PipelineSession {
   constructor(readonly model: LiveModel<PipelineLiveState | null>) {
-    this._stop = model.onMessage(message => this._received(message));
+    const stopMessages = model.onMessage(message => this._received(message));
+    // A request the kernel can no longer answer (it restarted, the view went static) is refused,
+    // so that edits queued behind it go on (and are refused in turn) instead of waiting forever.
+    const stopStatus = model.subscribe(() => {
+      if (model.snapshot.status === 'static')
+        this._settleAll('the kernel no longer has this pipeline');
+    });
+    this._stop = () => {
+      stopMessages();
+      stopStatus();
+    };
   }
 
   get state(): SessionState {
@@ -88,10 +98,13 @@ export class PipelineSession {
    */
   request(request: Request): Promise<Answer> {
     const seq = ++this._seq;
+    // Waiting before sending: a transport may deliver the answer during `send`.
+    const answer = new Promise<Answer>(resolve => this._pending.set(seq, resolve));
     if (!this.model.send({ ...request, seq })) {
+      this._pending.delete(seq);
       return Promise.resolve({ ok: false, error: 'not connected to the kernel' });
     }
-    return new Promise(resolve => this._pending.set(seq, resolve));
+    return answer;
   }
 
   /** Forgets the last refusal (the view's close button). */
@@ -102,8 +115,13 @@ export class PipelineSession {
   dispose(): void {
     this._stop();
     this._listeners.clear();
-    for (const resolve of this._pending.values()) resolve({ ok: false, error: 'view closed' });
+    this._settleAll('view closed');
+  }
+
+  private _settleAll(error: string): void {
+    const pending = [...this._pending.values()];
     this._pending.clear();
+    for (const resolve of pending) resolve({ ok: false, error });
   }
 
   private _received(message: LiveIncoming): void {

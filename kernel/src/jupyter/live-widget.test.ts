@@ -8,6 +8,12 @@ import { CommManager } from './comms';
 import { newHeader, type JsonObject } from './wire';
 import { LiveModel, type LiveComm } from '../../../src/live/live-model';
 import { readLiveRef } from '../../../src/live/protocol';
+import type { PipelineLiveState } from '../../../src/pipeline/editor-model';
+import { PipelineSession } from '../../../src/pipeline/session';
+import { loadBuiltin } from '../engine/data/builtin';
+import { MIME_BUNDLE } from '../engine/mimebundle';
+import { Pipeline, PIPELINE_MIME } from '../engine/pipeline/pipeline';
+import { evenSubset } from '../engine/testing/subset';
 
 /** Frontend comms that talk to a CommManager in the same process. */
 function loopback(): { createComm: (target: string) => LiveComm; kernel: CommManager } {
@@ -120,4 +126,32 @@ it('stays static without a kernel or without a live reference', () => {
   const orphan = new LiveModel<Box>({ target: 't', id: '1' }, { label: 'saved' }, readBox);
   orphan.connect(null);
   expect(orphan.snapshot).toMatchObject({ status: 'static', staticReason: 'no-kernel' });
+});
+
+it('a pipeline view refuses a request still in flight when the kernel goes away', async () => {
+  const { createComm, kernel } = loopback();
+  setLiveHost(kernel);
+  const p = new Pipeline({ name: 'in-flight', seed: 1 })
+    .input(evenSubset(await loadBuiltin('pneumoniamnist'), 40))
+    .add('rescale');
+  const live = (p[MIME_BUNDLE]()[PIPELINE_MIME] as { live: unknown }).live;
+  const model = new LiveModel<PipelineLiveState | null>(readLiveRef({ live }), null);
+  const session = new PipelineSession(model);
+  model.connect(createComm);
+  expect(model.snapshot.status).toBe('live');
+  // An edit is answered at once; a preview is computed, so it is still open when the kernel
+  // restarts: it is refused, not left pending (the editor queues later edits behind it).
+  expect(await session.request({ type: 'set', step: 'rescale_1', params: {} })).toMatchObject({
+    ok: true
+  });
+  const preview = session.request({ type: 'preview', index: 0 });
+  model.disconnect('no-kernel');
+  expect(await preview).toEqual({ ok: false, error: 'the kernel no longer has this pipeline' });
+  expect(await session.request({ type: 'remove', step: 'rescale_1' })).toEqual({
+    ok: false,
+    error: 'not connected to the kernel'
+  });
+  expect(p.steps.map(s => s.id)).toEqual(['rescale_1']);
+  session.dispose();
+  model.dispose();
 });
