@@ -6,13 +6,13 @@ const ROOT = path.resolve(__dirname, '..');
 
 /**
  * Starts the embedded JupyterLab once for all browser tests, isolated from the machine's own
- * Jupyter set-up: fresh config/data/runtime dirs, the medflow kernelspec written into a private
+ * Jupyter set-up: fresh config/data/runtime dirs, a fresh MEDFLOW_HOME, the medflow kernelspec written into a private
  * data dir, a temporary copy of notebooks/ as the server root, and no token (tests only).
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'medflow-ui-'));
   const dirs = Object.fromEntries(
-    ['config', 'data', 'runtime', 'root', 'workspaces', 'settings'].map(d => {
+    ['config', 'data', 'runtime', 'root', 'workspaces', 'settings', 'home'].map(d => {
       const p = path.join(tmp, d);
       fs.mkdirSync(p, { recursive: true });
       return [d, p];
@@ -23,6 +23,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   process.env.JUPYTER_DATA_DIR = dirs.data;
   process.env.JUPYTER_RUNTIME_DIR = dirs.runtime;
   process.env.JUPYTER_PATH = dirs.data;
+  // The kernels' "My networks" and studies go here, not into the user's ~/.medflow.
+  process.env.MEDFLOW_HOME = dirs.home;
 
   const { writeKernelSpec } = require(path.join(ROOT, 'dist/kernel/cli/install.js'));
   const { startLab } = require(path.join(ROOT, 'dist/kernel/cli/lab.js'));

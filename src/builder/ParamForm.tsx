@@ -5,10 +5,15 @@
  */
 import * as React from 'react';
 import { FormComponent } from '@jupyterlab/ui-components';
-import type { FieldTemplateProps } from '@rjsf/utils';
+import type { FieldTemplateProps, ObjectFieldTemplateProps } from '@rjsf/utils';
 import type { ReadonlyJSONObject } from '@lumino/coreutils';
 import { kernelValidator } from './kernel-validator';
 import { formSchema, type CatalogLayer } from './model';
+
+/** An object's fields, without the title and description its row already shows. */
+function ParamGroup(props: ObjectFieldTemplateProps): React.ReactElement {
+  return <>{props.properties.map(p => p.content)}</>;
+}
 
 /** One row: name, the value's editor, and the information column. */
 function ParamRow(props: FieldTemplateProps): React.ReactElement {
@@ -16,6 +21,18 @@ function ParamRow(props: FieldTemplateProps): React.ReactElement {
   if (hidden) return <div hidden>{children}</div>;
   // The root object and array items are containers: just their children.
   if (id === 'root' || !label || /_\d+$/.test(id)) return <>{children}</>;
+  const info = rawDescription ?? (schema.description as string | undefined) ?? '';
+  if (schema.type === 'object') {
+    // A group (a regularizer's l1 and l2): its name and information on one line, its own rows
+    // below at full width (three columns inside the value column would overlap).
+    return (
+      <div className="medflow-ParamRow medflow-ParamRow-group" data-param={label}>
+        <span className="medflow-ParamRow-name">{label}</span>
+        <div className="medflow-ParamRow-info">{info}</div>
+        <div className="medflow-ParamRow-members">{children}</div>
+      </div>
+    );
+  }
   return (
     <div className="medflow-ParamRow" data-param={label}>
       <label className="medflow-ParamRow-name" htmlFor={id}>
@@ -23,9 +40,7 @@ function ParamRow(props: FieldTemplateProps): React.ReactElement {
         {required ? ' *' : ''}
       </label>
       <div className="medflow-ParamRow-value">{children}</div>
-      <div className="medflow-ParamRow-info">
-        {rawDescription ?? (schema.description as string | undefined) ?? ''}
-      </div>
+      <div className="medflow-ParamRow-info">{info}</div>
     </div>
   );
 }
@@ -58,7 +73,7 @@ export function ParamForm(props: {
       disabled={disabled}
       liveValidate={false}
       showErrorList={false}
-      templates={{ FieldTemplate: ParamRow as never }}
+      templates={{ FieldTemplate: ParamRow as never, ObjectFieldTemplate: ParamGroup as never }}
       uiSchema={uiSchema}
       onChange={e => onChange((e.formData ?? {}) as Record<string, unknown>)}
     />

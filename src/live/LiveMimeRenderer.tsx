@@ -2,15 +2,21 @@
  * Base of every live MIME renderer: reads the bundle, keeps one LiveModel per displayed
  * object (a new one when an update_display_data names another object), connects it to the
  * notebook's kernel once the output is in the page, and disposes it with the output.
- * Subclasses say how to read the static data and how to draw the model.
+ * Subclasses say how to read the static data and how to draw the model, and may say how a live
+ * state is saved: then the output's data follows the kernel's state (at most once a second), so
+ * a notebook saved while or after the object changed shows its last state without a kernel.
  */
 import * as React from 'react';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import type { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 import type { Message } from '@lumino/messaging';
 import type { ILiveConnector } from '../tokens';
 import { LiveModel } from './live-model';
-import { readLiveRef } from './protocol';
+import { readLiveRef, type LiveIncoming } from './protocol';
+
+/** How often, at most, a live view writes its state into the output's data. */
+const SAVE_INTERVAL_MS = 1000;
 
 export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRenderMime.IRenderer {
   constructor(
@@ -27,13 +33,21 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
   }
 
   renderModel(mime: IRenderMime.IMimeModel): Promise<void> {
+    this._mime = mime;
     const data = mime.data[this.mimeType];
     const ref = readLiveRef(data);
     const initial = this.readStatic(data);
     const same =
       this._model && ref && this._model.ref?.target === ref.target && this._model.ref.id === ref.id;
     if (!same) {
-      this._replaceModel(new LiveModel<S | null>(ref, initial, raw => this.readLive(raw)));
+      this._replaceModel(
+        new LiveModel<S | null>(
+          ref,
+          initial,
+          raw => this.readLive(raw),
+          (state, message) => (state === null ? undefined : this.foldLive(state, message))
+        )
+      );
     }
     this.update();
     return Promise.resolve();
@@ -42,8 +56,10 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
   override dispose(): void {
     if (this.isDisposed) return;
     this._detach();
+    this._stopSaving();
     this._model?.dispose();
     this._model = null;
+    this._mime = null;
     super.dispose();
   }
 
@@ -53,6 +69,17 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
   protected abstract readLive(raw: unknown): S | undefined;
   /** Draws the model (subscribe with useLiveModel inside). */
   protected abstract renderLive(model: LiveModel<S | null>): React.ReactElement;
+  /** A state with an event message folded in (a kernel that sends changes); undefined: none. */
+  protected foldLive(_state: S, _message: LiveIncoming): S | undefined {
+    return undefined;
+  }
+  /**
+   * The bundle data that saves a live `state` in place of `data` (what the output holds now);
+   * undefined (the default) leaves the output as the kernel sent it.
+   */
+  protected savedData(_state: S, _data: unknown): unknown {
+    return undefined;
+  }
 
   protected render(): React.ReactElement | null {
     return this._model ? this.renderLive(this._model) : null;
@@ -70,9 +97,35 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
 
   private _replaceModel(model: LiveModel<S | null>): void {
     this._detach();
+    this._stopSaving();
     this._model?.dispose();
     this._model = model;
+    let saved = model.snapshot.state;
+    const unsubscribe = model.subscribe(() => {
+      const { status, state } = model.snapshot;
+      if (status !== 'live' || state === null || state === saved) return;
+      saved = state;
+      this._saveTimer ??= setTimeout(() => {
+        this._saveTimer = undefined;
+        if (model.snapshot.state !== null) this._save(model.snapshot.state);
+      }, SAVE_INTERVAL_MS);
+    });
+    this._stopSaving = () => {
+      unsubscribe();
+      clearTimeout(this._saveTimer);
+      this._saveTimer = undefined;
+    };
     if (this.isAttached) this._connect();
+  }
+
+  /** Writes `state` into the output's data (the notebook saves that), when the view saves states. */
+  private _save(state: S): void {
+    const mime = this._mime;
+    if (!mime) return;
+    const data = this.savedData(state, mime.data[this.mimeType]);
+    if (data === undefined) return;
+    // The output area renders the model again: the same object keeps this view and its model.
+    mime.setData({ data: { ...mime.data, [this.mimeType]: data as ReadonlyPartialJSONValue } });
   }
 
   private _connect(): void {
@@ -87,6 +140,9 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
   }
 
   protected readonly mimeType: string;
+  private _mime: IRenderMime.IMimeModel | null = null;
+  private _saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private _stopSaving: () => void = () => undefined;
   private _model: LiveModel<S | null> | null = null;
   private _stop: (() => void) | null = null;
 }

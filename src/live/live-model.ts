@@ -39,7 +39,13 @@ export class LiveModel<S> {
     readonly ref: LiveRef | undefined,
     initial: S,
     /** Checks a state from the kernel; returns undefined to keep the current one. */
-    private readonly readState: (raw: unknown) => S | undefined = raw => raw as S
+    private readonly readState: (raw: unknown) => S | undefined = raw => raw as S,
+    /**
+     * Folds an event message (a trial finished, a status changed) into the state, for objects
+     * whose kernel sends changes after the first state; undefined or the same state: no change.
+     * Every message still reaches the `onMessage` listeners.
+     */
+    private readonly fold?: (state: S, message: LiveIncoming) => S | undefined
   ) {
     this._snapshot = {
       state: initial,
@@ -150,6 +156,11 @@ export class LiveModel<S> {
         detail: typeof reason === 'string' ? reason : undefined
       });
       return;
+    }
+    const current = this._snapshot.state;
+    const next = this.fold?.(current, message);
+    if (next !== undefined && next !== current) {
+      this._set({ state: next, revision: this._snapshot.revision + 1 });
     }
     this._messageListeners.forEach(listener => listener(message));
   }

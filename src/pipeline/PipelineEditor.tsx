@@ -22,6 +22,7 @@ import {
   stepNodeId,
   type ConnectRefusal,
   type EditCommand,
+  type NetworkInfo,
   type PipelineLiveState
 } from './editor-model';
 import { Palette } from './Palette';
@@ -181,6 +182,13 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
 
   React.useEffect(() => props.onActionsReady?.(actions), [actions, props.onActionsReady]);
 
+  // A network is not one of the steps the undo history keeps: choosing one is not undone.
+  const setNetwork = React.useCallback(
+    (network: NetworkInfo) =>
+      send({ type: 'set-network', name: network.name, source: network.source }, false),
+    [send]
+  );
+
   const editing: GraphEditing | undefined = React.useMemo(() => {
     if (!live || !doc) return undefined;
     return {
@@ -204,9 +212,10 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
         const to = moveIndexForPoint(doc, step, centers, point);
         if (doc.steps[to]?.id !== step) send({ type: 'move', step, to });
       },
-      onSelect: setSelected
+      onSelect: setSelected,
+      onDropNetwork: setNetwork
     };
-  }, [live, doc, send, trans]);
+  }, [live, doc, send, setNetwork, trans]);
 
   const decorations = React.useMemo(() => {
     const map = new Map<string, NodeDecoration>();
@@ -339,7 +348,14 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
       )}
       <div className="medflow-Editor-main" style={{ height: settings.height }}>
         {live && (
-          <Palette modules={state.modules} trans={trans} disabled={!live} onAdd={addFromPalette} />
+          <Palette
+            modules={state.modules}
+            networks={state.networks}
+            trans={trans}
+            disabled={!live}
+            onAdd={addFromPalette}
+            onSetNetwork={setNetwork}
+          />
         )}
         <div className="medflow-Editor-graph">
           <PipelineGraph

@@ -31,7 +31,7 @@ import {
   type PipelineNodeKind
 } from './graph-model';
 import { formatShape } from './graph-model';
-import type { NodeRunStatus } from './editor-model';
+import type { NetworkInfo, NodeRunStatus } from './editor-model';
 
 type TranslationBundle = IRenderMime.TranslationBundle;
 
@@ -271,10 +271,14 @@ export interface GraphEditing {
   /** A step node dragged along the axis and let go at `point`. */
   onMoveStep(nodeId: string, point: number, centers: number[]): void;
   onSelect(nodeId: string | null): void;
+  /** A network of the palette dropped anywhere on the graph: it becomes the pipeline's. */
+  onDropNetwork(network: NetworkInfo): void;
 }
 
 /** The drag-and-drop type of a palette module. */
 export const MODULE_DRAG_TYPE = 'application/x-medflow-module';
+/** The drag-and-drop type of a palette network (data: its NetworkInfo as JSON). */
+export const NETWORK_DRAG_TYPE = 'application/x-medflow-network';
 
 export interface PipelineGraphProps {
   doc: PipelineDocument;
@@ -361,13 +365,20 @@ export function PipelineGraph({
   );
 
   const onDragOver = React.useCallback((event: React.DragEvent) => {
-    if (!event.dataTransfer.types.includes(MODULE_DRAG_TYPE)) return;
+    const types = event.dataTransfer.types;
+    if (!types.includes(MODULE_DRAG_TYPE) && !types.includes(NETWORK_DRAG_TYPE)) return;
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
   }, []);
 
   const onDrop = React.useCallback(
     (event: React.DragEvent) => {
+      const network = event.dataTransfer.getData(NETWORK_DRAG_TYPE);
+      if (editing && network) {
+        event.preventDefault();
+        editing.onDropNetwork(JSON.parse(network) as NetworkInfo);
+        return;
+      }
       const module = event.dataTransfer.getData(MODULE_DRAG_TYPE);
       if (!editing || !module || !instance.current) return;
       event.preventDefault();

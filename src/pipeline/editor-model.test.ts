@@ -8,8 +8,10 @@ import {
   insertIndexForPoint,
   issuesByNode,
   moveIndexForPoint,
+  listPaletteNetworks,
   readLiveState,
-  type ModuleInfo
+  type ModuleInfo,
+  type NetworkInfo
 } from './editor-model';
 
 const doc: PipelineDocument = {
@@ -135,4 +137,24 @@ test('issues are keyed by graph node, parameter hovers say the constraint', () =
   expect(describeParam({ enum: ['a', 'b'], description: 'Mode.' })).toBe('Mode. (one of "a", "b")');
   expect(readLiveState({ doc })).toEqual({ doc });
   expect(readLiveState({ doc: { steps: 'x' } })).toBeUndefined();
+});
+
+test('the palette lists the user’s networks first and filters networks by the search words', () => {
+  const networks: NetworkInfo[] = [
+    { name: 'small_cnn', description: 'A small CNN.', source: 'builtin' },
+    { name: 'resnet18', description: 'ResNet-18 for small images.', source: 'builtin' },
+    { name: 'my_unet', description: 'Saved in My networks.', source: 'my' }
+  ];
+  expect(listPaletteNetworks(networks).map(n => n.name)).toEqual([
+    'my_unet',
+    'small_cnn',
+    'resnet18'
+  ]);
+  expect(listPaletteNetworks(networks, 'small images').map(n => n.name)).toEqual(['resnet18']);
+  expect(listPaletteNetworks(networks, 'small').map(n => n.name)).toEqual([
+    'small_cnn',
+    'resnet18'
+  ]);
+  expect(listPaletteNetworks(networks, 'network').length).toBe(3);
+  expect(listPaletteNetworks(networks, 'vgg')).toEqual([]);
 });

@@ -21,6 +21,23 @@ export interface ModuleInfo {
   params: ParamSchema;
 }
 
+/** A network the palette offers: built-in (sized for the data) or the user's own ("My"). */
+export interface NetworkInfo {
+  name: string;
+  description: string;
+  source: 'builtin' | 'my';
+}
+
+/** The palette's networks: the user's first, then the built-in ones; filtered by `query`. */
+export function listPaletteNetworks(networks: readonly NetworkInfo[], query = ''): NetworkInfo[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const text = (n: NetworkInfo) =>
+    `${n.name} ${n.name.replace(/_/g, ' ')} ${n.description} network`.toLowerCase();
+  return networks
+    .filter(n => words.every(w => text(n).includes(w)))
+    .sort((a, b) => (a.source === b.source ? 0 : a.source === 'my' ? -1 : 1));
+}
+
 export interface ParamSchema {
   type: 'object';
   properties: Record<string, Record<string, unknown> & { description?: string }>;
@@ -54,7 +71,8 @@ export type EditCommand =
   | { type: 'move'; step: string; to: number }
   | { type: 'set'; step: string; params: Record<string, unknown> }
   | { type: 'duplicate'; step: string }
-  | { type: 'replace-steps'; steps: PipelineStep[] };
+  | { type: 'replace-steps'; steps: PipelineStep[] }
+  | { type: 'set-network'; name: string; source: NetworkInfo['source'] };
 
 /** Order of the palette's built-in categories (unknown ones follow, by name). */
 const CATEGORY_ORDER = ['General', 'Grayscale', 'Color', 'Binary', 'Augmentation', 'Advanced'];

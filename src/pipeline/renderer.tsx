@@ -80,6 +80,11 @@ export class PipelineGraphRenderer
     return read.ok ? { doc: read.doc } : null;
   }
 
+  /** The pipeline as last edited (in a cell or the graph), keeping the live reference. */
+  protected override savedData(state: PipelineLiveState, data: unknown): unknown {
+    return { ...state.doc, live: (data as { live?: unknown }).live };
+  }
+
   protected readLive(raw: unknown): PipelineLiveState | undefined {
     const state = readLiveState(raw);
     if (!state) return undefined;

@@ -9,6 +9,7 @@ import type { LiveIncoming } from '../live/protocol';
 import type {
   EditCommand,
   ModuleInfo,
+  NetworkInfo,
   NodeRunStatus,
   PipelineIssue,
   PipelineLiveState
@@ -48,6 +49,8 @@ export interface RunProgress {
 
 export interface SessionState {
   modules: ModuleInfo[];
+  /** The networks the palette offers (sent again when the user saves one). */
+  networks: NetworkInfo[];
   /** JSON Schema of the training hyperparameters (network node's panel). */
   trainingSchema: Record<string, unknown> | null;
   issues: PipelineIssue[];
@@ -131,6 +134,7 @@ export class PipelineSession {
       case 'modules':
         this._set({
           modules: Array.isArray(m.modules) ? (m.modules as ModuleInfo[]) : [],
+          networks: Array.isArray(m.networks) ? (m.networks as NetworkInfo[]) : [],
           trainingSchema: (m.training as Record<string, unknown>) ?? null
         });
         return;
@@ -179,6 +183,7 @@ export class PipelineSession {
 
   private _state: SessionState = {
     modules: [],
+    networks: [],
     trainingSchema: null,
     issues: [],
     shapes: {},

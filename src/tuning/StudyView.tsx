@@ -13,7 +13,6 @@ import { LiveStatusBadge } from '../live/LiveStatusBadge';
 import { useLiveModel } from '../live/useLiveModel';
 import type { StudyState } from './contract';
 import {
-  applyStudyMessage,
   bestSoFar,
   directionOf,
   filterOptions,
@@ -36,10 +35,10 @@ export function StudyView(props: {
   reason?: string;
 }): React.ReactElement {
   const { model, trans } = props;
+  // Trials and status changes are folded into the model's state (StudyRenderer.foldLive).
   const snapshot = useLiveModel(model);
-  const [state, setState] = React.useState(snapshot.state);
+  const state = snapshot.state;
   const [notice, setNotice] = React.useState<{ kind: 'info' | 'error'; text: string } | null>(null);
-  React.useEffect(() => setState(snapshot.state), [snapshot.state]);
   React.useEffect(
     () =>
       model.onMessage(message => {
@@ -50,8 +49,6 @@ export function StudyView(props: {
           });
         } else if (message.type === 'error') {
           setNotice({ kind: 'error', text: String(message.message) });
-        } else {
-          setState(s => (s ? applyStudyMessage(s, message) : s));
         }
       }),
     [model]

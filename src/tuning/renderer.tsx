@@ -3,9 +3,10 @@ import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
 import type { LiveModel } from '../live/live-model';
+import type { LiveIncoming } from '../live/protocol';
 import type { ILiveConnector } from '../tokens';
 import type { StudyState } from './contract';
-import { readStudyBundle, readStudyState, STUDY_MIME_TYPE } from './model';
+import { applyStudyMessage, readStudyBundle, readStudyState, STUDY_MIME_TYPE } from './model';
 import { StudyView } from './StudyView';
 
 export class StudyRenderer extends LiveMimeRenderer<StudyState> {
@@ -27,6 +28,16 @@ export class StudyRenderer extends LiveMimeRenderer<StudyState> {
   protected readLive(raw: unknown): StudyState | undefined {
     const read = readStudyState(raw);
     return read.ok ? read.value : undefined;
+  }
+
+  /** Trials and status changes, as the kernel sends them after the first state. */
+  protected override foldLive(state: StudyState, message: LiveIncoming): StudyState {
+    return applyStudyMessage(state, message);
+  }
+
+  /** The study as it stands (trials, status) in place of the state the cell first showed. */
+  protected override savedData(state: StudyState, data: unknown): unknown {
+    return { ...(data as object), state };
   }
 
   protected renderLive(model: LiveModel<StudyState | null>): React.ReactElement {

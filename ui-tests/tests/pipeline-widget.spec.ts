@@ -31,7 +31,12 @@ const CELLS = [
     "p.network(mf.networks.builtin('small_cnn', { classes: 2 }));",
     "p.toJSON().network!.layers.find(l => l.id === 'conv1')!.params.filters"
   ],
-  ["p.toJSON().network!.layers.find(l => l.id === 'conv1')!.params.filters"]
+  ["p.toJSON().network!.layers.find(l => l.id === 'conv1')!.params.filters"],
+  [
+    "mf.networks.builder('widget_net', { from: 'small_cnn', options: { classes: 2 } }).save();",
+    "mf.networks.list().filter(n => n.source === 'my').map(n => n.name).join(', ')"
+  ],
+  ['p.toJSON().network!.name']
 ];
 
 function writeNotebook(): void {
@@ -316,7 +321,43 @@ test.describe.serial('the live pipeline graph', () => {
     });
   });
 
+  test('a network saved in My networks is in the palette; dropped on the graph it becomes the network', async () => {
+    await runCell(page, 7);
+    await expect(output(page, 7)).toHaveText("'widget_net'");
+    // The save reached the open widget: its palette lists the network, marked as the user's.
+    const palette = editor.getByRole('region', { name: 'Module palette' });
+    await palette.getByRole('searchbox', { name: 'Search modules' }).fill('net');
+    const mine = palette.getByTestId('medflow-palette-network-my-widget_net');
+    await expect(mine).toContainText('My');
+    await expect(palette.getByTestId('medflow-palette-network-builtin-resnet18')).toBeVisible();
+    const transfer = await page.evaluateHandle(() => new DataTransfer());
+    const pane = editor.locator('.react-flow__pane');
+    await mine.dispatchEvent('dragstart', { dataTransfer: transfer });
+    await pane.dispatchEvent('dragover', { dataTransfer: transfer });
+    await pane.dispatchEvent('drop', { dataTransfer: transfer });
+    await expect(editor.getByTestId('medflow-node-network')).toContainText('widget_net');
+    await runCell(page, 8);
+    await expect(output(page, 8)).toHaveText("'widget_net'");
+  });
+
   test('after a kernel restart the widget shows the saved pipeline, static, and says why', async () => {
+    // The notebook saves the pipeline as last edited, not as the cell first showed it.
+    const node = editor.getByTestId('medflow-node-step-gamma_correction_1');
+    const savedGamma = () =>
+      page.evaluate(() => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const notebook = (window as any).jupyterapp.shell.currentWidget.context.model.toJSON();
+        const saved = notebook.cells[0].outputs
+          .map(
+            (o: { data?: Record<string, unknown> }) =>
+              o.data?.['application/vnd.medflow.pipeline+json'] as
+                { steps: { id: string; params: { gamma?: number } }[] } | undefined
+          )
+          .find(Boolean);
+        return saved?.steps.find(s => s.id === 'gamma_correction_1')?.params.gamma;
+      });
+    await expect.poll(savedGamma).not.toBe(1.5);
+    await expect(node).toContainText(`gamma${await savedGamma()}`);
     await page.evaluate(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       await (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart();

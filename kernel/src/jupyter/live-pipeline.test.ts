@@ -2,11 +2,15 @@
  * The pipeline-graph widget's channel over the kernel's real comm layer: a real pipeline on
  * the built-in dataset, messages as the widget sends them.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { evenSubset } from '../engine/testing/subset';
 import { loadBuiltin } from '../engine/data/builtin';
 
 import { setLiveHost } from '../engine/live/channel';
 import { MIME_BUNDLE } from '../engine/mimebundle';
+import { saveUserNetwork } from '../engine/networks/builder-store';
 import { smallCnn } from '../engine/networks/small_cnn';
 import { Pipeline, PIPELINE_MIME } from '../engine/pipeline/pipeline';
 import { previewStats } from '../engine/pipeline/preview';
@@ -288,4 +292,51 @@ test('"View layers" opens a layer builder whose valid edits become the pipelineâ
     filters: 12,
     kernel_size: network.layers.find((l: Data) => l.id === conv.id).params.kernel_size
   });
+});
+
+test('the palette lists built-in and saved networks; one chosen there becomes the network', async () => {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'medflow-home-'));
+  const before = process.env.MEDFLOW_HOME;
+  process.env.MEDFLOW_HOME = home;
+  try {
+    const p = await pneumonia();
+    const view = openView(p, `networks-${++views}`);
+    const catalogs = () => view.all().filter(m => m.type === 'modules');
+    expect(catalogs()[0].networks.map((n: Data) => `${n.source}:${n.name}`)).toEqual([
+      'builtin:small_cnn',
+      'builtin:vgg',
+      'builtin:resnet18',
+      'builtin:mobilenet_v2'
+    ]);
+    // A save (the layer builder's Save, or builder.save() in a cell) reaches open palettes.
+    saveUserNetwork({ ...smallCnn({ classes: 2 }), name: 'my_cnn' });
+    expect(catalogs()).toHaveLength(2);
+    expect(catalogs()[1].networks).toContainEqual(
+      expect.objectContaining({ name: 'my_cnn', source: 'my' })
+    );
+
+    const mine = view.send({ type: 'set-network', name: 'my_cnn', source: 'my' });
+    await view.until(m => m.type === 'ok' && m.seq === mine);
+    expect(p.toJSON().network!.name).toBe('my_cnn');
+    expect(view.lastState().network.name).toBe('my_cnn');
+    // A built-in one takes its number of classes from the pipeline's dataset.
+    const resnet = view.send({ type: 'set-network', name: 'resnet18', source: 'builtin' });
+    await view.until(m => m.type === 'ok' && m.seq === resnet);
+    const logits = p.toJSON().network!.layers.find(l => l.id === 'logits')!;
+    expect(logits.params.units).toBe(2);
+
+    const missing = view.send({ type: 'set-network', name: 'nope', source: 'my' });
+    expect((await view.until(m => m.type === 'error' && m.seq === missing)).message).toMatch(
+      /no saved network 'nope'/
+    );
+    const bad = view.send({ type: 'set-network', name: 'x', source: 'somewhere' });
+    expect((await view.until(m => m.type === 'error' && m.seq === bad)).message).toMatch(
+      /message refused: source must be one of "builtin", "my" \(got "somewhere"\)/
+    );
+    expect(p.toJSON().network!.layers.find(l => l.id === 'logits')).toBeDefined();
+  } finally {
+    if (before === undefined) delete process.env.MEDFLOW_HOME;
+    else process.env.MEDFLOW_HOME = before;
+    rmSync(home, { recursive: true, force: true });
+  }
 });

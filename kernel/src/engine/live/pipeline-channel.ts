@@ -7,7 +7,8 @@
  *
  * Kernel → widget:
  * - `state`: `{ doc }` after every change (a cell's or any view's);
- * - `modules`: the module catalog (palette and parameter forms) and the training form schema;
+ * - `modules`: the module catalog (palette and parameter forms), the networks (built-in and
+ *   "My networks", sent again when one is saved) and the training form schema;
  * - `analysis`: output shape per step on one sample, and the issues to mark on nodes
  *   (missing dataset or network, a step that fails, a network input that does not fit);
  * - `ok` / `error`: the answer to a request (`seq`);
@@ -15,9 +16,12 @@
  * - `run`: node states of a run started from the graph (queued, running, done, failed).
  */
 import type { ValidateFunction } from 'ajv';
-import type { PipelineDocument, PipelineStep } from '../../../../schema/documents';
+import type { NetworkDocument, PipelineDocument, PipelineStep } from '../../../../schema/documents';
 import type { Dataset, SplitName } from '../data/dataset';
 import { listModules } from '../modules/registry';
+import { listNetworks } from '../networks/builder-editor';
+import { loadUserNetwork, onUserNetworkSaved } from '../networks/builder-store';
+import { builtin, type BuiltinNetwork } from '../networks';
 import type { Pipeline } from '../pipeline/pipeline';
 import { preprocessAsync } from '../pipeline/preprocess';
 import { previewSteps, stagesOf } from '../pipeline/preview';
@@ -101,6 +105,11 @@ const MESSAGE_SCHEMA = {
       ['mode']
     ),
     msg('modules', {}, []),
+    msg(
+      'set-network',
+      { name: { type: 'string', minLength: 1 }, source: { enum: ['builtin', 'my'] } },
+      ['name', 'source']
+    ),
     msg('open-network', {}, [])
   ]
 };
@@ -273,11 +282,17 @@ export const bindPipeline: LiveBind<Pipeline> = (channel, pipeline) => {
     analyze();
   };
   const sendModules = () =>
-    send({ type: 'modules', modules: listModules(), training: trainingFormSchema() });
+    send({
+      type: 'modules',
+      modules: listModules(),
+      networks: listNetworks(),
+      training: trainingFormSchema()
+    });
 
   sendState();
   sendModules();
   const stop = pipeline.onChange(sendState);
+  const stopSaved = onUserNetworkSaved(sendModules);
   let running = false;
 
   channel.onMessage(async data => {
@@ -315,6 +330,11 @@ export const bindPipeline: LiveBind<Pipeline> = (channel, pipeline) => {
           break;
         case 'modules':
           sendModules();
+          break;
+        case 'set-network':
+          pipeline.network(
+            await paletteNetwork(pipeline, data.name as string, data.source as 'builtin' | 'my')
+          );
           break;
         case 'open-network': {
           // The builder checks shapes against what the pipeline feeds the network (the
@@ -378,9 +398,29 @@ export const bindPipeline: LiveBind<Pipeline> = (channel, pipeline) => {
 
   return () => {
     stop();
+    stopSaved();
     clearTimeout(analysisTimer);
   };
 };
+
+/**
+ * The network a palette entry stands for: a saved one as saved; a built-in one sized for the
+ * pipeline's dataset (its number of classes; the input shape is left to the data).
+ */
+async function paletteNetwork(
+  pipeline: Pipeline,
+  name: string,
+  source: 'builtin' | 'my'
+): Promise<NetworkDocument> {
+  if (source === 'my') return loadUserNetwork(name);
+  const dataset = await pipeline.loadInput().catch(() => undefined);
+  if (!dataset) {
+    throw new Error(
+      `built-in network '${name}' takes its number of classes from the data: give the pipeline a dataset first`
+    );
+  }
+  return builtin(name as BuiltinNetwork, { classes: dataset.classes.length });
+}
 
 /**
  * The image shape after `steps`: a sample run takes the first `count` training items through

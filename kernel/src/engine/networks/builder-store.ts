@@ -44,6 +44,18 @@ function checkDocument(doc: unknown, where: string): asserts doc is NetworkDocum
   if (!validate(doc)) throw new Error(`${where}: ${formatErrors(validate.errors, doc).join('; ')}`);
 }
 
+type SavedListener = (name: string) => void;
+const savedListeners = new Set<SavedListener>();
+
+/**
+ * Calls `listener` after each save in this kernel (the pipeline palettes list a new network at
+ * once); returns the function that stops it.
+ */
+export function onUserNetworkSaved(listener: SavedListener): () => void {
+  savedListeners.add(listener);
+  return () => savedListeners.delete(listener);
+}
+
 /** Writes the document as the user's network `doc.name`; returns the file's path. */
 export function saveUserNetwork(doc: NetworkDocument): string {
   checkDocument(doc, `network '${doc?.name}'`);
@@ -53,6 +65,7 @@ export function saveUserNetwork(doc: NetworkDocument): string {
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(doc, null, 2) + '\n');
   renameSync(tmp, file);
+  for (const listener of [...savedListeners]) listener(doc.name);
   return file;
 }
 
