@@ -7,6 +7,7 @@
  * Needs `npm run build:kernel`.
  *
  *   node bench/tune.mjs [--seeds 1,2,3] [--population 6] [--generations 4] [--elitism 2]
+ *                       [--immigrants 1]
  *                       [--epochs 6] [--metric val_auc] [--concurrency 2] [--json out.json]
  *                       [--keep DIR] [--strategies ga,random]
  *
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     population: { type: 'string', default: '6' },
     generations: { type: 'string', default: '4' },
     elitism: { type: 'string', default: '2' },
+    immigrants: { type: 'string', default: '1' },
     epochs: { type: 'string', default: '6' },
     metric: { type: 'string', default: 'val_auc' },
     concurrency: { type: 'string', default: String(Math.min(2, cpus().length)) },
@@ -42,7 +44,8 @@ const testMetric = metric.replace(/^val_/, 'test_');
 const ga = {
   population: Number(values.population),
   generations: Number(values.generations),
-  elitism: Number(values.elitism)
+  elitism: Number(values.elitism),
+  immigrants: Number(values.immigrants)
 };
 
 const data = await mf.datasets.load('breastmnist');
@@ -112,7 +115,8 @@ const f = x => x.toFixed(4);
 const of = s => rows.filter(r => r.strategy === s);
 const lines = [
   `BreastMNIST, small_cnn (2 blocks, 8 filters), ≤ ${values.epochs} epochs with early stopping; ` +
-    `population ${ga.population} × ${ga.generations} generations, elitism ${ga.elitism} → ` +
+    `population ${ga.population} × ${ga.generations} generations, elitism ${ga.elitism}, ` +
+    `immigrants ${ga.immigrants} → ` +
     `${of('ga')[0].trials} trials per study; ${await mf.backend()}, ${values.concurrency} worker threads; ` +
     `load average ${loadavg()[0].toFixed(2)}; ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
   '',

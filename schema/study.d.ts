@@ -49,6 +49,12 @@ export interface GaSettings {
   crossover_rate: number;
   mutation_rate: number;
   perturbation: number;
+  /**
+   * Random configurations in each generation after the first, in place of children (diversity:
+   * a population converged on one optimizer still tries others). Absent: 0 (studies journaled
+   * before it existed resume as they ran).
+   */
+  immigrants?: number;
 }
 
 export interface StudyDocument {

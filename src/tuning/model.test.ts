@@ -29,7 +29,8 @@ function trial(g: number, i: number, acc: number | null, extra: Partial<TrialRec
             val_accuracy: acc,
             val_loss: 1 - acc,
             loss: 1.1 - acc,
-            'val_f1.pneumonia': acc / 2
+            'val_f1.pneumonia': acc / 2,
+            'val_f1.grade 2.5': acc / 3
           }
         }),
     ...extra
@@ -127,7 +128,7 @@ test('per-generation max/min/mean of the filtered metric, one generation when ch
   expect(filterOptions(s)).toEqual({
     metrics: ['accuracy', 'f1', 'loss'],
     splits: ['val', 'train'],
-    classes: ['pneumonia'],
+    classes: ['grade 2.5', 'pneumonia'],
     generations: [0, 1]
   });
 });

@@ -106,7 +106,10 @@ export function filterOptions(state: StudyState): {
   for (const t of state.trials) {
     generations.add(t.generation);
     for (const key of Object.keys(t.metrics ?? {})) {
-      const [name, cls] = key.split('.', 2);
+      // `val_f1.normal/benign`: the metric, then the class (whose name may hold dots).
+      const dot = key.indexOf('.');
+      const name = dot < 0 ? key : key.slice(0, dot);
+      const cls = dot < 0 ? '' : key.slice(dot + 1);
       const m = /^(val|test)_(.+)$/.exec(name);
       if (['epochs', 'best_epoch'].includes(name)) continue;
       splits.add(m ? (m[1] as Split) : 'train');

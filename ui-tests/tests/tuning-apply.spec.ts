@@ -90,6 +90,17 @@ test('a tiny study fills the chart and the table; Apply changes the pipeline', a
       .locator('.points path')
   ).toHaveCount(1);
   await view.getByLabel('Generation', { exact: true }).selectOption('');
+  // Trials carry per-class metrics: the class filter offers the dataset's classes.
+  await expect(view.getByLabel('Class', { exact: true }).locator('option')).toHaveText([
+    'all',
+    'malignant',
+    'normal/benign'
+  ]);
+  await view.getByLabel('Class', { exact: true }).selectOption('malignant');
+  await expect(
+    view.locator('.medflow-StudyView-trials .scatterlayer .trace').first().locator('.points path')
+  ).toHaveCount(5);
+  await view.getByLabel('Class', { exact: true }).selectOption('');
   await view.getByLabel('Metric', { exact: true }).selectOption('loss');
   await expect(view.locator('.medflow-StudyView-trials')).toHaveAttribute('aria-label', /Trials/);
   await view.getByLabel('Metric', { exact: true }).selectOption('auc');

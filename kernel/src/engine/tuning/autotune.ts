@@ -60,7 +60,8 @@ export const DEFAULT_GA: GaSettings = {
   tournament_size: 2,
   crossover_rate: 0.9,
   mutation_rate: 0.3,
-  perturbation: 0.1
+  perturbation: 0.1,
+  immigrants: 1
 };
 
 const KNOWN_OPTIONS = [

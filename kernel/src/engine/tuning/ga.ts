@@ -7,7 +7,11 @@
  * parents by tournament from the population, uniform crossover (each gene from either parent,
  * so values that work together across parameters — an optimizer and its learning rate — are
  * not averaged away), mutation and perturbation. Children that repeat a configuration already
- * tried are mutated again, so the trial budget is not spent twice on one experiment.
+ * tried are mutated again, so the trial budget is not spent twice on one experiment. The last
+ * `immigrants` of each generation are random configurations instead of children: a population
+ * that converged on one region (one optimizer) keeps sampling the rest of the space, which the
+ * best-of-study needs when single validation readings are as noisy as the differences between
+ * good configurations.
  *
  * Proposals depend only on the seed, the generation number and the results observed, so a
  * resumed study replays the same decisions.
@@ -47,14 +51,16 @@ export function trialsInGeneration(ga: GaSettings, g: number): number {
 /** Checks GA settings; the error names the setting. */
 export function checkGaSettings(ga: GaSettings): void {
   const int = (k: keyof GaSettings, min: number) => {
-    if (!Number.isInteger(ga[k]) || ga[k] < min) {
-      throw new Error(`autotune: ${k} must be an integer >= ${min} (got ${JSON.stringify(ga[k])})`);
+    const v = ga[k] as number;
+    if (!Number.isInteger(v) || v < min) {
+      throw new Error(`autotune: ${k} must be an integer >= ${min} (got ${JSON.stringify(v)})`);
     }
   };
   int('population', 1);
   int('generations', 1);
   int('elitism', 0);
   int('tournament_size', 1);
+  if (ga.immigrants !== undefined) int('immigrants', 0);
   if (ga.elitism >= ga.population && ga.generations > 1) {
     throw new Error(
       `autotune: elitism (${ga.elitism}) must be smaller than population (${ga.population})`
@@ -92,16 +98,19 @@ export class GeneticAlgorithm implements Strategy {
       const key = paramsKey(x, this.tuned);
       return !this.seen.has(key) && !out.some(o => paramsKey(o, this.tuned) === key);
     };
+    const random = () => {
+      let x = sampleParams(this.tuned, rng);
+      for (let tries = 0; tries < 20 && !fresh(x); tries++) x = sampleParams(this.tuned, rng);
+      return x;
+    };
     if (g === 0 || this.pool.length === 0) {
-      for (let i = 0; i < n; i++) {
-        let x = sampleParams(this.tuned, rng);
-        for (let tries = 0; tries < 20 && !fresh(x); tries++) x = sampleParams(this.tuned, rng);
-        out.push(x);
-      }
+      for (let i = 0; i < n; i++) out.push(random());
       return out;
     }
     const fit = (e: Evaluated) => e.fitness;
-    for (let i = 0; i < n; i++) {
+    // At least one child per generation: immigrants never replace the whole generation.
+    const immigrants = Math.min(this.ga.immigrants ?? 0, n - 1);
+    for (let i = 0; i < n - immigrants; i++) {
       const a = tournament(this.pool, fit, this.ga.tournament_size, rng);
       const b = tournament(this.pool, fit, this.ga.tournament_size, rng);
       let x = crossover(a.params, b.params, this.tuned, this.ga.crossover_rate, rng);
@@ -113,6 +122,7 @@ export class GeneticAlgorithm implements Strategy {
       }
       out.push(x);
     }
+    for (let i = 0; i < immigrants; i++) out.push(random());
     return out;
   }
 

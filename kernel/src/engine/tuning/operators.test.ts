@@ -2,7 +2,7 @@
 // ints, categoricals stay among their choices, and the same seed gives the same results.
 import type { SearchParameter } from '../../../../schema/study';
 import { seededRandom } from '../util/random';
-import { GeneticAlgorithm } from './ga';
+import { checkGaSettings, GeneticAlgorithm } from './ga';
 import {
   clampValue,
   crossover,
@@ -208,8 +208,8 @@ test('the GA proposes the same generations from the same seed and results, all i
     mutation_rate: 0.3,
     perturbation: 0.05
   };
-  const replay = (seed: number) => {
-    const g = new GeneticAlgorithm(SPACE, ga, seed);
+  const replay = (seed: number, settings: typeof ga & { immigrants?: number } = ga) => {
+    const g = new GeneticAlgorithm(SPACE, settings, seed);
     const out: Params[][] = [];
     for (let gen = 0; gen < 3; gen++) {
       const proposals = g.propose(gen);
@@ -232,4 +232,19 @@ test('the GA proposes the same generations from the same seed and results, all i
   expect(a.map(g => g.length)).toEqual([6, 4, 4]);
   expect(replay(9)).toEqual(a);
   expect(replay(10)).not.toEqual(a);
+
+  // Immigrants take the last places of a later generation: the children before them are the
+  // ones a GA without immigrants proposes; the random ones are new and in domain too.
+  const withImmigrants = replay(9, { ...ga, immigrants: 1 });
+  expect(withImmigrants.map(g => g.length)).toEqual([6, 4, 4]);
+  expect(withImmigrants[0]).toEqual(a[0]);
+  expect(withImmigrants[1].slice(0, 3)).toEqual(a[1].slice(0, 3));
+  expect(withImmigrants[1][3]).not.toEqual(a[1][3]);
+  expect(replay(9, { ...ga, immigrants: 1 })).toEqual(withImmigrants);
+  // At most all but one: a generation always has a child.
+  const many = replay(9, { ...ga, immigrants: 10 });
+  expect(many[1][0]).toEqual(a[1][0]);
+  expect(() => checkGaSettings({ ...ga, immigrants: -1 })).toThrow(
+    'autotune: immigrants must be an integer >= 0 (got -1)'
+  );
 });

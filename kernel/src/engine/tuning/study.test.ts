@@ -79,6 +79,11 @@ test('a study trains every trial on worker threads, journals it and reports resu
     expect(t.metrics!.val_accuracy).toBeGreaterThanOrEqual(0);
     expect(t.metrics!.val_accuracy).toBeLessThanOrEqual(1);
     expect(t.metrics!.test_accuracy).toBeDefined();
+    // Per class too (the tuning view's class filter), one-vs-rest.
+    for (const cls of ['malignant', 'benign']) {
+      expect(t.metrics![`val_f1.${cls}`]).toBeGreaterThanOrEqual(0);
+      expect(t.metrics![`val_sensitivity.${cls}`]).toBeLessThanOrEqual(1);
+    }
     expect(t.history!.length).toBe(t.metrics!.epochs);
     expect(t.history![0].epoch).toBe(1);
     workers.add(t.worker!);

@@ -100,6 +100,12 @@ function flatten(
   for (const [k, v] of Object.entries(values)) {
     if (typeof v === 'number' && Number.isFinite(v)) out[`${prefix}_${k}`] = v;
   }
+  // Per class (one-vs-rest), as `val_f1.pneumonia`: the tuning view's class filter.
+  for (const c of m.perClass) {
+    for (const k of ['sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'auc'] as const) {
+      if (Number.isFinite(c[k])) out[`${prefix}_${k}.${c.class}`] = c[k];
+    }
+  }
 }
 
 /**
