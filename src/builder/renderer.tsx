@@ -7,6 +7,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { NetworkViewState } from '../../schema/views';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import { liveRendererFactory } from '../live/renderer-factory';
 import { LiveModel } from '../live/live-model';
 import type { LiveRef } from '../live/protocol';
 import type { ILiveConnector } from '../tokens';
@@ -104,16 +105,9 @@ export function createNetworkRendererFactory(
   fallbackTrans: IRenderMime.TranslationBundle,
   outputs: NetworkOutputs
 ): IRenderMime.IRendererFactory {
-  return {
-    safe: true,
-    mimeTypes: [NETWORK_MIME_TYPE],
-    defaultRank: 20,
-    createRenderer: options =>
-      new NetworkRenderer(
-        options,
-        connector,
-        options.translator?.load('medflow') ?? fallbackTrans,
-        outputs
-      )
-  };
+  return liveRendererFactory(
+    NETWORK_MIME_TYPE,
+    fallbackTrans,
+    (options, trans) => new NetworkRenderer(options, connector, trans, outputs)
+  );
 }

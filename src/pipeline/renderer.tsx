@@ -9,6 +9,7 @@
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import { liveRendererFactory } from '../live/renderer-factory';
 import type { LiveModel } from '../live/live-model';
 import type {
   ILiveConnector,
@@ -22,7 +23,6 @@ import { PIPELINE_MIME_TYPE, readPipelineDocument } from './graph-model';
 import { PipelineEditor } from './PipelineEditor';
 import { PipelineSession } from './session';
 
-/** Opens the layer builder on a pipeline's network (a command of another plugin), if any. */
 /**
  * Opens the layer builder on a pipeline's network: `live` is the kernel's reference of the
  * builder it made from the pipeline's network (edits flow back into the pipeline), `state` its
@@ -157,19 +157,9 @@ export function createPipelineRendererFactory(
   fallbackTrans: IRenderMime.TranslationBundle,
   viewLayers: ViewLayers | null = null
 ): IRenderMime.IRendererFactory {
-  return {
-    // Renders data as React text only; a live connection needs a kernel the user started.
-    safe: true,
-    mimeTypes: [PIPELINE_MIME_TYPE],
-    // Below text/html (50) and text/plain (120), so the graph wins whenever it is offered.
-    defaultRank: 20,
-    createRenderer: options =>
-      new PipelineGraphRenderer(
-        options,
-        registry,
-        connector,
-        options.translator?.load('medflow') ?? fallbackTrans,
-        viewLayers
-      )
-  };
+  return liveRendererFactory(
+    PIPELINE_MIME_TYPE,
+    fallbackTrans,
+    (options, trans) => new PipelineGraphRenderer(options, registry, connector, trans, viewLayers)
+  );
 }

@@ -3,6 +3,7 @@ import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { TrainingViewState } from '../../schema/views';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import { liveRendererFactory } from '../live/renderer-factory';
 import type { LiveModel } from '../live/live-model';
 import type { ILiveConnector } from '../tokens';
 import { readTrainingBundle, readTrainingState, TRAINING_MIME_TYPE } from './model';
@@ -40,11 +41,9 @@ export function createTrainingRendererFactory(
   connector: ILiveConnector | null,
   fallbackTrans: IRenderMime.TranslationBundle
 ): IRenderMime.IRendererFactory {
-  return {
-    safe: true,
-    mimeTypes: [TRAINING_MIME_TYPE],
-    defaultRank: 20,
-    createRenderer: options =>
-      new TrainingRenderer(options, connector, options.translator?.load('medflow') ?? fallbackTrans)
-  };
+  return liveRendererFactory(
+    TRAINING_MIME_TYPE,
+    fallbackTrans,
+    (options, trans) => new TrainingRenderer(options, connector, trans)
+  );
 }

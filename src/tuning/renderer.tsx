@@ -2,6 +2,7 @@
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import { liveRendererFactory } from '../live/renderer-factory';
 import type { LiveModel } from '../live/live-model';
 import type { LiveIncoming } from '../live/protocol';
 import type { ILiveConnector } from '../tokens';
@@ -51,11 +52,9 @@ export function createStudyRendererFactory(
   connector: ILiveConnector | null,
   fallbackTrans: IRenderMime.TranslationBundle
 ): IRenderMime.IRendererFactory {
-  return {
-    safe: true,
-    mimeTypes: [STUDY_MIME_TYPE],
-    defaultRank: 20,
-    createRenderer: options =>
-      new StudyRenderer(options, connector, options.translator?.load('medflow') ?? fallbackTrans)
-  };
+  return liveRendererFactory(
+    STUDY_MIME_TYPE,
+    fallbackTrans,
+    (options, trans) => new StudyRenderer(options, connector, trans)
+  );
 }
