@@ -1,4 +1,5 @@
-// Where a medflow (wasm) training step of the benchmark CNN spends its time, per kernel.
+// Where a medflow (wasm) training step and a predict of the benchmark CNN spend their time,
+// per kernel.
 //
 //   npm run build:kernel && node bench/train-profile.mjs [--sizes 64,128] [--steps 3] [--batch 32]
 //
@@ -24,6 +25,37 @@ const STEPS = Number(option('--steps', '3'));
 const BATCH = Number(option('--batch', '32'));
 const TOP = Number(option('--top', '14'));
 
+/** Prints tf.profile's kernel time per kernel name of `run` (STEPS runs of `wallMs` each). */
+async function kernelTable(label, run, wallMs) {
+  const info = await tf.profile(() => {
+    for (let i = 0; i < STEPS; i++) run();
+  });
+  const byKernel = new Map();
+  for (const k of info.kernels) {
+    // Custom-gradient wrappers (fusedConv2d__op, tf.customGrad's 'unnamed scope'): their
+    // kernels are listed on their own.
+    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
+    const ms = await k.kernelTimeMs;
+    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+    e.ms += typeof ms === 'number' ? ms : 0;
+    e.calls++;
+    byKernel.set(k.name, e);
+  }
+  const kernelMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0) / STEPS;
+  console.log(
+    `  ${label}: kernels ${kernelMs.toFixed(1)} ms, outside kernels ` +
+      `${(100 * (1 - kernelMs / wallMs)).toFixed(0)}%`
+  );
+  console.log('  kernel                        calls/run    ms/run    % of kernels');
+  const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, TOP);
+  for (const [name, e] of rows) {
+    console.log(
+      `  ${name.padEnd(28)} ${String(e.calls / STEPS).padStart(11)} ` +
+        `${(e.ms / STEPS).toFixed(2).padStart(9)} ${((100 * e.ms) / STEPS / kernelMs).toFixed(1).padStart(8)}`
+    );
+  }
+}
+
 async function profileSize(size) {
   tf.setRandom?.(0);
   const model = buildBenchCnn(tf, size);
@@ -46,35 +78,13 @@ async function profileSize(size) {
   for (let i = 0; i < STEPS; i++) tf.tidy(() => model.predict(x).dataSync());
   const inferMs = (performance.now() - t0) / STEPS;
 
-  const info = await tf.profile(() => {
-    for (let i = 0; i < STEPS; i++) step();
-  });
-  const byKernel = new Map();
-  for (const k of info.kernels) {
-    // Custom-gradient wrappers (fusedConv2d__op, tf.customGrad's 'unnamed scope'): their
-    // kernels are listed on their own.
-    if (k.name.endsWith('__op') || k.name === 'unnamed scope') continue;
-    const ms = await k.kernelTimeMs;
-    const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += typeof ms === 'number' ? ms : 0;
-    e.calls++;
-    byKernel.set(k.name, e);
-  }
-  const kernelMs = [...byKernel.values()].reduce((s, e) => s + e.ms, 0) / STEPS;
   console.log(
     `\n${size}×${size}, batch ${BATCH}: ${stepMs.toFixed(1)} ms/step ` +
       `(${((BATCH * 1000) / stepMs).toFixed(1)} img/s train), predict ${inferMs.toFixed(1)} ms ` +
-      `(${((BATCH * 1000) / inferMs).toFixed(1)} img/s); kernels ${kernelMs.toFixed(1)} ms/step, ` +
-      `outside kernels ${(100 * (1 - kernelMs / stepMs)).toFixed(0)}%`
+      `(${((BATCH * 1000) / inferMs).toFixed(1)} img/s)`
   );
-  console.log('  kernel                        calls/step   ms/step   % of kernels');
-  const rows = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, TOP);
-  for (const [name, e] of rows) {
-    console.log(
-      `  ${name.padEnd(28)} ${String(e.calls / STEPS).padStart(11)} ` +
-        `${(e.ms / STEPS).toFixed(2).padStart(9)} ${((100 * e.ms) / STEPS / kernelMs).toFixed(1).padStart(8)}`
-    );
-  }
+  await kernelTable('training step', step, stepMs);
+  await kernelTable('predict', () => tf.tidy(() => model.predict(x).dataSync()), inferMs);
   tf.dispose([x, y]);
   model.dispose();
   optimizer.dispose();
