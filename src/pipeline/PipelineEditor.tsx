@@ -6,7 +6,6 @@
  */
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
-import type { PipelineStep } from '../../schema/documents';
 import type { LiveModel } from '../live/live-model';
 import { LiveStatusBadge } from '../live/LiveStatusBadge';
 import { useLiveModel } from '../live/useLiveModel';
@@ -14,6 +13,7 @@ import type { IPipelineGraphSettings } from '../tokens';
 import {
   connectAsMove,
   EditHistory,
+  editedPart,
   insertIndexForEdge,
   insertIndexForPoint,
   issuesByNode,
@@ -22,6 +22,7 @@ import {
   stepNodeId,
   type ConnectRefusal,
   type EditCommand,
+  type HistoryDocument,
   type NetworkInfo,
   type PipelineLiveState
 } from './editor-model';
@@ -111,12 +112,12 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
         const current = currentDoc();
         const edit = typeof command === 'function' ? command() : command;
         if (!current || !edit) return;
-        if (undoable) history.record(current.steps);
+        if (undoable) history.record(current, editedPart(edit));
         setNotice(null);
         const answer = await session.request(edit);
         if (!answer.ok && undoable) {
           // Nothing changed in the kernel: forget the undo entry.
-          history.undo(current.steps);
+          history.undo(current);
         }
         setHistoryTick(t => t + 1);
         if (answer.ok && edit.type === 'duplicate') {
@@ -130,17 +131,17 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
   const selectedStep = doc && selected ? stepIdOfNode(doc, selected) : null;
 
   const actions: EditorActions = React.useMemo(() => {
-    const replay = (pick: (steps: readonly PipelineStep[]) => EditCommand | null) =>
+    const replay = (pick: (current: HistoryDocument) => EditCommand | null) =>
       enqueue(async () => {
         const current = currentDoc();
-        const command = current && pick(current.steps);
+        const command = current && pick(current);
         if (!command) return;
         await session.request(command);
         setHistoryTick(t => t + 1);
       });
     return {
-      undo: () => replay(steps => history.undo(steps)),
-      redo: () => replay(steps => history.redo(steps)),
+      undo: () => replay(current => history.undo(current)),
+      redo: () => replay(current => history.redo(current)),
       deleteSelected: () =>
         send(() => {
           const step = selectedStepNow();
@@ -182,10 +183,9 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
 
   React.useEffect(() => props.onActionsReady?.(actions), [actions, props.onActionsReady]);
 
-  // A network is not one of the steps the undo history keeps: choosing one is not undone.
   const setNetwork = React.useCallback(
     (network: NetworkInfo) =>
-      send({ type: 'set-network', name: network.name, source: network.source }, false),
+      send({ type: 'set-network', name: network.name, source: network.source }),
     [send]
   );
 

@@ -3,6 +3,7 @@ import {
   connectAsMove,
   describeParam,
   EditHistory,
+  editedPart,
   groupModules,
   insertIndexForEdge,
   insertIndexForPoint,
@@ -97,17 +98,36 @@ test('a new connection in the chain is a move; cycles and edges into the dataset
 
 test('undo and redo restore whole step lists, and a new edit clears redo', () => {
   const history = new EditHistory();
-  expect(history.undo(doc.steps)).toBeNull();
+  expect(history.undo(doc)).toBeNull();
   const before = doc.steps;
-  history.record(before);
-  const after = before.slice(1);
+  history.record(doc);
+  const after = { ...doc, steps: before.slice(1) };
   const undo = history.undo(after);
   expect(undo).toEqual({ type: 'replace-steps', steps: before });
   expect(history.canRedo).toBe(true);
-  expect(history.redo(before)).toEqual({ type: 'replace-steps', steps: after });
+  expect(history.redo(doc)).toEqual({ type: 'replace-steps', steps: after.steps });
   history.record(after);
   expect(history.canRedo).toBe(false);
   expect(history.canUndo).toBe(true);
+
+  // A network chosen in the palette is undone as a network: back to none, then redone.
+  const network = {
+    version: 1 as const,
+    name: 'mine',
+    inputs: ['input'],
+    layers: [{ id: 'input', type: 'Input', params: { shape: null }, inputs: [] }],
+    outputs: ['input']
+  };
+  const command = { type: 'set-network', name: 'mine', source: 'my' } as const;
+  expect(editedPart(command)).toBe('network');
+  expect(editedPart({ type: 'remove', step: 'a' })).toBe('steps');
+  history.record(doc, editedPart(command));
+  const withNetwork = { ...doc, network };
+  expect(history.undo(withNetwork)).toEqual({ type: 'replace-network', network: null });
+  expect(history.redo(doc)).toEqual({ type: 'replace-network', network });
+  // The steps entry below it is still there.
+  expect(history.undo(withNetwork)).toEqual({ type: 'replace-network', network: null });
+  expect(history.undo(doc)).toEqual({ type: 'replace-steps', steps: after.steps });
 });
 
 test('issues are keyed by graph node, parameter hovers say the constraint', () => {

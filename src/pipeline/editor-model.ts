@@ -8,7 +8,7 @@
  * The kernel stays the owner of the pipeline: commands are requests, the kernel's next
  * `state` message is the truth the view redraws from.
  */
-import type { PipelineDocument, PipelineStep } from '../../schema/documents';
+import type { NetworkDocument, PipelineDocument, PipelineStep } from '../../schema/documents';
 
 /** A module of the catalog (mf.modules.list()), as the kernel sends it. */
 export interface ModuleInfo {
@@ -72,7 +72,8 @@ export type EditCommand =
   | { type: 'set'; step: string; params: Record<string, unknown> }
   | { type: 'duplicate'; step: string }
   | { type: 'replace-steps'; steps: PipelineStep[] }
-  | { type: 'set-network'; name: string; source: NetworkInfo['source'] };
+  | { type: 'set-network'; name: string; source: NetworkInfo['source'] }
+  | { type: 'replace-network'; network: NetworkDocument | null };
 
 /** Order of the palette's built-in categories (unknown ones follow, by name). */
 const CATEGORY_ORDER = ['General', 'Grayscale', 'Color', 'Binary', 'Augmentation', 'Advanced'];
@@ -198,13 +199,23 @@ export function connectAsMove(
     : { ok: true, command: { type: 'move', step: targetStep, to } };
 }
 
+/** What an undo entry restores: the step list, or the network. */
+type HistoryEntry =
+  { kind: 'steps'; steps: PipelineStep[] } | { kind: 'network'; network: NetworkDocument | null };
+
+/** The part of the document an edit changes: the network for a network choice, else the steps. */
+export function editedPart(command: EditCommand): HistoryEntry['kind'] {
+  return command.type === 'set-network' || command.type === 'replace-network' ? 'network' : 'steps';
+}
+
 /**
- * Undo/redo of the widget's step edits: each entry is the step list before an edit; undoing
- * sends the kernel the whole earlier list (`replace-steps`), which it validates again.
+ * Undo/redo of the widget's edits: each entry is the part of the document an edit changed, as
+ * it was before; undoing sends the kernel that part whole (`replace-steps`, `replace-network`),
+ * which it validates again.
  */
 export class EditHistory {
-  private readonly undoStack: PipelineStep[][] = [];
-  private readonly redoStack: PipelineStep[][] = [];
+  private readonly undoStack: HistoryEntry[] = [];
+  private readonly redoStack: HistoryEntry[] = [];
 
   constructor(private readonly limit = 100) {}
 
@@ -215,27 +226,40 @@ export class EditHistory {
     return this.redoStack.length > 0;
   }
 
-  /** Call before sending an edit, with the steps as they are now. */
-  record(before: readonly PipelineStep[]): void {
-    this.undoStack.push(structuredClone([...before]));
+  /** Call before sending an edit of `part`, with the document as it is now. */
+  record(before: HistoryDocument, part: HistoryEntry['kind'] = 'steps'): void {
+    this.undoStack.push(entryOf(before, part));
     if (this.undoStack.length > this.limit) this.undoStack.shift();
     this.redoStack.length = 0;
   }
 
-  /** The command that undoes the last edit, given the steps now; null when nothing to undo. */
-  undo(current: readonly PipelineStep[]): EditCommand | null {
-    const steps = this.undoStack.pop();
-    if (!steps) return null;
-    this.redoStack.push(structuredClone([...current]));
-    return { type: 'replace-steps', steps };
+  /** The command that undoes the last edit, given the document now; null when nothing to undo. */
+  undo(current: HistoryDocument): EditCommand | null {
+    return move(this.undoStack, this.redoStack, current);
   }
 
-  redo(current: readonly PipelineStep[]): EditCommand | null {
-    const steps = this.redoStack.pop();
-    if (!steps) return null;
-    this.undoStack.push(structuredClone([...current]));
-    return { type: 'replace-steps', steps };
+  redo(current: HistoryDocument): EditCommand | null {
+    return move(this.redoStack, this.undoStack, current);
   }
+}
+
+/** What the history reads of a pipeline document. */
+export type HistoryDocument = Pick<PipelineDocument, 'steps' | 'network'>;
+
+function entryOf(doc: HistoryDocument, part: HistoryEntry['kind']): HistoryEntry {
+  return part === 'steps'
+    ? { kind: 'steps', steps: structuredClone([...doc.steps]) }
+    : { kind: 'network', network: structuredClone(doc.network ?? null) };
+}
+
+/** Pops an entry of `from`, pushes the current state of the same part on `to`. */
+function move(from: HistoryEntry[], to: HistoryEntry[], current: HistoryDocument) {
+  const entry = from.pop();
+  if (!entry) return null;
+  to.push(entryOf(current, entry.kind));
+  return entry.kind === 'steps'
+    ? ({ type: 'replace-steps', steps: entry.steps } as const)
+    : ({ type: 'replace-network', network: entry.network } as const);
 }
 
 /** Issues by node id of the graph ('dataset', 'network', 'step-<id>'). */

@@ -322,6 +322,8 @@ test.describe.serial('the live pipeline graph', () => {
   });
 
   test('a network saved in My networks is in the palette; dropped on the graph it becomes the network', async () => {
+    await runCell(page, 8);
+    const before = await output(page, 8).innerText();
     await runCell(page, 7);
     await expect(output(page, 7)).toHaveText("'widget_net'");
     // The save reached the open widget: its palette lists the network, marked as the user's.
@@ -338,6 +340,12 @@ test.describe.serial('the live pipeline graph', () => {
     await expect(editor.getByTestId('medflow-node-network')).toContainText('widget_net');
     await runCell(page, 8);
     await expect(output(page, 8)).toHaveText("'widget_net'");
+    // Ctrl+Z on the graph puts the earlier network back.
+    await editor.getByTestId('medflow-node-network').click();
+    await page.keyboard.press('Control+z');
+    await expect(editor.getByTestId('medflow-node-network')).not.toContainText('widget_net');
+    await runCell(page, 8);
+    await expect(output(page, 8)).toHaveText(before);
   });
 
   test('after a kernel restart the widget shows the saved pipeline, static, and says why', async () => {

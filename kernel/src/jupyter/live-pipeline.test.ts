@@ -325,6 +325,21 @@ test('the palette lists built-in and saved networks; one chosen there becomes th
     const logits = p.toJSON().network!.layers.find(l => l.id === 'logits')!;
     expect(logits.params.units).toBe(2);
 
+    // Undo in the widget sends the earlier network back whole; null removes it.
+    const back = view.send({ type: 'replace-network', network: smallCnn({ classes: 2 }) });
+    await view.until(m => m.type === 'ok' && m.seq === back);
+    expect(p.toJSON().network!.name).toBe('small_cnn');
+    const none = view.send({ type: 'replace-network', network: null });
+    await view.until(m => m.type === 'ok' && m.seq === none);
+    expect(p.toJSON().network).toBeNull();
+    const broken = view.send({ type: 'replace-network', network: { name: 'x' } });
+    expect((await view.until(m => m.type === 'error' && m.seq === broken)).message).toMatch(
+      /^network: /
+    );
+    expect(p.toJSON().network).toBeNull();
+    const again = view.send({ type: 'set-network', name: 'resnet18', source: 'builtin' });
+    await view.until(m => m.type === 'ok' && m.seq === again);
+
     const missing = view.send({ type: 'set-network', name: 'nope', source: 'my' });
     expect((await view.until(m => m.type === 'error' && m.seq === missing)).message).toMatch(
       /no saved network 'nope'/

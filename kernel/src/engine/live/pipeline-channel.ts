@@ -105,6 +105,7 @@ const MESSAGE_SCHEMA = {
       ['mode']
     ),
     msg('modules', {}, []),
+    msg('replace-network', { network: { type: ['object', 'null'] } }, ['network']),
     msg(
       'set-network',
       { name: { type: 'string', minLength: 1 }, source: { enum: ['builtin', 'my'] } },
@@ -330,6 +331,10 @@ export const bindPipeline: LiveBind<Pipeline> = (channel, pipeline) => {
           break;
         case 'modules':
           sendModules();
+          break;
+        case 'replace-network':
+          // Undo/redo of a network change: the document is checked as .network() checks it.
+          pipeline.network(data.network as NetworkDocument | null);
           break;
         case 'set-network':
           pipeline.network(

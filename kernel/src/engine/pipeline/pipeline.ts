@@ -234,8 +234,16 @@ export class Pipeline {
     }
   }
 
-  /** Sets the network (a network document, e.g. mf.networks.builtin('small_cnn', {...})). */
-  network(doc: NetworkDocument): this {
+  /**
+   * Sets the network (a network document, e.g. mf.networks.builtin('small_cnn', {...})); null
+   * removes it.
+   */
+  network(doc: NetworkDocument | null): this {
+    if (doc === null) {
+      this.doc.network = null;
+      this.changed('network');
+      return this;
+    }
     const validate = documentValidator('network');
     if (!validate(doc)) {
       throw new Error(`network: ${formatErrors(validate.errors, doc).join('; ')}`);
