@@ -5,6 +5,7 @@ built kernel, and some outputs every reader relies on are checked.
 """
 import glob
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -28,6 +29,19 @@ EXPECTED = {
     '06-your-own-data.ipynb': ['Dataset png-folder (folder): 120 images', 'file is truncated',
                                'Preview of mri-demo'],
 }
+
+
+def quickstart_matches_the_published_baseline(test, text):
+    """01's test metrics reach MedMNIST v2's ResNet-18 (28×28): accuracy 0.854, AUC 0.944."""
+    match = re.search(r'test accuracy ([0-9.]+) .* AUC ([0-9.]+)', text)
+    test.assertIsNotNone(match, text)
+    accuracy, auc = float(match.group(1)), float(match.group(2))
+    test.assertGreaterEqual(accuracy, 0.854, text)
+    test.assertGreaterEqual(auc, 0.944, text)
+
+
+# Checks of a notebook's numbers beyond the text it must contain.
+CHECKS = {'01-quickstart.ipynb': quickstart_matches_the_published_baseline}
 
 
 def output_text(nb):
@@ -83,6 +97,9 @@ def make_test(path):
         text = output_text(nb)
         for expected in EXPECTED.get(os.path.basename(path), []):
             self.assertIn(expected, text)
+        check = CHECKS.get(os.path.basename(path))
+        if check:
+            check(self, text)
     return test
 
 

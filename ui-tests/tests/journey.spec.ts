@@ -21,7 +21,7 @@ const NOTEBOOK = '01-quickstart.ipynb';
 test('a new user runs the quick start, edits, trains, tunes, applies and trains again', async ({
   page
 }) => {
-  // Generous: the quick start trains three epochs and the study five short trials, on a
+  // Generous: the quick start trains six short epochs and the study five short trials, on a
   // machine other tests share.
   test.setTimeout(12 * 60_000);
   page.setDefaultTimeout(30_000);
