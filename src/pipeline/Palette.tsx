@@ -37,8 +37,8 @@ export function Palette(props: PaletteProps): React.ReactElement {
       <input
         className="medflow-Palette-search jp-mod-styled"
         type="search"
-        placeholder={trans.__('Search modules')}
-        aria-label={trans.__('Search modules')}
+        placeholder={trans.__('Search')}
+        aria-label={trans.__('Search modules and networks')}
         value={query}
         onChange={event => setQuery(event.target.value)}
       />

@@ -139,7 +139,7 @@ test.describe.serial('the live pipeline graph', () => {
         .press(key);
     const palette = editor.getByRole('region', { name: 'Module palette' });
     await expect(palette.getByText('Grayscale', { exact: true })).toBeVisible();
-    await palette.getByRole('searchbox', { name: 'Search modules' }).fill('invert');
+    await palette.getByRole('searchbox', { name: 'Search modules and networks' }).fill('invert');
     const invert = palette.getByTestId('medflow-palette-invert');
     await expect(palette.locator('.medflow-Palette-module')).toHaveCount(1);
     const edge = editor.getByTestId('rf__edge-edge-step-rescale_1-step-gamma_correction_1');
@@ -328,7 +328,7 @@ test.describe.serial('the live pipeline graph', () => {
     await expect(output(page, 7)).toHaveText("'widget_net'");
     // The save reached the open widget: its palette lists the network, marked as the user's.
     const palette = editor.getByRole('region', { name: 'Module palette' });
-    await palette.getByRole('searchbox', { name: 'Search modules' }).fill('net');
+    await palette.getByRole('searchbox', { name: 'Search modules and networks' }).fill('net');
     const mine = palette.getByTestId('medflow-palette-network-my-widget_net');
     await expect(mine).toContainText('My');
     await expect(palette.getByTestId('medflow-palette-network-builtin-resnet18')).toBeVisible();
