@@ -51,6 +51,11 @@ export class NetworkRenderer extends LiveMimeRenderer<NetworkViewState> {
     return read.ok ? read.value : null;
   }
 
+  /** The network as last edited (in the widget or a cell), keeping the live reference. */
+  protected override savedData(state: NetworkViewState, data: unknown): unknown {
+    return { ...state, live: (data as { live?: unknown }).live };
+  }
+
   protected readLive(raw: unknown): NetworkViewState | undefined {
     const read = readNetworkState(raw);
     return read.ok ? read.value : undefined;

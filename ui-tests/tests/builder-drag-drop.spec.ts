@@ -111,6 +111,22 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
   await units.locator('input').fill('2');
   await expect(builder.locator('.medflow-NetworkBuilder-count')).toHaveText('194 weights');
 
+  // The notebook's saved copy of the output holds the network as built, not the lone Input.
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const notebook = (window as any).jupyterapp.shell.currentWidget.context.model.toJSON();
+        const saved = notebook.cells[0].outputs
+          .map(
+            (o: { data?: Record<string, { network: { layers: { type: string }[] } }> }) =>
+              o.data?.['application/vnd.medflow.network+json']
+          )
+          .find(Boolean);
+        return saved?.network.layers.map((l: { type: string }) => l.type).join(' > ');
+      })
+    )
+    .toBe('Input > Conv2D > GlobalAveragePooling2D > Dense');
   await builder.getByRole('button', { name: 'Arrange' }).click();
   await builder.getByRole('button', { name: 'Save' }).click();
   await expect(builder.locator('.medflow-NetworkBuilder-notice')).toContainText('tiny.json');
