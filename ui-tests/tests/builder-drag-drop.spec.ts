@@ -13,6 +13,7 @@ import {
   medflowHome,
   openNotebook,
   runCell,
+  savedOutput,
   writeNotebook,
   resetWorkspace
 } from './builder-notebook';
@@ -113,19 +114,14 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
 
   // The notebook's saved copy of the output holds the network as built, not the lone Input.
   await expect
-    .poll(() =>
-      page.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const notebook = (window as any).jupyterapp.shell.currentWidget.context.model.toJSON();
-        const saved = notebook.cells[0].outputs
-          .map(
-            (o: { data?: Record<string, { network: { layers: { type: string }[] } }> }) =>
-              o.data?.['application/vnd.medflow.network+json']
-          )
-          .find(Boolean);
-        return saved?.network.layers.map((l: { type: string }) => l.type).join(' > ');
-      })
-    )
+    .poll(async () => {
+      const saved = await savedOutput<{ network: { layers: { type: string }[] } }>(
+        page,
+        0,
+        'application/vnd.medflow.network+json'
+      );
+      return saved?.network.layers.map(l => l.type).join(' > ');
+    })
     .toBe('Input > Conv2D > GlobalAveragePooling2D > Dense');
   await builder.getByRole('button', { name: 'Arrange' }).click();
   await builder.getByRole('button', { name: 'Save' }).click();

@@ -118,3 +118,20 @@ export async function expectNoErrors(page: Page): Promise<void> {
     )
   ).toHaveCount(0);
 }
+
+/**
+ * The `mime` data of cell `index`'s output as the current notebook would save it (the notebook
+ * model, not the page): what a reader without a kernel sees.
+ */
+export function savedOutput<T>(page: Page, index: number, mime: string): Promise<T | undefined> {
+  return page.evaluate(
+    ([i, type]) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const notebook = (window as any).jupyterapp.shell.currentWidget.context.model.toJSON();
+      return notebook.cells[i].outputs
+        .map((o: { data?: Record<string, unknown> }) => o.data?.[type])
+        .find(Boolean);
+    },
+    [index, mime] as const
+  ) as Promise<T | undefined>;
+}

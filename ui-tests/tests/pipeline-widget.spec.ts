@@ -8,6 +8,7 @@
 import { expect, type Browser, type Locator, type Page, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { savedOutput } from './builder-notebook';
 
 const NOTEBOOK = 'pipeline-widget-test.ipynb';
 const base = () => process.env.MEDFLOW_LAB_BASE as string;
@@ -351,19 +352,14 @@ test.describe.serial('the live pipeline graph', () => {
   test('after a kernel restart the widget shows the saved pipeline, static, and says why', async () => {
     // The notebook saves the pipeline as last edited, not as the cell first showed it.
     const node = editor.getByTestId('medflow-node-step-gamma_correction_1');
-    const savedGamma = () =>
-      page.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const notebook = (window as any).jupyterapp.shell.currentWidget.context.model.toJSON();
-        const saved = notebook.cells[0].outputs
-          .map(
-            (o: { data?: Record<string, unknown> }) =>
-              o.data?.['application/vnd.medflow.pipeline+json'] as
-                { steps: { id: string; params: { gamma?: number } }[] } | undefined
-          )
-          .find(Boolean);
-        return saved?.steps.find(s => s.id === 'gamma_correction_1')?.params.gamma;
-      });
+    const savedGamma = async () => {
+      const saved = await savedOutput<{ steps: { id: string; params: { gamma?: number } }[] }>(
+        page,
+        0,
+        'application/vnd.medflow.pipeline+json'
+      );
+      return saved?.steps.find(s => s.id === 'gamma_correction_1')?.params.gamma;
+    };
     await expect.poll(savedGamma).not.toBe(1.5);
     await expect(node).toContainText(`gamma${await savedGamma()}`);
     await page.evaluate(async () => {

@@ -11,6 +11,7 @@ import {
   expectNoErrors,
   openNotebook,
   runCell,
+  savedOutput,
   writeNotebook,
   resetWorkspace
 } from './builder-notebook';
@@ -59,19 +60,14 @@ test('a tiny study fills the chart and the table; Apply changes the pipeline', a
   );
   // The notebook's saved copy of the output holds the finished study, not its first state.
   await expect
-    .poll(() =>
-      page.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const notebook = (window as any).jupyterapp.shell.currentWidget.context.model.toJSON();
-        const saved = notebook.cells[0].outputs
-          .map(
-            (o: { data?: Record<string, { state: { status: string; trials: unknown[] } }> }) =>
-              o.data?.['application/vnd.medflow.study+json']
-          )
-          .find(Boolean);
-        return saved && `${saved.state.status}: ${saved.state.trials.length} trials`;
-      })
-    )
+    .poll(async () => {
+      const saved = await savedOutput<{ state: { status: string; trials: unknown[] } }>(
+        page,
+        0,
+        'application/vnd.medflow.study+json'
+      );
+      return saved && `${saved.state.status}: ${saved.state.trials.length} trials`;
+    })
     .toBe('done: 5 trials');
   const trials = view.locator('.medflow-StudyView-trials');
   await expect(trials).toHaveAttribute('data-rendered', 'true');
