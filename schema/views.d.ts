@@ -1,6 +1,6 @@
 /**
- * Data of medflow's live views, shared by the engine (kernel/src/engine/views, networks) and
- * the widgets (src/builder, src/training). A MIME bundle's data is `{ state, live? }` for the
+ * Data of medflow's live views, shared by the engine (kernel/src/engine/views, networks, live)
+ * and the widgets (src/builder, src/training, src/pipeline). A MIME bundle's data is `{ state, live? }` for the
  * training view and the layer builder's NetworkViewState plus `live?` for the network; `live`
  * is added by the live-object layer, and without a kernel the saved state renders statically.
  */
@@ -140,3 +140,30 @@ export interface TrainingBundle {
 
 /** Frontend → kernel: stop training after the current batch. */
 export type TrainingFrontendMessage = { type: 'stop' };
+
+// ---------------------------------------------------------------- networks (list, palette)
+
+/** A network in `mf.networks.list()` and the pipeline palette: built-ins and the user's own. */
+export interface NetworkListing {
+  name: string;
+  description: string;
+  /** 'builtin': shipped, read-only (duplicate to edit); 'my': saved by the user. */
+  source: 'builtin' | 'my';
+}
+
+// ---------------------------------------------------------------- pipeline graph
+
+/** An issue shown on a node of the graph: `node` is 'dataset', 'network' or a step id. */
+export interface PipelineIssue {
+  node: string;
+  message: string;
+}
+
+export type NodeRunState = 'queued' | 'running' | 'done' | 'failed';
+
+/** A node's state in a run started from the graph, with its output shape or failure. */
+export interface NodeRunStatus {
+  state: NodeRunState;
+  shape?: number[];
+  message?: string;
+}

@@ -9,6 +9,7 @@
  * `state` message is the truth the view redraws from.
  */
 import type { NetworkDocument, PipelineDocument, PipelineStep } from '../../schema/documents';
+import type { NetworkListing, PipelineIssue } from '../../schema/views';
 
 /** A module of the catalog (mf.modules.list()), as the kernel sends it. */
 export interface ModuleInfo {
@@ -22,11 +23,7 @@ export interface ModuleInfo {
 }
 
 /** A network the palette offers: built-in (sized for the data) or the user's own ("My"). */
-export interface NetworkInfo {
-  name: string;
-  description: string;
-  source: 'builtin' | 'my';
-}
+export type NetworkInfo = NetworkListing;
 
 /** The palette's networks: the user's first, then the built-in ones; filtered by `query`. */
 export function listPaletteNetworks(networks: readonly NetworkInfo[], query = ''): NetworkInfo[] {
@@ -45,19 +42,7 @@ export interface ParamSchema {
   [key: string]: unknown;
 }
 
-/** An issue to mark on a node: `node` is 'dataset', 'network' or a step id. */
-export interface PipelineIssue {
-  node: string;
-  message: string;
-}
-
-export type NodeRunState = 'queued' | 'running' | 'done' | 'failed';
-
-export interface NodeRunStatus {
-  state: NodeRunState;
-  shape?: number[];
-  message?: string;
-}
+export type { NodeRunState, NodeRunStatus, PipelineIssue } from '../../schema/views';
 
 /** The live state the kernel sends (`{ type: 'state', state }`). */
 export interface PipelineLiveState {

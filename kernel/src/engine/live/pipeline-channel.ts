@@ -17,6 +17,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { NetworkDocument, PipelineDocument, PipelineStep } from '../../../../schema/documents';
+import type { NodeRunStatus, PipelineIssue } from '../../../../schema/views';
 import type { Dataset, SplitName } from '../data/dataset';
 import { listModules } from '../modules/registry';
 import { listNetworks } from '../networks/builder-editor';
@@ -32,20 +33,6 @@ import type { LiveBind } from './objects';
 import { openPipelineNetwork } from './pipeline-network';
 
 export const PIPELINE_TARGET = 'medflow.pipeline';
-
-/** An issue shown on a node of the graph: `node` is 'dataset', 'network' or a step id. */
-export interface PipelineIssue {
-  node: string;
-  message: string;
-}
-
-export type NodeRunState = 'queued' | 'running' | 'done' | 'failed';
-
-export interface NodeRunStatus {
-  state: NodeRunState;
-  shape?: number[];
-  message?: string;
-}
 
 const SPLITS = ['train', 'val', 'test'];
 const stepId = { type: 'string', minLength: 1 };

@@ -12,6 +12,7 @@
 import type { LayerNode, NetworkDocument } from '../../../../schema/documents';
 import type {
   NetworkCheckSummary,
+  NetworkListing,
   NetworkOrigin,
   NetworkViewState
 } from '../../../../schema/views';
@@ -394,13 +395,7 @@ function startingDocument(options: NetworkBuilderOptions): {
   return { doc: structuredClone(from), origin: 'document' };
 }
 
-/** A network in `mf.networks.list()`: built-ins (read-only) and the user's own. */
-export interface NetworkListing {
-  name: string;
-  description: string;
-  /** 'builtin': shipped, read-only (duplicate to edit); 'my': saved by the user. */
-  source: 'builtin' | 'my';
-}
+export type { NetworkListing };
 
 export function listNetworks(): NetworkListing[] {
   return [
