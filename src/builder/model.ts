@@ -6,6 +6,7 @@
  */
 import type { LayerNode, NetworkDocument } from '../../schema/documents';
 import type { NetworkViewState } from '../../schema/views';
+import type { ReadResult } from '../live/read-result';
 
 export const NETWORK_MIME_TYPE = 'application/vnd.medflow.network+json';
 
@@ -233,8 +234,6 @@ export function formatShape(shape: number[] | undefined): string {
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
-
-export type ReadResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 /** Checks the bundle data / a state from the kernel. */
 export function readNetworkState(raw: unknown): ReadResult<NetworkViewState> {

@@ -7,6 +7,7 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { NetworkViewState } from '../../schema/views';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import type { ReadResult } from '../live/read-result';
 import { liveRendererFactory } from '../live/renderer-factory';
 import { LiveModel } from '../live/live-model';
 import type { LiveRef } from '../live/protocol';
@@ -45,10 +46,8 @@ export class NetworkRenderer extends LiveMimeRenderer<NetworkViewState> {
     super.dispose();
   }
 
-  protected readStatic(data: unknown): NetworkViewState | null {
-    const read = readNetworkState(data);
-    this.reason = read.ok ? undefined : read.reason;
-    return read.ok ? read.value : null;
+  protected readStatic(data: unknown): ReadResult<NetworkViewState> {
+    return readNetworkState(data);
   }
 
   /** The network as last edited (in the widget or a cell), keeping the live reference. */
@@ -56,16 +55,13 @@ export class NetworkRenderer extends LiveMimeRenderer<NetworkViewState> {
     return { ...state, live: (data as { live?: unknown }).live };
   }
 
-  protected readLive(raw: unknown): NetworkViewState | undefined {
-    const read = readNetworkState(raw);
-    return read.ok ? read.value : undefined;
+  protected readLive(raw: unknown): ReadResult<NetworkViewState> {
+    return readNetworkState(raw);
   }
 
   protected renderLive(model: LiveModel<NetworkViewState | null>): React.ReactElement {
-    return <NetworkBuilderView model={model} trans={this.trans} reason={this.reason} />;
+    return <NetworkBuilderView model={model} trans={this.trans} reason={this.staticReason} />;
   }
-
-  private reason: string | undefined;
 }
 
 /**

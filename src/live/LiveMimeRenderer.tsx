@@ -14,6 +14,7 @@ import type { Message } from '@lumino/messaging';
 import type { ILiveConnector } from '../tokens';
 import { LiveModel } from './live-model';
 import { readLiveRef, type LiveIncoming } from './protocol';
+import type { ReadResult } from './read-result';
 
 /** How often, at most, a live view writes its state into the output's data. */
 const SAVE_INTERVAL_MS = 1000;
@@ -36,7 +37,9 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
     this._mime = mime;
     const data = mime.data[this.mimeType];
     const ref = readLiveRef(data);
-    const initial = this.readStatic(data);
+    const read = this.readStatic(data);
+    this.staticReason = read.ok ? undefined : read.reason;
+    const initial = read.ok ? read.value : null;
     const same =
       this._model && ref && this._model.ref?.target === ref.target && this._model.ref.id === ref.id;
     if (!same) {
@@ -44,7 +47,10 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
         new LiveModel<S | null>(
           ref,
           initial,
-          raw => this.readLive(raw),
+          raw => {
+            const live = this.readLive(raw);
+            return live.ok ? live.value : undefined;
+          },
           (state, message) => (state === null ? undefined : this.foldLive(state, message))
         )
       );
@@ -63,10 +69,10 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
     super.dispose();
   }
 
-  /** The static state from the bundle data (null when it cannot be read: render says why). */
-  protected abstract readStatic(data: unknown): S | null;
-  /** A state sent by the kernel; undefined to ignore a malformed one. */
-  protected abstract readLive(raw: unknown): S | undefined;
+  /** The static state from the bundle data; when it cannot be read, `staticReason` says why. */
+  protected abstract readStatic(data: unknown): ReadResult<S>;
+  /** A state sent by the kernel; a malformed one is ignored. */
+  protected abstract readLive(raw: unknown): ReadResult<S>;
   /** Draws the model (subscribe with useLiveModel inside). */
   protected abstract renderLive(model: LiveModel<S | null>): React.ReactElement;
   /** A state with an event message folded in (a kernel that sends changes); undefined: none. */
@@ -140,6 +146,8 @@ export abstract class LiveMimeRenderer<S> extends ReactWidget implements IRender
   }
 
   protected readonly mimeType: string;
+  /** Why the bundle's static data could not be read (undefined when it could). */
+  protected staticReason: string | undefined;
   private _mime: IRenderMime.IMimeModel | null = null;
   private _saveTimer: ReturnType<typeof setTimeout> | undefined;
   private _stopSaving: () => void = () => undefined;

@@ -10,6 +10,7 @@ import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
 import { liveRendererFactory } from '../live/renderer-factory';
+import type { ReadResult } from '../live/read-result';
 import type { LiveModel } from '../live/live-model';
 import type {
   ILiveConnector,
@@ -74,10 +75,9 @@ export class PipelineGraphRenderer
     super.dispose();
   }
 
-  protected readStatic(data: unknown): PipelineLiveState | null {
+  protected readStatic(data: unknown): ReadResult<PipelineLiveState> {
     const read = readPipelineDocument(data);
-    this._staticProblem = read.ok ? null : read.reason;
-    return read.ok ? { doc: read.doc } : null;
+    return read.ok ? { ok: true, value: { doc: read.doc } } : read;
   }
 
   /** The pipeline as last edited (in a cell or the graph), keeping the live reference. */
@@ -85,18 +85,16 @@ export class PipelineGraphRenderer
     return { ...state.doc, live: (data as { live?: unknown }).live };
   }
 
-  protected readLive(raw: unknown): PipelineLiveState | undefined {
+  protected readLive(raw: unknown): ReadResult<PipelineLiveState> {
     const state = readLiveState(raw);
-    if (!state) return undefined;
-    const read = readPipelineDocument(state.doc);
-    return read.ok ? { doc: read.doc } : undefined;
+    return state ? this.readStatic(state.doc) : { ok: false, reason: 'not a pipeline state' };
   }
 
   protected renderLive(model: LiveModel<PipelineLiveState | null>): React.ReactElement {
-    if (this._staticProblem !== null && model.snapshot.state === null) {
+    if (this.staticReason !== undefined && model.snapshot.state === null) {
       return (
         <div className="medflow-PipelineGraph-error" role="alert">
-          {this._trans.__('This pipeline cannot be shown: %1', this._staticProblem)}
+          {this._trans.__('This pipeline cannot be shown: %1', this.staticReason)}
         </div>
       );
     }
@@ -145,7 +143,6 @@ export class PipelineGraphRenderer
   private readonly _viewLayers: ViewLayers | null;
   private readonly _forget: () => void;
   private _session: PipelineSession | null = null;
-  private _staticProblem: string | null = null;
   private _fit: (() => void) | null = null;
   private _actions: IPipelineGraphActions | null = null;
 }

@@ -8,6 +8,7 @@ import type {
   TrainingStatus,
   TrainingViewState
 } from '../../schema/views';
+import type { ReadResult } from '../live/read-result';
 
 export const TRAINING_MIME_TYPE = 'application/vnd.medflow.training+json';
 
@@ -17,8 +18,6 @@ export type TrainingMetric = (typeof TRAINING_METRICS)[number];
 
 const STATUSES: TrainingStatus[] = ['running', 'done', 'stopped', 'failed'];
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-export type ReadResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

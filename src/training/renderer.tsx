@@ -3,6 +3,7 @@ import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { TrainingViewState } from '../../schema/views';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import type { ReadResult } from '../live/read-result';
 import { liveRendererFactory } from '../live/renderer-factory';
 import type { LiveModel } from '../live/live-model';
 import type { ILiveConnector } from '../tokens';
@@ -19,22 +20,17 @@ export class TrainingRenderer extends LiveMimeRenderer<TrainingViewState> {
     this.addClass('medflow-TrainingRenderer');
   }
 
-  protected readStatic(data: unknown): TrainingViewState | null {
-    const read = readTrainingBundle(data);
-    this.reason = read.ok ? undefined : read.reason;
-    return read.ok ? read.value : null;
+  protected readStatic(data: unknown): ReadResult<TrainingViewState> {
+    return readTrainingBundle(data);
   }
 
-  protected readLive(raw: unknown): TrainingViewState | undefined {
-    const read = readTrainingState(raw);
-    return read.ok ? read.value : undefined;
+  protected readLive(raw: unknown): ReadResult<TrainingViewState> {
+    return readTrainingState(raw);
   }
 
   protected renderLive(model: LiveModel<TrainingViewState | null>): React.ReactElement {
-    return <TrainingView model={model} trans={this.trans} reason={this.reason} />;
+    return <TrainingView model={model} trans={this.trans} reason={this.staticReason} />;
   }
-
-  private reason: string | undefined;
 }
 
 export function createTrainingRendererFactory(

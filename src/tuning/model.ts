@@ -5,12 +5,11 @@
  * filters, and the top configurations of each metric.
  */
 import type { ParamValue, StudyState, StudyStatus, TrialRecord } from './contract';
+import type { ReadResult } from '../live/read-result';
 
 export const STUDY_MIME_TYPE = 'application/vnd.medflow.study+json';
 
 const STATUSES: StudyStatus[] = ['idle', 'running', 'stopped', 'done', 'failed'];
-
-export type ReadResult<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

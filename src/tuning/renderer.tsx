@@ -2,6 +2,7 @@
 import * as React from 'react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import { LiveMimeRenderer } from '../live/LiveMimeRenderer';
+import type { ReadResult } from '../live/read-result';
 import { liveRendererFactory } from '../live/renderer-factory';
 import type { LiveModel } from '../live/live-model';
 import type { LiveIncoming } from '../live/protocol';
@@ -20,15 +21,12 @@ export class StudyRenderer extends LiveMimeRenderer<StudyState> {
     this.addClass('medflow-StudyRenderer');
   }
 
-  protected readStatic(data: unknown): StudyState | null {
-    const read = readStudyBundle(data);
-    this.reason = read.ok ? undefined : read.reason;
-    return read.ok ? read.value : null;
+  protected readStatic(data: unknown): ReadResult<StudyState> {
+    return readStudyBundle(data);
   }
 
-  protected readLive(raw: unknown): StudyState | undefined {
-    const read = readStudyState(raw);
-    return read.ok ? read.value : undefined;
+  protected readLive(raw: unknown): ReadResult<StudyState> {
+    return readStudyState(raw);
   }
 
   /** Trials and status changes, as the kernel sends them after the first state. */
@@ -42,10 +40,8 @@ export class StudyRenderer extends LiveMimeRenderer<StudyState> {
   }
 
   protected renderLive(model: LiveModel<StudyState | null>): React.ReactElement {
-    return <StudyView model={model} trans={this.trans} reason={this.reason} />;
+    return <StudyView model={model} trans={this.trans} reason={this.staticReason} />;
   }
-
-  private reason: string | undefined;
 }
 
 export function createStudyRendererFactory(
