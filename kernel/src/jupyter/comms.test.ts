@@ -1,6 +1,7 @@
 import { CommManager } from './comms';
 import { runInCell, type CellContext } from './output';
-import { newHeader, type JsonObject, type Message } from './wire';
+import { frontendMessage } from './testing/frontend-message';
+import type { JsonObject } from './wire';
 
 interface Sent {
   type: string;
@@ -17,21 +18,10 @@ function setup(): { comms: CommManager; sent: Sent[] } {
   return { comms, sent };
 }
 
-function incoming(type: string, content: JsonObject, buffers: Buffer[] = []): Message {
-  return {
-    identities: [],
-    header: newHeader(type, 'frontend'),
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers
-  };
-}
-
 it('opens from a cell, routes messages both ways with buffers, closes once', () => {
   const { comms, sent } = setup();
   const cell: CellContext = {
-    request: incoming('execute_request', {}),
+    request: frontendMessage('execute_request', {}),
     controller: new AbortController()
   };
   const channel = runInCell(cell, () => comms.open('view', { a: 1 }, [new Uint8Array([7, 8])]));
@@ -43,11 +33,11 @@ it('opens from a cell, routes messages both ways with buffers, closes once', () 
   expect([...sent[0].buffers[0]]).toEqual([7, 8]);
 
   // Messages that arrive before a listener are kept for it.
-  comms.handle(incoming('comm_msg', { comm_id: channel.id, data: { early: true } }));
+  comms.handle(frontendMessage('comm_msg', { comm_id: channel.id, data: { early: true } }));
   const got: unknown[] = [];
   channel.onMessage((data, buffers) => got.push([data, buffers.map(b => [...b])]));
   comms.handle(
-    incoming('comm_msg', { comm_id: channel.id, data: { x: 2 } }, [Buffer.from([1, 2, 3])])
+    frontendMessage('comm_msg', { comm_id: channel.id, data: { x: 2 } }, [Buffer.from([1, 2, 3])])
   );
   expect(got).toEqual([
     [{ early: true }, []],
@@ -58,7 +48,7 @@ it('opens from a cell, routes messages both ways with buffers, closes once', () 
 
   const closes: unknown[] = [];
   channel.onClose(data => closes.push(data));
-  comms.handle(incoming('comm_close', { comm_id: channel.id, data: { bye: 1 } }));
+  comms.handle(frontendMessage('comm_close', { comm_id: channel.id, data: { bye: 1 } }));
   channel.close();
   expect(closes).toEqual([{ bye: 1 }]);
   expect(channel.closed).toBe(true);
@@ -73,14 +63,16 @@ it('hands frontend-opened comms to registered targets and refuses unknown ones',
     opened.push([channel.target, data, buffers.length]);
     channel.onMessage(d => channel.send({ echo: d }));
   });
-  comms.handle(incoming('comm_open', { comm_id: 'c1', target_name: 'echo', data: { hi: 1 } }));
-  comms.handle(incoming('comm_msg', { comm_id: 'c1', data: { n: 1 } }));
+  comms.handle(
+    frontendMessage('comm_open', { comm_id: 'c1', target_name: 'echo', data: { hi: 1 } })
+  );
+  comms.handle(frontendMessage('comm_msg', { comm_id: 'c1', data: { n: 1 } }));
   expect(opened).toEqual([['echo', { hi: 1 }, 0]]);
   expect(sent).toMatchObject([
     { type: 'comm_msg', content: { comm_id: 'c1', data: { echo: { n: 1 } } } }
   ]);
 
-  comms.handle(incoming('comm_open', { comm_id: 'c2', target_name: 'nobody', data: {} }));
+  comms.handle(frontendMessage('comm_open', { comm_id: 'c2', target_name: 'nobody', data: {} }));
   expect(sent[1]).toMatchObject({ type: 'comm_close', content: { comm_id: 'c2' } });
   expect(comms.info()).toEqual({ c1: { target_name: 'echo' } });
 });
@@ -88,10 +80,10 @@ it('hands frontend-opened comms to registered targets and refuses unknown ones',
 it('drops malformed and unknown comm messages without throwing (the log is tested over ZeroMQ)', () => {
   const { comms, sent } = setup();
   expect(() => {
-    comms.handle(incoming('comm_msg', { data: {} }));
-    comms.handle(incoming('comm_msg', { comm_id: 'ghost', data: {} }));
-    comms.handle(incoming('comm_open', { comm_id: 'x', target_name: 't', data: 'text' }));
-    comms.handle(incoming('comm_close', { comm_id: 7 }));
+    comms.handle(frontendMessage('comm_msg', { data: {} }));
+    comms.handle(frontendMessage('comm_msg', { comm_id: 'ghost', data: {} }));
+    comms.handle(frontendMessage('comm_open', { comm_id: 'x', target_name: 't', data: 'text' }));
+    comms.handle(frontendMessage('comm_close', { comm_id: 7 }));
   }).not.toThrow();
   expect(sent).toEqual([]);
 });

@@ -15,7 +15,8 @@ import { smallCnn } from '../engine/networks/small_cnn';
 import { Pipeline, PIPELINE_MIME } from '../engine/pipeline/pipeline';
 import { previewStats } from '../engine/pipeline/preview';
 import { CommManager } from './comms';
-import { newHeader, type JsonObject } from './wire';
+import { frontendMessage } from './testing/frontend-message';
+import type { JsonObject } from './wire';
 
 type Data = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,14 +36,7 @@ beforeEach(() => {
 afterEach(() => setLiveHost(undefined));
 
 function deliver(type: string, content: JsonObject) {
-  comms.handle({
-    identities: [],
-    header: newHeader(type, 'frontend'),
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers: []
-  });
+  comms.handle(frontendMessage(type, content));
 }
 
 /** Opens a view of `p` as the widget does, from the live ref in its MIME bundle. */

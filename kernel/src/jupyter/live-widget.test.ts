@@ -5,7 +5,8 @@
 import { setLiveHost } from '../engine/live/channel';
 import { forgetLive, liveRef, type LiveBind } from '../engine/live/objects';
 import { CommManager } from './comms';
-import { newHeader, type JsonObject } from './wire';
+import { frontendMessage } from './testing/frontend-message';
+import type { JsonObject } from './wire';
 import { LiveModel, type LiveComm } from '../../../src/live/live-model';
 import { readLiveRef } from '../../../src/live/protocol';
 import type { PipelineLiveState } from '../../../src/pipeline/editor-model';
@@ -26,14 +27,7 @@ function loopback(): { createComm: (target: string) => LiveComm; kernel: CommMan
     if (type === 'comm_close') void comm.onClose(msg);
   });
   const deliver = (type: string, content: JsonObject) =>
-    kernel.handle({
-      identities: [],
-      header: newHeader(type, 'frontend'),
-      parent_header: {},
-      metadata: {},
-      content,
-      buffers: []
-    });
+    kernel.handle(frontendMessage(type, content));
   let n = 0;
   const createComm = (target: string): LiveComm => {
     const id = `comm-${++n}`;

@@ -8,22 +8,12 @@ import { canShow, setDisplayHook, showLive } from '../engine/live/display';
 import { forgetLive, liveObject, liveRef, type LiveBind } from '../engine/live/objects';
 import { CommManager } from './comms';
 import { currentCell, runInCell, type CellContext } from './output';
-import { newHeader, type JsonObject, type Message } from './wire';
+import { frontendMessage } from './testing/frontend-message';
+import type { JsonObject } from './wire';
 
 interface Sent {
   type: string;
   content: JsonObject;
-}
-
-function incoming(type: string, content: JsonObject): Message {
-  return {
-    identities: [],
-    header: newHeader(type, 'frontend'),
-    parent_header: {},
-    metadata: {},
-    content,
-    buffers: []
-  };
 }
 
 /** A counter object with change listeners, the shape of a real live object. */
@@ -72,12 +62,12 @@ it('binds a widget channel to the displayed object, both ways, and to several vi
   expect(liveObject(ref.target, ref.id)).toBe(counter);
 
   comms.handle(
-    incoming('comm_open', { comm_id: 'a', target_name: ref.target, data: { id: ref.id } })
+    frontendMessage('comm_open', { comm_id: 'a', target_name: ref.target, data: { id: ref.id } })
   );
   comms.handle(
-    incoming('comm_open', { comm_id: 'b', target_name: ref.target, data: { id: ref.id } })
+    frontendMessage('comm_open', { comm_id: 'b', target_name: ref.target, data: { id: ref.id } })
   );
-  comms.handle(incoming('comm_msg', { comm_id: 'a', data: { bump: 5 } }));
+  comms.handle(frontendMessage('comm_msg', { comm_id: 'a', data: { bump: 5 } }));
   expect(counter.value).toBe(5);
   // A change from the kernel side (a cell) reaches every view.
   counter.bump(1);
@@ -89,7 +79,7 @@ it('binds a widget channel to the displayed object, both ways, and to several vi
   expect(messagesTo('b')).toEqual(messagesTo('a'));
 
   // A closed view is unsubscribed.
-  comms.handle(incoming('comm_close', { comm_id: 'b', data: {} }));
+  comms.handle(frontendMessage('comm_close', { comm_id: 'b', data: {} }));
   counter.bump(1);
   expect(messagesTo('b')).toHaveLength(3);
   expect(messagesTo('a')).toHaveLength(4);
@@ -100,9 +90,9 @@ it('tells a widget that asks for an unknown or forgotten object that it is gone'
   const ref = liveRef('medflow.test-counter', counter, bindCounter);
   forgetLive(ref.target, counter);
   comms.handle(
-    incoming('comm_open', { comm_id: 'c', target_name: ref.target, data: { id: ref.id } })
+    frontendMessage('comm_open', { comm_id: 'c', target_name: ref.target, data: { id: ref.id } })
   );
-  comms.handle(incoming('comm_open', { comm_id: 'd', target_name: ref.target, data: {} }));
+  comms.handle(frontendMessage('comm_open', { comm_id: 'd', target_name: ref.target, data: {} }));
   const [goneMsg, closeMsg] = messagesTo('c');
   expect(goneMsg).toEqual([
     'comm_msg',
@@ -133,7 +123,7 @@ it('shows values only inside a kernel cell', () => {
   });
   expect(showLive('outside a cell')).toBe(false);
   const cell: CellContext = {
-    request: incoming('execute_request', {}),
+    request: frontendMessage('execute_request', {}),
     controller: new AbortController()
   };
   expect(runInCell(cell, () => showLive('in a cell', { display_id: 'x' }))).toBe(true);

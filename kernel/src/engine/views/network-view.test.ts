@@ -6,21 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommManager } from '../../jupyter/comms';
-import { newHeader, type JsonObject, type Message } from '../../jupyter/wire';
+import { frontendMessage } from '../../jupyter/testing/frontend-message';
+import type { JsonObject } from '../../jupyter/wire';
 import { setLiveHost } from '../live/channel';
 import { MIME_BUNDLE } from '../mimebundle';
 import { NETWORK_MIME, NetworkBuilder } from '../networks/builder-editor';
 import type { NetworkDocument } from '../../../../schema/documents';
 import type { NetworkViewState } from '../../../../schema/views';
-
-const frontend = (type: string, content: JsonObject): Message => ({
-  identities: [],
-  header: newHeader(type, 'frontend'),
-  parent_header: {},
-  metadata: {},
-  content,
-  buffers: []
-});
 
 let sent: { type: string; content: JsonObject }[];
 let comms: CommManager;
@@ -44,13 +36,18 @@ afterEach(() => {
 function openWidget(net: NetworkBuilder, commId: string) {
   const live = (net[MIME_BUNDLE]()[NETWORK_MIME] as { live: { target: string; id: string } }).live;
   comms.handle(
-    frontend('comm_open', { comm_id: commId, target_name: live.target, data: { id: live.id } })
+    frontendMessage('comm_open', {
+      comm_id: commId,
+      target_name: live.target,
+      data: { id: live.id }
+    })
   );
   const received = () =>
     sent
       .filter(s => s.type === 'comm_msg' && s.content.comm_id === commId)
       .map(s => s.content.data as { type: string; [k: string]: unknown });
-  const send = (data: JsonObject) => comms.handle(frontend('comm_msg', { comm_id: commId, data }));
+  const send = (data: JsonObject) =>
+    comms.handle(frontendMessage('comm_msg', { comm_id: commId, data }));
   return { received, send };
 }
 
