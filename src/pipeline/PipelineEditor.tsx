@@ -9,7 +9,7 @@ import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
 import type { LiveModel } from '../live/live-model';
 import { LiveStatusBadge } from '../live/LiveStatusBadge';
 import { useLiveModel } from '../live/useLiveModel';
-import type { IPipelineGraphSettings } from '../tokens';
+import type { IPipelineGraphActions, IPipelineGraphSettings } from '../tokens';
 import {
   connectAsMove,
   EditHistory,
@@ -39,18 +39,8 @@ export interface PipelineEditorProps {
   trans: IRenderMime.TranslationBundle;
   onFitReady?: (fit: () => void) => void;
   /** Lets commands (palette, keyboard) act on this editor. */
-  onActionsReady?: (actions: EditorActions) => void;
+  onActionsReady?: (actions: IPipelineGraphActions) => void;
   onViewLayers?: () => void;
-}
-
-/** What the application's commands can ask of an editor. */
-export interface EditorActions {
-  undo(): void;
-  redo(): void;
-  deleteSelected(): void;
-  duplicateSelected(): void;
-  autoLayout(): void;
-  run(mode: 'all' | 'upto' | 'sample'): void;
 }
 
 function useSession(session: PipelineSession): SessionState {
@@ -130,7 +120,7 @@ export function PipelineEditor(props: PipelineEditorProps): React.ReactElement {
 
   const selectedStep = doc && selected ? stepIdOfNode(doc, selected) : null;
 
-  const actions: EditorActions = React.useMemo(() => {
+  const actions: IPipelineGraphActions = React.useMemo(() => {
     const replay = (pick: (current: HistoryDocument) => EditCommand | null) =>
       enqueue(async () => {
         const current = currentDoc();
