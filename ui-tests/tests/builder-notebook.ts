@@ -1,6 +1,6 @@
 /**
- * Helpers of the builder, training and tuning browser tests: write a notebook through the
- * server's contents API, open it on the medflow kernel, run one cell and read its output.
+ * Helpers of the browser tests: write a notebook through the server's contents API, open it on
+ * the medflow kernel, run one cell and read its output.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 import * as path from 'node:path';
@@ -46,13 +46,25 @@ export async function writeNotebook(page: Page, name: string, cells: string[]): 
   expect(response.ok()).toBe(true);
 }
 
+/** The notebook in front (other restored tabs are hidden). */
+export const visibleNotebook = '.jp-NotebookPanel:not(.lm-mod-hidden)';
+
 export async function openNotebook(page: Page, name: string): Promise<void> {
   await page.goto(`${base()}/lab/tree/${name}`);
-  await expect(page.locator('.jp-NotebookPanel:not(.lm-mod-hidden)').first()).toBeVisible({
-    timeout: 60_000
-  });
-  // The toolbar says "idle" before the session has a kernel: ask the session itself, of this
-  // notebook (the workspace may restore another notebook's tab as well).
+  await expect(page.locator(visibleNotebook).first()).toBeVisible({ timeout: 60_000 });
+  await waitForIdleMedflowKernel(page, name);
+}
+
+/**
+ * Waits until the notebook in front is `notebook` with its medflow kernel connected and idle.
+ * The toolbar says "idle" before the session has a kernel: this asks the session itself, of
+ * this notebook (the workspace may restore another notebook's tab as well).
+ */
+export async function waitForIdleMedflowKernel(
+  page: Page,
+  notebook: string,
+  timeout = 120_000
+): Promise<void> {
   await page.waitForFunction(
     path => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -65,14 +77,14 @@ export async function openNotebook(page: Page, name: string): Promise<void> {
         kernel.status === 'idle'
       );
     },
-    name,
-    { timeout: 120_000 }
+    notebook,
+    { timeout }
   );
 }
 
 export function cell(page: Page, index: number): Locator {
   // The visible notebook: the workspace may restore other notebooks' tabs (hidden).
-  return page.locator('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell').nth(index);
+  return page.locator(`${visibleNotebook} .jp-Cell`).nth(index);
 }
 
 /** Runs cell `index` (Shift+Enter) and waits until it finished (its prompt shows a number). */
@@ -109,12 +121,12 @@ export async function dragBetween(page: Page, from: Locator, to: Locator): Promi
 export async function expectNoErrors(page: Page): Promise<void> {
   await expect(
     page.locator(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+      `${visibleNotebook} .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]`
     )
   ).toHaveCount(0);
   await expect(
     page.locator(
-      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
+      `${visibleNotebook} .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]`
     )
   ).toHaveCount(0);
 }

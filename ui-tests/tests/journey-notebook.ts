@@ -1,16 +1,14 @@
 /**
  * Helpers of the journey test: open a notebook from the file browser as a user does, add cells
- * to the open notebook, wait for its kernel, and keep a numbered screenshot of every step.
+ * to the open notebook, and keep a numbered screenshot of every step.
  */
 import { expect, type Page } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { visibleNotebook } from './builder-notebook';
 
 /** CI keeps ui-tests/artifacts; the journey's screenshots go to a folder of their own. */
 export const JOURNEY_SHOTS = path.join(__dirname, '..', 'artifacts', 'journey');
-
-/** The notebook in front (other restored tabs are hidden). */
-export const visibleNotebook = '.jp-NotebookPanel:not(.lm-mod-hidden)';
 
 let shot = 0;
 
@@ -29,26 +27,6 @@ export async function openFromFileBrowser(page: Page, name: string): Promise<voi
   await expect(item).toBeVisible({ timeout: 60_000 });
   await item.dblclick();
   await expect(page.locator(visibleNotebook)).toBeVisible({ timeout: 60_000 });
-}
-
-/** Waits until the notebook in front has its medflow kernel connected and idle. */
-export async function waitForIdleMedflowKernel(page: Page, notebook: string): Promise<void> {
-  // The toolbar says "idle" before the session has a kernel: ask the session itself.
-  await page.waitForFunction(
-    name => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const widget = (window as any).jupyterapp?.shell?.currentWidget;
-      const kernel = widget?.sessionContext?.session?.kernel;
-      return (
-        widget?.context?.path === name &&
-        kernel?.name === 'medflow' &&
-        kernel.connectionStatus === 'connected' &&
-        kernel.status === 'idle'
-      );
-    },
-    notebook,
-    { timeout: 180_000 }
-  );
 }
 
 /**

@@ -6,14 +6,19 @@
  * screenshot in ui-tests/artifacts/journey/ (kept by CI).
  */
 import { expect, test } from '@playwright/test';
-import { base, cell, expectNoErrors, runCell } from './builder-notebook';
+import {
+  base,
+  cell,
+  expectNoErrors,
+  runCell,
+  visibleNotebook,
+  waitForIdleMedflowKernel
+} from './builder-notebook';
 import {
   appendCodeCell,
   closeWithoutSaving,
   openFromFileBrowser,
-  screenshotStep,
-  visibleNotebook,
-  waitForIdleMedflowKernel
+  screenshotStep
 } from './journey-notebook';
 
 const NOTEBOOK = '01-quickstart.ipynb';
@@ -43,7 +48,7 @@ test('a new user runs the quick start, edits, trains, tunes, applies and trains 
 
   // 2. The quick start, from the file browser, on the medflow kernel.
   await openFromFileBrowser(page, NOTEBOOK);
-  await waitForIdleMedflowKernel(page, NOTEBOOK);
+  await waitForIdleMedflowKernel(page, NOTEBOOK, 180_000);
   await expect(page.locator('.jp-Toolbar-kernelName').first()).toContainText('medflow');
   await screenshotStep(page, 'quickstart-open');
 

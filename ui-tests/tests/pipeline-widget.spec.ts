@@ -6,12 +6,9 @@
  * Screenshots in the light and dark theme are compared with the committed snapshots.
  */
 import { expect, type Browser, type Locator, type Page, test } from '@playwright/test';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { savedOutput } from './builder-notebook';
+import { base, savedOutput, waitForIdleMedflowKernel, writeNotebook } from './builder-notebook';
 
 const NOTEBOOK = 'pipeline-widget-test.ipynb';
-const base = () => process.env.MEDFLOW_LAB_BASE as string;
 
 /** The cells of the test notebook (TypeScript, run by the medflow kernel). */
 const CELLS = [
@@ -40,25 +37,6 @@ const CELLS = [
   ['p.toJSON().network!.name']
 ];
 
-function writeNotebook(): void {
-  const nb = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: {
-      kernelspec: { name: 'medflow', display_name: 'medflow (TypeScript)', language: 'typescript' }
-    },
-    cells: CELLS.map((lines, i) => ({
-      id: `cell-${i}`,
-      cell_type: 'code',
-      metadata: {},
-      execution_count: null,
-      outputs: [],
-      source: lines.join('\n')
-    }))
-  };
-  fs.writeFileSync(path.join(process.env.MEDFLOW_LAB_ROOT!, NOTEBOOK), JSON.stringify(nb));
-}
-
 /** Runs cell `index` of the open notebook and waits until it finished. */
 async function runCell(page: Page, index: number): Promise<void> {
   await page.evaluate(async i => {
@@ -84,23 +62,18 @@ test.describe.serial('the live pipeline graph', () => {
   test.describe.configure({ timeout: 120_000 });
 
   test.beforeAll(async ({ browser }: { browser: Browser }) => {
-    writeNotebook();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await writeNotebook(
+      page,
+      NOTEBOOK,
+      CELLS.map(lines => lines.join('\n'))
+    );
     page.on('pageerror', err => pageErrors.push(err.message));
     // A workspace of its own: the other specs restore the default one and must not find this
     // notebook open in it.
     await page.goto(`${base()}/lab/workspaces/pipeline-widget/tree/${NOTEBOOK}`);
     await expect(page.locator('.jp-NotebookPanel')).toBeVisible({ timeout: 60_000 });
-    await page.waitForFunction(
-      () => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const kernel = (window as any).jupyterapp?.shell?.currentWidget?.sessionContext?.session
-          ?.kernel;
-        return kernel?.connectionStatus === 'connected' && kernel.status === 'idle';
-      },
-      undefined,
-      { timeout: 120_000 }
-    );
+    await waitForIdleMedflowKernel(page, NOTEBOOK);
     await runCell(page, 0);
     editor = page.getByTestId('medflow-pipeline-editor').first();
     await expect(editor).toHaveAttribute('data-status', 'live', { timeout: 60_000 });

@@ -12,6 +12,7 @@ import {
   labRoot,
   openNotebook,
   startCell,
+  visibleNotebook,
   writeNotebook,
   resetWorkspace
 } from './builder-notebook';
@@ -77,9 +78,7 @@ test('Stop cancels a running training; the saved notebook keeps the last state',
   const sessions = await (await page.request.get(`${base()}/api/sessions`)).json();
   for (const s of sessions) await page.request.delete(`${base()}/api/sessions/${s.id}`);
   await page.reload();
-  const reopened = page
-    .locator('.jp-NotebookPanel:not(.lm-mod-hidden) .medflow-TrainingView')
-    .first();
+  const reopened = page.locator(`${visibleNotebook} .medflow-TrainingView`).first();
   await expect(reopened).toHaveAttribute('data-status', 'stopped', { timeout: 60_000 });
   await expect(reopened.locator('.medflow-LiveStatus')).toHaveAttribute('data-status', 'static', {
     timeout: 60_000
