@@ -5,6 +5,7 @@
  */
 import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
+import { minMaxChainSimd, type MaskRun } from '../simd/min-max';
 
 /** OpenCV border modes, by OpenCV's names. */
 export type Border = 'reflect_101' | 'reflect' | 'replicate' | 'wrap' | 'constant';
@@ -386,13 +387,9 @@ export function filter2D(
 }
 
 /** Runs [x0, x1) of a binary mask's rows, with the row offsets (dy) that share each run. */
-function maskRuns(
-  mask: Uint8Array,
-  kh: number,
-  kw: number
-): { x0: number; x1: number; dys: number[] }[] {
+function maskRuns(mask: Uint8Array, kh: number, kw: number): MaskRun[] {
   const ry = (kh - 1) >> 1;
-  const runs: { x0: number; x1: number; dys: number[] }[] = [];
+  const runs: MaskRun[] = [];
   for (let ty = 0; ty < kh; ty++) {
     let x0 = -1;
     let x1 = -1;
@@ -599,6 +596,30 @@ export function minMaxFilter<T extends NumericArray>(
   }
   if (filled.indexOf(0) >= 0) throw new Error('morphology: the kernel must contain its centre row');
   return out;
+}
+
+/**
+ * src after each of `ops` in turn (erosion = min, dilation = max) with the kh×kw binary kernel:
+ * one-channel uint8 / uint16 images in the WebAssembly SIMD kernels, everything else (and
+ * every image when those are not loaded) through minMaxFilter, with the same values.
+ */
+export function minMaxChain<T extends NumericArray>(
+  src: T,
+  h: number,
+  w: number,
+  c: number,
+  mask: Uint8Array,
+  kh: number,
+  kw: number,
+  ops: ('min' | 'max')[]
+): T {
+  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+    const out = minMaxChainSimd(src, h, w, maskRuns(mask, kh, kw), kw, ops);
+    if (out) return out as T;
+  }
+  let cur = src;
+  for (const op of ops) cur = minMaxFilter(cur, h, w, c, mask, kh, kw, op);
+  return cur;
 }
 
 /** Gaussian kernel as cv2.getGaussianKernel (fixed small kernels when sigma <= 0). */

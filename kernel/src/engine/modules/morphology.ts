@@ -8,7 +8,7 @@ import type { ModuleDefinition } from './types';
 import type { NumericArray } from '../data/ndarray';
 import { allocate } from '../data/ndarray';
 import { pixels, planarShape, roundHalfEven, storeAs, withImage } from './image';
-import { minMaxFilter } from './filters';
+import { minMaxChain } from './filters';
 
 export interface MorphologyParams {
   operation: 'erosion' | 'dilation' | 'opening' | 'closing' | 'gradient' | 'tophat' | 'blackhat';
@@ -86,13 +86,11 @@ export const morphology: ModuleDefinition<MorphologyParams> = {
     const src = pixels(data, 'morphology');
     const { dtype, shape } = data.image.array;
     const mask = structuringElement(kernel_shape, kernel_size);
-    const run = (a: NumericArray, op: 'min' | 'max'): NumericArray => {
-      let cur = a;
-      for (let i = 0; i < iterations; i++) {
-        cur = minMaxFilter(cur, h, w, c, mask, kernel_size, kernel_size, op);
-      }
-      return cur;
-    };
+    // Each erosion (min) or dilation (max) repeats `iterations` times.
+    const steps = (...ops: ('min' | 'max')[]) =>
+      ops.flatMap(op => new Array<'min' | 'max'>(iterations).fill(op));
+    const run = (a: NumericArray, ...ops: ('min' | 'max')[]): NumericArray =>
+      minMaxChain(a, h, w, c, mask, kernel_size, kernel_size, steps(...ops));
     // Differences (gradient, top-hat, black-hat) are never negative; unsigned and float
     // dtypes hold them as they are, signed integers saturate.
     const exact =
@@ -112,19 +110,19 @@ export const morphology: ModuleDefinition<MorphologyParams> = {
         out = run(src, 'max');
         break;
       case 'opening':
-        out = run(run(src, 'min'), 'max');
+        out = run(src, 'min', 'max');
         break;
       case 'closing':
-        out = run(run(src, 'max'), 'min');
+        out = run(src, 'max', 'min');
         break;
       case 'gradient':
         out = difference(run(src, 'max'), run(src, 'min'));
         break;
       case 'tophat':
-        out = difference(src, run(run(src, 'min'), 'max'));
+        out = difference(src, run(src, 'min', 'max'));
         break;
       default:
-        out = difference(run(run(src, 'max'), 'min'), src);
+        out = difference(run(src, 'max', 'min'), src);
     }
     return withImage(data, { data: out, shape: shape.slice(), dtype });
   }

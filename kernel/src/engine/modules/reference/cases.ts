@@ -211,7 +211,12 @@ export const CASES: ReferenceCase[] = [
     why: FIXED_POINT
   },
   { module: 'box_blur', params: { kernel_size: 5 }, inputs: ['f32'], tol: 1e-5 },
-  { module: 'median_filter', params: { kernel_size: 3 }, inputs: ['u8b', 'rgb', 'f32'], tol: 0 },
+  {
+    module: 'median_filter',
+    params: { kernel_size: 3 },
+    inputs: ['u8b', 'u16', 'rgb', 'f32'],
+    tol: 0
+  },
   { module: 'median_filter', params: { kernel_size: 5 }, inputs: ['u8b', 'u16'], tol: 0 },
   { module: 'median_filter', params: { kernel_size: 7 }, inputs: ['u8b'], tol: 0 },
   {

@@ -1,0 +1,38 @@
+/**
+ * Lane-wise operations on 128-bit vectors of T (u8: 16 lanes, u16: 8 lanes). The branches on
+ * sizeof<T>() are resolved when the generic is instantiated, so each kernel compiles to one
+ * straight SIMD instruction per call (binaryen inlines these at -O3).
+ */
+
+/** Number of T values in one vector. */
+export function lanesOf<T>(): i32 {
+  return 16 / sizeof<T>();
+}
+
+export function vmin<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 1) return i8x16.min_u(a, b);
+  return i16x8.min_u(a, b);
+}
+
+export function vmax<T>(a: v128, b: v128): v128 {
+  if (sizeof<T>() == 1) return i8x16.max_u(a, b);
+  return i16x8.max_u(a, b);
+}
+
+/** min or max by a flag that is constant over the caller's loop. */
+export function vpick<T>(a: v128, b: v128, isMin: bool): v128 {
+  return isMin ? vmin<T>(a, b) : vmax<T>(a, b);
+}
+
+export function smin<T>(a: T, b: T): T {
+  return a < b ? a : b;
+}
+
+export function smax<T>(a: T, b: T): T {
+  return a > b ? a : b;
+}
+
+/** Fills n values of T at p with v. */
+export function fillValues<T>(p: usize, v: T, n: i32): void {
+  for (let i = 0; i < n; i++) store<T>(p + ((<usize>i) << alignof<T>()), v);
+}

@@ -1,0 +1,83 @@
+/**
+ * 3×3 median of one-channel u8 / u16 images with replicated borders (cv2.medianBlur): the
+ * SIMD version of median3x3 in kernel/src/engine/modules/median_filter.ts. Each padded
+ * column's three values are sorted once per row and shared by the three windows containing
+ * it; the median of nine is med3(max of the minima, med3 of the middles, min of the maxima).
+ * Rows need at least one vector of pixels (w ≥ 16 for u8, 8 for u16); the last vector of a
+ * row overlaps the one before instead of running past the end.
+ */
+import { lanesOf, vmax, vmin } from './lanes';
+
+/** med3(a, b, c) lane by lane. */
+function median3<T>(a: v128, b: v128, c: v128): v128 {
+  return vmax<T>(vmin<T>(a, b), vmin<T>(vmax<T>(a, b), c));
+}
+
+/** Start of the i-th vector step over n values, the last one moved back to end at n. */
+function step(i: i32, n: i32, lanes: i32): i32 {
+  return i + lanes <= n ? i : n - lanes;
+}
+
+function median3x3<T>(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
+  const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
+  const padded = <usize>(w + 2) * size;
+  // scratch: the three source rows padded by one replicated pixel, then lo / mid / hi.
+  const rows = scratch;
+  const lo = scratch + 3 * padded;
+  const mid = lo + padded;
+  const hi = mid + padded;
+  for (let y = 0; y < h; y++) {
+    for (let r = 0; r < 3; r++) {
+      let sy = y + r - 1;
+      sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
+      const from = src + <usize>(sy * w) * size;
+      const to = rows + <usize>r * padded;
+      memory.copy(to + size, from, <usize>w * size);
+      store<T>(to, load<T>(from));
+      store<T>(to + <usize>(w + 1) * size, load<T>(from + <usize>(w - 1) * size));
+    }
+    for (let i = 0; i < w + 2; i += lanes) {
+      const at = <usize>step(i, w + 2, lanes) * size;
+      const a = v128.load(rows + at);
+      const b = v128.load(rows + padded + at);
+      const c = v128.load(rows + 2 * padded + at);
+      const ab0 = vmin<T>(a, b);
+      const ab1 = vmax<T>(a, b);
+      v128.store(lo + at, vmin<T>(ab0, c));
+      v128.store(hi + at, vmax<T>(ab1, c));
+      v128.store(mid + at, vmax<T>(ab0, vmin<T>(ab1, c)));
+    }
+    const out = dst + <usize>(y * w) * size;
+    for (let x = 0; x < w; x += lanes) {
+      const at = <usize>step(x, w, lanes) * size;
+      const maxLo = vmax<T>(
+        vmax<T>(v128.load(lo + at), v128.load(lo + at + size)),
+        v128.load(lo + at + 2 * size)
+      );
+      const minHi = vmin<T>(
+        vmin<T>(v128.load(hi + at), v128.load(hi + at + size)),
+        v128.load(hi + at + 2 * size)
+      );
+      const midMed = median3<T>(
+        v128.load(mid + at),
+        v128.load(mid + at + size),
+        v128.load(mid + at + 2 * size)
+      );
+      v128.store(out + at, median3<T>(maxLo, midMed, minHi));
+    }
+  }
+}
+
+/** Scratch bytes median3x3U8 / U16 need for width w and a value size of `size` bytes. */
+export function median3x3ScratchBytes(w: i32, size: i32): i32 {
+  return 6 * (w + 2) * size;
+}
+
+export function median3x3U8(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
+  median3x3<u8>(src, dst, scratch, h, w);
+}
+
+export function median3x3U16(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
+  median3x3<u16>(src, dst, scratch, h, w);
+}

@@ -1,0 +1,59 @@
+/**
+ * Erosion / dilation chains (morphology's operations, iterations included) on one-channel
+ * uint8 and uint16 images in the SIMD kernels of kernel/assembly/minmax.ts. The image goes
+ * into WebAssembly memory once, every step of the chain ping-pongs between two buffers there,
+ * and the result comes out once.
+ */
+import { imageKernels, type PixelArray } from './wasm-kernels';
+
+/** Columns [x0, x1) of the kernel shared by the kernel rows at offsets dys (from the centre). */
+export interface MaskRun {
+  x0: number;
+  x1: number;
+  dys: number[];
+}
+
+/**
+ * src after each of `ops` in turn (min = erosion, max = dilation) with the kernel given by its
+ * runs (kernel width kw, anchor at the centre); null where these kernels do not apply (other
+ * dtypes, kernels not loaded, a kernel without its centre row), and the caller loops in
+ * TypeScript.
+ */
+export function minMaxChainSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  runs: MaskRun[],
+  kw: number,
+  ops: ('min' | 'max')[]
+): T | null {
+  const k = imageKernels();
+  // The run holding the centre row goes first: it writes every output row (its dy = 0 is
+  // always inside the image), and the other runs then fold into rows already written.
+  const centre = runs.findIndex(r => r.dys.includes(0));
+  if (!k || centre < 0) return null;
+  runs = [runs[centre], ...runs.filter((_, i) => i !== centre)];
+  const wide = src instanceof Uint16Array;
+  const size = wide ? 2 : 1;
+  const rowWindow = wide ? k.exports.rowWindowU16 : k.exports.rowWindowU8;
+  const combineRows = wide ? k.exports.combineRowsU16 : k.exports.combineRowsU8;
+  const n = h * w;
+  const rx = (kw - 1) >> 1;
+  k.reset();
+  let cur = k.put(src);
+  let next = k.alloc(n * size);
+  const tmp = k.alloc(n * size);
+  const pad = k.alloc((w + 2 * kw + 16) * size);
+  const dys = runs.map(r => k.put(Int32Array.from(r.dys)));
+  for (const op of ops) {
+    const isMin = op === 'min' ? 1 : 0;
+    runs.forEach((run, i) => {
+      // A one-pixel run at the centre column (ellipse tips, cross arms) is the image itself.
+      const identity = run.x0 === rx && run.x1 === rx + 1;
+      if (!identity) rowWindow(cur, tmp, pad, h, w, run.x0 - rx, run.x1 - 1 - rx, isMin);
+      combineRows(identity ? cur : tmp, next, h, w, dys[i], run.dys.length, i > 0 ? 1 : 0, isMin);
+    });
+    [cur, next] = [next, cur];
+  }
+  return k.take(src, cur, n);
+}

@@ -1,0 +1,75 @@
+/**
+ * The WebAssembly SIMD kernels give exactly the values of the modules' TypeScript loops, on
+ * images whose widths fall on, just past and well past a vector, one-row and one-column
+ * images, and every value of the type (the reference comparison with OpenCV runs on the
+ * default path, i.e. these kernels, in modules/reference).
+ */
+import { imageHeader, type DataDict } from '../data/datadict';
+import type { DType, NumericArray } from '../data/ndarray';
+import { applyModule } from '../modules/registry';
+import { imageKernels, imageKernelsError, withoutImageKernels } from './wasm-kernels';
+
+function image(data: NumericArray, h: number, w: number, dtype: DType): DataDict {
+  const hi = dtype === 'uint8' ? 255 : 65535;
+  return {
+    image: {
+      array: { data, shape: [h, w], dtype },
+      header: imageHeader([h, w], dtype, 'CT', [0, hi])
+    },
+    label: {},
+    meta: { split: 'train', index: 0 }
+  };
+}
+
+/** Seeded values covering the whole range, with runs of equal values and both extremes. */
+function pixels(n: number, dtype: DType, seed: number): Uint8Array | Uint16Array {
+  const out = dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
+  const hi = dtype === 'uint8' ? 255 : 65535;
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) >>> 0;
+    const r = s >>> 8;
+    out[i] = r % 7 === 0 ? hi : r % 11 === 0 ? 0 : r % hi;
+    if (r % 5 === 0 && i > 0) out[i] = out[i - 1];
+  }
+  return out;
+}
+
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [1, 40],
+  [40, 1],
+  [7, 8],
+  [9, 16],
+  [5, 17],
+  [33, 31],
+  [64, 70]
+];
+
+const CASES: [string, Record<string, unknown>][] = [
+  ['morphology', { operation: 'erosion', kernel_size: 3 }],
+  ['morphology', { operation: 'dilation', kernel_shape: 'ellipse', kernel_size: 7 }],
+  ['morphology', { operation: 'opening', kernel_shape: 'cross', kernel_size: 5, iterations: 2 }],
+  ['morphology', { operation: 'gradient', kernel_shape: 'rect', kernel_size: 1 }],
+  ['morphology', { operation: 'blackhat', kernel_shape: 'ellipse', kernel_size: 9 }],
+  ['median_filter', { kernel_size: 3 }]
+];
+
+it('loads the kernels (npm run build:wasm)', () => {
+  expect(imageKernelsError()).toBeNull();
+  expect(imageKernels()).not.toBeNull();
+});
+
+describe.each(CASES)('%s %j: SIMD = TypeScript', (name, params) => {
+  it.each(['uint8', 'uint16'] as DType[])('%s', dtype => {
+    SHAPES.forEach(([h, w], k) => {
+      const item = image(pixels(h * w, dtype, 17 + k), h, w, dtype);
+      const run = () => applyModule(name, item, params)?.image.array.data as NumericArray;
+      const fast = run();
+      const slow = withoutImageKernels(run);
+      expect(fast.constructor).toBe(slow.constructor);
+      const firstDiff = Array.from(fast).findIndex((v, i) => v !== slow[i]);
+      expect({ shape: [h, w], firstDiff }).toEqual({ shape: [h, w], firstDiff: -1 });
+    });
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * The WebAssembly SIMD image kernels (kernel/assembly, built into image-kernels.wasm next to
+ * this file's build output) and the linear-memory layout their callers use.
+ *
+ * Why WebAssembly: V8 runs scalar loops, about one pixel operation per nanosecond; a 128-bit
+ * SIMD instruction works on 16 uint8 or 8 uint16 pixels at once, which is what OpenCV's own
+ * kernels do. Each call copies its image into the module's memory and the result out again
+ * (both native memcpy), so only kernels that do more than a pass over memory live here.
+ *
+ * The module is compiled synchronously once per thread (worker threads load their own).
+ * Without it (a build that skipped `build:wasm`, a runtime without SIMD) `imageKernels()` is
+ * null and every module runs its TypeScript loop, which gives the same values.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * The part of the WebAssembly JS API used here (the kernel's lib is ES2022 without the DOM,
+ * which is where TypeScript declares WebAssembly).
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+/** The kernels exported by kernel/assembly/index.ts (pointers are byte offsets). */
+export interface ImageKernelExports {
+  memory: WasmMemory;
+  heapBase(): number;
+  rowWindowU8(
+    src: number,
+    dst: number,
+    pad: number,
+    h: number,
+    w: number,
+    d0: number,
+    d1: number,
+    isMin: number
+  ): void;
+  rowWindowU16(
+    src: number,
+    dst: number,
+    pad: number,
+    h: number,
+    w: number,
+    d0: number,
+    d1: number,
+    isMin: number
+  ): void;
+  combineRowsU8(
+    rows: number,
+    out: number,
+    h: number,
+    w: number,
+    dys: number,
+    count: number,
+    accumulate: number,
+    isMin: number
+  ): void;
+  combineRowsU16(
+    rows: number,
+    out: number,
+    h: number,
+    w: number,
+    dys: number,
+    count: number,
+    accumulate: number,
+    isMin: number
+  ): void;
+  median3x3ScratchBytes(w: number, size: number): number;
+  median3x3U8(src: number, dst: number, scratch: number, h: number, w: number): void;
+  median3x3U16(src: number, dst: number, scratch: number, h: number, w: number): void;
+}
+
+export type PixelArray = Uint8Array | Uint16Array;
+
+/**
+ * Bump allocation in the module's memory for the duration of one kernel call: `reset()` at
+ * the start, `alloc` for each buffer, memory grows as needed (and stays, for the next image).
+ */
+export class ImageKernels {
+  private top = 0;
+
+  constructor(readonly exports: ImageKernelExports) {}
+
+  /** Forgets every buffer of the previous call. */
+  reset(): void {
+    this.top = (this.exports.heapBase() + 15) & ~15;
+  }
+
+  /** A 16-byte aligned buffer of `bytes` bytes. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    this.top = (ptr + bytes + 15) & ~15;
+    const memory = this.exports.memory;
+    const missing = this.top - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    return ptr;
+  }
+
+  /** Copies `src` into a new buffer; returns its address. */
+  put(src: PixelArray | Int32Array): number {
+    const ptr = this.alloc(src.byteLength);
+    new Uint8Array(this.exports.memory.buffer, ptr, src.byteLength).set(
+      new Uint8Array(src.buffer, src.byteOffset, src.byteLength)
+    );
+    return ptr;
+  }
+
+  /** A view of n values like `like` at ptr (valid until memory grows). */
+  view<T extends PixelArray>(like: T, ptr: number, n: number): T {
+    const Ctor = like.constructor as new (buffer: ArrayBuffer, offset: number, n: number) => T;
+    return new Ctor(this.exports.memory.buffer, ptr, n);
+  }
+
+  /** An owned copy of n values like `like` at ptr. */
+  take<T extends PixelArray>(like: T, ptr: number, n: number): T {
+    const out = new (like.constructor as new (n: number) => T)(n);
+    out.set(this.view(like, ptr, n));
+    return out;
+  }
+}
+
+/** Where the build puts the module: next to this file in dist, or dist's copy when run from src. */
+function wasmPath(): string | null {
+  const candidates = [
+    path.join(__dirname, 'image-kernels.wasm'),
+    path.resolve(__dirname, '../../../../dist/kernel/engine/simd/image-kernels.wasm')
+  ];
+  return candidates.find(p => existsSync(p)) ?? null;
+}
+
+let loaded: ImageKernels | null | undefined;
+let loadError: string | null = null;
+let bypassed = false;
+
+/**
+ * Runs fn with the kernels switched off, so that every module takes its TypeScript loop:
+ * tests compare the two paths, benchmarks time them side by side.
+ */
+export function withoutImageKernels<T>(fn: () => T): T {
+  const before = bypassed;
+  bypassed = true;
+  try {
+    return fn();
+  } finally {
+    bypassed = before;
+  }
+}
+
+/** The kernels of this thread, or null when the module cannot be loaded (see imageKernelsError). */
+export function imageKernels(): ImageKernels | null {
+  if (bypassed) return null;
+  if (loaded !== undefined) return loaded;
+  loaded = null;
+  if (process.env.MEDFLOW_NO_SIMD === '1') {
+    loadError = 'disabled by MEDFLOW_NO_SIMD=1';
+    return loaded;
+  }
+  const file = wasmPath();
+  if (!file) {
+    loadError = 'image-kernels.wasm not built (npm run build:wasm)';
+    return loaded;
+  }
+  try {
+    const module = new WebAssembly.Module(readFileSync(file));
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        abort: () => {
+          throw new Error(`image-kernels.wasm aborted`);
+        }
+      }
+    });
+    loaded = new ImageKernels(instance.exports as unknown as ImageKernelExports);
+  } catch (err) {
+    loadError = `image-kernels.wasm did not load: ${(err as Error).message}`;
+  }
+  return loaded;
+}
+
+/** Why imageKernels() is null (null when it is not). */
+export function imageKernelsError(): string | null {
+  imageKernels();
+  return loadError;
+}
