@@ -6,6 +6,7 @@
  */
 export * from './minmax';
 export * from './median';
+export * from './separable';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

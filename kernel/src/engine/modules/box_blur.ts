@@ -1,8 +1,7 @@
 /** Box blur (mean filter) as cv2.blur: the average of a kernel_size² window, reflect_101 borders. */
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape } from './image';
-import { separableFilter } from './filters';
-import { storeFiltered } from './filtered';
+import { blur } from './filters';
 
 export interface BoxBlurParams {
   kernel_size: number;
@@ -31,9 +30,6 @@ export const boxBlur: ModuleDefinition<BoxBlurParams> = {
   apply(data, { kernel_size }) {
     const [h, w, c] = planarShape(data, 'box_blur');
     const k = new Float64Array(kernel_size).fill(1 / kernel_size);
-    return storeFiltered(
-      data,
-      separableFilter(pixels(data, 'box_blur'), h, w, c, k, k, 'reflect_101')
-    );
+    return blur(data, pixels(data, 'box_blur'), h, w, c, k);
   }
 };

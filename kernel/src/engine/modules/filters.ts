@@ -6,6 +6,10 @@
 import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
 import { minMaxChainSimd, type MaskRun } from '../simd/min-max';
+import { separableSimd } from '../simd/separable';
+import type { DataDict } from '../data/datadict';
+import { withImage } from './image';
+import { storeFiltered } from './filtered';
 
 /** OpenCV border modes, by OpenCV's names. */
 export type Border = 'reflect_101' | 'reflect' | 'replicate' | 'wrap' | 'constant';
@@ -264,6 +268,31 @@ export function separableFilter(
     }
   }
   return out;
+}
+
+/**
+ * A blur with the same kernel along both axes (reflect_101 borders), stored in the image's
+ * dtype: one-channel uint8 / uint16 images with integer-over-scale kernels in the SIMD
+ * kernels, everything else through separableFilter, with the same values.
+ */
+export function blur(
+  data: DataDict,
+  src: NumericArray,
+  h: number,
+  w: number,
+  c: number,
+  kernel: ArrayLike<number>
+): DataDict {
+  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+    const out = separableSimd(src, h, w, kernel);
+    if (out)
+      return withImage(data, {
+        ...data.image.array,
+        data: out,
+        shape: data.image.array.shape.slice()
+      });
+  }
+  return storeFiltered(data, separableFilter(src, h, w, c, kernel, kernel, 'reflect_101'));
 }
 
 /** One source row as a padded float64 row (c interleaved channels), borders by index. */

@@ -4,8 +4,7 @@
  */
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape } from './image';
-import { gaussianKernel, gaussianSizeFor, separableFilter } from './filters';
-import { storeFiltered } from './filtered';
+import { blur, gaussianKernel, gaussianSizeFor } from './filters';
 
 export interface GaussianBlurParams {
   kernel_size: number;
@@ -51,7 +50,6 @@ export const gaussianBlur: ModuleDefinition<GaussianBlurParams> = {
     const [h, w, c] = planarShape(data, 'gaussian_blur');
     const size = kernel_size || gaussianSizeFor(sigma, data.image.array.dtype === 'uint8');
     const k = gaussianKernel(size, sigma);
-    const out = separableFilter(pixels(data, 'gaussian_blur'), h, w, c, k, k, 'reflect_101');
-    return storeFiltered(data, out);
+    return blur(data, pixels(data, 'gaussian_blur'), h, w, c, k);
   }
 };

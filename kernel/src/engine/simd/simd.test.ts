@@ -52,7 +52,14 @@ const CASES: [string, Record<string, unknown>][] = [
   ['morphology', { operation: 'opening', kernel_shape: 'cross', kernel_size: 5, iterations: 2 }],
   ['morphology', { operation: 'gradient', kernel_shape: 'rect', kernel_size: 1 }],
   ['morphology', { operation: 'blackhat', kernel_shape: 'ellipse', kernel_size: 9 }],
-  ['median_filter', { kernel_size: 3 }]
+  ['median_filter', { kernel_size: 3 }],
+  ['gaussian_blur', { kernel_size: 3 }],
+  ['gaussian_blur', { kernel_size: 5 }],
+  ['gaussian_blur', { kernel_size: 7 }],
+  ['box_blur', { kernel_size: 3 }],
+  ['box_blur', { kernel_size: 5 }],
+  ['box_blur', { kernel_size: 11 }],
+  ['box_blur', { kernel_size: 31 }]
 ];
 
 it('loads the kernels (npm run build:wasm)', () => {

@@ -74,6 +74,41 @@ export interface ImageKernelExports {
   median3x3ScratchBytes(w: number, size: number): number;
   median3x3U8(src: number, dst: number, scratch: number, h: number, w: number): void;
   median3x3U16(src: number, dst: number, scratch: number, h: number, w: number): void;
+  separableU8(
+    src: number,
+    dst: number,
+    sums: number,
+    pad: number,
+    h: number,
+    w: number,
+    weights: number,
+    taps: number,
+    shift: number,
+    scale: number
+  ): void;
+  separableU8Narrow(
+    src: number,
+    dst: number,
+    line: number,
+    h: number,
+    w: number,
+    weights: number,
+    taps: number,
+    shift: number,
+    scale: number
+  ): void;
+  separableU16(
+    src: number,
+    dst: number,
+    sums: number,
+    pad: number,
+    h: number,
+    w: number,
+    weights: number,
+    taps: number,
+    shift: number,
+    scale: number
+  ): void;
 }
 
 export type PixelArray = Uint8Array | Uint16Array;

@@ -1,0 +1,228 @@
+/**
+ * Separable correlation of one-channel u8 / u16 images with integer weights, in exact 32-bit
+ * integer arithmetic, then division by the kernel's scale with rounding half to even: the
+ * Gaussian blur's fixed 3/5/7-tap kernels (weights over a power of two) and box blurs (all
+ * weights 1, an odd scale). Borders reflect without repeating the edge (reflect_101), as
+ * cv2.GaussianBlur and cv2.blur. The values equal the engine's float64 separableFilter, whose
+ * sums of these weights are exact. Rows need at least 4 pixels.
+ */
+
+/** Coordinate p of an axis of length n reflected as gfedcb|abcdefgh|gfedcba. */
+function reflect101(p: i32, n: i32): i32 {
+  if (n == 1) return 0;
+  while (p < 0 || p >= n) p = p < 0 ? -p : 2 * n - 2 - p;
+  return p;
+}
+
+/** Four values of T at p as i32 lanes. */
+function load4<T>(p: usize): v128 {
+  if (sizeof<T>() == 1) return i32x4.extend_low_i16x8_u(v128.load8x8_u(p));
+  return v128.load16x4_u(p);
+}
+
+/** Stores the four i32 lanes of v (each within T's range) as T at p. */
+function store4<T>(p: usize, v: v128): void {
+  const halves = i16x8.narrow_i32x4_u(v, v);
+  if (sizeof<T>() == 1) v128.store32_lane(p, i8x16.narrow_i16x8_u(halves, halves), 0);
+  else v128.store64_lane(p, halves, 0);
+}
+
+/** Start of the vector step at i over n values, the last one moved back to end at n. */
+function step4(i: i32, n: i32): i32 {
+  return i + 4 <= n ? i : n - 4;
+}
+
+/**
+ * Sums of rows × weights: horizontal pass into `sums` (h·w i32), vertical pass into dst.
+ * `pad` is scratch: one padded source row (w + taps − 1 values of T), then 20 bytes per tap,
+ * 16-byte aligned. The result is
+ * round_half_even(sum / scale): `shift` ≥ 0 divides by 2^shift, else `scale` (odd, with
+ * sums small enough for an exact float32 quotient; the caller checks) divides in float32.
+ */
+function separable<T>(
+  src: usize,
+  dst: usize,
+  sums: usize,
+  pad: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
+  scale: i32
+): void {
+  const size = <usize>sizeof<T>();
+  const r = taps >> 1;
+  // Scratch after the padded row: each weight splat over four lanes, and each tap's row.
+  const lanes = (pad + <usize>(w + taps) * size + 15) & ~15;
+  const rows = lanes + ((<usize>taps) << 4);
+  for (let t = 0; t < taps; t++) {
+    v128.store(lanes + ((<usize>t) << 4), i32x4.splat(load<i32>(weights + ((<usize>t) << 2))));
+  }
+  for (let y = 0; y < h; y++) {
+    const row = src + <usize>(y * w) * size;
+    memory.copy(pad + <usize>r * size, row, <usize>w * size);
+    for (let i = 0; i < r; i++) {
+      store<T>(pad + <usize>i * size, load<T>(row + <usize>reflect101(i - r, w) * size));
+      store<T>(pad + <usize>(r + w + i) * size, load<T>(row + <usize>reflect101(w + i, w) * size));
+    }
+    const out = sums + ((<usize>(y * w)) << 2);
+    for (let i = 0; i < w; i += 4) {
+      const x = step4(i, w);
+      let acc = i32x4.splat(0);
+      for (let t = 0; t < taps; t++) {
+        const v = load4<T>(pad + <usize>(x + t) * size);
+        acc = i32x4.add(acc, i32x4.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+      }
+      v128.store(out + ((<usize>x) << 2), acc);
+    }
+  }
+  const half = shift > 0 ? (1 << (shift - 1)) - 1 : 0;
+  const inverse = f32x4.splat(<f32>scale);
+  for (let y = 0; y < h; y++) {
+    for (let t = 0; t < taps; t++) {
+      store<usize>(rows + ((<usize>t) << 2), sums + ((<usize>(reflect101(y + t - r, h) * w)) << 2));
+    }
+    const to = dst + <usize>(y * w) * size;
+    for (let i = 0; i < w; i += 4) {
+      const x = step4(i, w);
+      let acc = i32x4.splat(0);
+      for (let t = 0; t < taps; t++) {
+        const v = v128.load(load<usize>(rows + ((<usize>t) << 2)) + ((<usize>x) << 2));
+        acc = i32x4.add(acc, i32x4.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+      }
+      let q: v128;
+      if (shift >= 0) {
+        // (s + 2^(shift−1) − 1 + odd(s >> shift)) >> shift: halves go to the even neighbour.
+        const odd = v128.and(i32x4.shr_u(acc, shift), i32x4.splat(1));
+        q = i32x4.shr_u(i32x4.add(acc, i32x4.add(i32x4.splat(half), odd)), shift);
+      } else {
+        q = i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_u(acc), inverse)));
+      }
+      store4<T>(to + <usize>x * size, q);
+    }
+  }
+}
+
+/**
+ * separable for u8 images whose sums stay below 2^16 (max · scale² ≤ 65535: the 3- and 5-tap
+ * Gaussians, boxes up to 15): eight 16-bit lanes instead of four 32-bit ones. Each output row
+ * sums its source rows first (into `line`, padded by reflection), then along the row, so the
+ * intermediate values never leave the cache. `line` is scratch: (w + taps) u16 values, then
+ * 20 bytes per tap, 16-byte aligned.
+ */
+function separableNarrowU8(
+  src: usize,
+  dst: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
+  scale: i32
+): void {
+  const r = taps >> 1;
+  const halfValue: i32 = shift > 0 ? (1 << (shift - 1)) - 1 : 0;
+  const half = i16x8.splat(<i16>halfValue);
+  const one = i16x8.splat(1);
+  const divisor = f32x4.splat(<f32>scale);
+  // Scratch after the line: each weight splat over eight lanes, and each tap's source row.
+  const lanes = (line + ((<usize>(w + taps)) << 1) + 15) & ~15;
+  const rows = lanes + ((<usize>taps) << 4);
+  for (let t = 0; t < taps; t++) {
+    v128.store(lanes + ((<usize>t) << 4), i16x8.splat(<i16>load<i32>(weights + ((<usize>t) << 2))));
+  }
+  for (let y = 0; y < h; y++) {
+    // Vertical: line[r + x] = Σ weight[t] · src[reflect(y + t − r), x].
+    for (let t = 0; t < taps; t++) {
+      store<usize>(rows + ((<usize>t) << 2), src + <usize>(reflect101(y + t - r, h) * w));
+    }
+    for (let i = 0; i < w; i += 8) {
+      const x = <usize>(i + 8 <= w ? i : w - 8);
+      let acc = i16x8.splat(0);
+      for (let t = 0; t < taps; t++) {
+        const v = v128.load8x8_u(load<usize>(rows + ((<usize>t) << 2)) + x);
+        acc = i16x8.add(acc, i16x8.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+      }
+      v128.store(line + ((<usize>r + x) << 1), acc);
+    }
+    for (let i = 0; i < r; i++) {
+      store<u16>(
+        line + ((<usize>i) << 1),
+        load<u16>(line + ((<usize>(r + reflect101(i - r, w))) << 1))
+      );
+      store<u16>(
+        line + ((<usize>(r + w + i)) << 1),
+        load<u16>(line + ((<usize>(r + reflect101(w + i, w))) << 1))
+      );
+    }
+    // Horizontal, then round half to even and store.
+    const to = dst + <usize>(y * w);
+    for (let i = 0; i < w; i += 8) {
+      const x = i + 8 <= w ? i : w - 8;
+      let acc = i16x8.splat(0);
+      for (let t = 0; t < taps; t++) {
+        const v = v128.load(line + ((<usize>(x + t)) << 1));
+        acc = i16x8.add(acc, i16x8.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+      }
+      let q: v128;
+      if (shift >= 0) {
+        const odd = v128.and(i16x8.shr_u(acc, shift), one);
+        q = i16x8.shr_u(i16x8.add(acc, i16x8.add(half, odd)), shift);
+      } else {
+        const lo = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(acc));
+        const hi = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(acc));
+        q = i16x8.narrow_i32x4_u(
+          i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(lo, divisor))),
+          i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(hi, divisor)))
+        );
+      }
+      v128.store64_lane(to + <usize>x, i8x16.narrow_i16x8_u(q, q), 0);
+    }
+  }
+}
+
+export function separableU8Narrow(
+  src: usize,
+  dst: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
+  scale: i32
+): void {
+  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale);
+}
+
+export function separableU8(
+  src: usize,
+  dst: usize,
+  sums: usize,
+  pad: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
+  scale: i32
+): void {
+  separable<u8>(src, dst, sums, pad, h, w, weights, taps, shift, scale);
+}
+
+export function separableU16(
+  src: usize,
+  dst: usize,
+  sums: usize,
+  pad: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
+  scale: i32
+): void {
+  separable<u16>(src, dst, sums, pad, h, w, weights, taps, shift, scale);
+}
