@@ -2,13 +2,18 @@
  * Separable correlation of one-channel u8 / u16 images with integer weights, in exact 32-bit
  * integer arithmetic, then division by the kernel's scale with rounding half to even: the
  * Gaussian blur's fixed 3/5/7-tap kernels (weights over a power of two) and box blurs (all
- * weights 1, an odd scale). Borders reflect without repeating the edge (reflect_101), as
- * cv2.GaussianBlur and cv2.blur. The values equal the engine's float64 separableFilter, whose
+ * weights 1, an odd scale), with reflect_101 borders (cv2.GaussianBlur, cv2.blur) or replicated
+ * ones (cv2.adaptiveThreshold's local mean). The values equal the engine's float64 separableFilter, whose
  * sums of these weights are exact. Rows need at least 4 pixels.
  */
 
-/** Coordinate p of an axis of length n reflected as gfedcb|abcdefgh|gfedcba. */
-function reflect101(p: i32, n: i32): i32 {
+/** Border modes, as the engine's Border: reflect_101 (gfedcb|abcdefgh|gfedcba), replicate (aaaaaa|abcdefgh|hhhhhhh). */
+export const REFLECT_101 = 0;
+export const REPLICATE = 1;
+
+/** Coordinate p of an axis of length n after border extrapolation. */
+function borderAt(p: i32, n: i32, border: i32): i32 {
+  if (border == REPLICATE) return p < 0 ? 0 : p >= n ? n - 1 : p;
   if (n == 1) return 0;
   while (p < 0 || p >= n) p = p < 0 ? -p : 2 * n - 2 - p;
   return p;
@@ -49,7 +54,8 @@ function separable<T>(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32
+  scale: i32,
+  border: i32
 ): void {
   const size = <usize>sizeof<T>();
   const r = taps >> 1;
@@ -63,8 +69,11 @@ function separable<T>(
     const row = src + <usize>(y * w) * size;
     memory.copy(pad + <usize>r * size, row, <usize>w * size);
     for (let i = 0; i < r; i++) {
-      store<T>(pad + <usize>i * size, load<T>(row + <usize>reflect101(i - r, w) * size));
-      store<T>(pad + <usize>(r + w + i) * size, load<T>(row + <usize>reflect101(w + i, w) * size));
+      store<T>(pad + <usize>i * size, load<T>(row + <usize>borderAt(i - r, w, border) * size));
+      store<T>(
+        pad + <usize>(r + w + i) * size,
+        load<T>(row + <usize>borderAt(w + i, w, border) * size)
+      );
     }
     const out = sums + ((<usize>(y * w)) << 2);
     for (let i = 0; i < w; i += 4) {
@@ -81,7 +90,10 @@ function separable<T>(
   const inverse = f32x4.splat(<f32>scale);
   for (let y = 0; y < h; y++) {
     for (let t = 0; t < taps; t++) {
-      store<usize>(rows + ((<usize>t) << 2), sums + ((<usize>(reflect101(y + t - r, h) * w)) << 2));
+      store<usize>(
+        rows + ((<usize>t) << 2),
+        sums + ((<usize>(borderAt(y + t - r, h, border) * w)) << 2)
+      );
     }
     const to = dst + <usize>(y * w) * size;
     for (let i = 0; i < w; i += 4) {
@@ -120,7 +132,8 @@ function separableNarrowU8(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32
+  scale: i32,
+  border: i32
 ): void {
   const r = taps >> 1;
   const halfValue: i32 = shift > 0 ? (1 << (shift - 1)) - 1 : 0;
@@ -136,7 +149,7 @@ function separableNarrowU8(
   for (let y = 0; y < h; y++) {
     // Vertical: line[r + x] = Σ weight[t] · src[reflect(y + t − r), x].
     for (let t = 0; t < taps; t++) {
-      store<usize>(rows + ((<usize>t) << 2), src + <usize>(reflect101(y + t - r, h) * w));
+      store<usize>(rows + ((<usize>t) << 2), src + <usize>(borderAt(y + t - r, h, border) * w));
     }
     for (let i = 0; i < w; i += 8) {
       const x = <usize>(i + 8 <= w ? i : w - 8);
@@ -150,11 +163,11 @@ function separableNarrowU8(
     for (let i = 0; i < r; i++) {
       store<u16>(
         line + ((<usize>i) << 1),
-        load<u16>(line + ((<usize>(r + reflect101(i - r, w))) << 1))
+        load<u16>(line + ((<usize>(r + borderAt(i - r, w, border))) << 1))
       );
       store<u16>(
         line + ((<usize>(r + w + i)) << 1),
-        load<u16>(line + ((<usize>(r + reflect101(w + i, w))) << 1))
+        load<u16>(line + ((<usize>(r + borderAt(w + i, w, border))) << 1))
       );
     }
     // Horizontal, then round half to even and store.
@@ -192,9 +205,10 @@ export function separableU8Narrow(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32
+  scale: i32,
+  border: i32
 ): void {
-  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale);
+  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale, border);
 }
 
 export function separableU8(
@@ -207,9 +221,10 @@ export function separableU8(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32
+  scale: i32,
+  border: i32
 ): void {
-  separable<u8>(src, dst, sums, pad, h, w, weights, taps, shift, scale);
+  separable<u8>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
 }
 
 export function separableU16(
@@ -222,7 +237,35 @@ export function separableU16(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32
+  scale: i32,
+  border: i32
 ): void {
-  separable<u16>(src, dst, sums, pad, h, w, weights, taps, shift, scale);
+  separable<u16>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
+}
+
+/**
+ * cv2.adaptiveThreshold's comparison on u8 images: dst = fg where src − mean > −delta (or, with
+ * invert, src − mean ≤ −delta), else 0, for n pixels.
+ */
+export function adaptiveThresholdU8(
+  src: usize,
+  mean: usize,
+  dst: usize,
+  n: i32,
+  delta: i32,
+  fg: i32,
+  invert: bool
+): void {
+  const limit = i16x8.splat(<i16>-delta);
+  const on = i8x16.splat(<i8>fg);
+  for (let i = 0; i < n; i += 16) {
+    const at = <usize>(i + 16 <= n ? i : n - 16);
+    const a = v128.load(src + at);
+    const m = v128.load(mean + at);
+    const lo = i16x8.sub(i16x8.extend_low_i8x16_u(a), i16x8.extend_low_i8x16_u(m));
+    const hi = i16x8.sub(i16x8.extend_high_i8x16_u(a), i16x8.extend_high_i8x16_u(m));
+    let above = i8x16.narrow_i16x8_s(i16x8.gt_s(lo, limit), i16x8.gt_s(hi, limit));
+    if (invert) above = v128.not(above);
+    v128.store(dst + at, v128.and(above, on));
+  }
 }

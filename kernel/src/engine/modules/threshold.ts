@@ -10,6 +10,7 @@ import type { DataDict } from '../data/datadict';
 import { pixels, planarShape, requireDType, storeAs, withImage } from './image';
 import { gaussianKernel, separableFilter } from './filters';
 import { storeFiltered } from './filtered';
+import { adaptiveThresholdSimd } from '../simd/separable';
 import {
   integerHistogram,
   lookupUint16,
@@ -215,8 +216,12 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
         p.adaptive_method === 'mean'
           ? new Float64Array(p.block_size).fill(1 / p.block_size)
           : gaussianKernel(p.block_size, 0);
-      const mean = separableFilter(src, h, w, c, k, k, 'replicate');
       const delta = p.invert ? Math.floor(p.C) : Math.ceil(p.C);
+      if (c === 1 && src instanceof Uint8Array) {
+        const simd = adaptiveThresholdSimd(src, h, w, k, delta, fg, p.invert);
+        if (simd) return binary(data, simd);
+      }
+      const mean = separableFilter(src, h, w, c, k, k, 'replicate');
       const rounded = storeValues('uint8', mean);
       for (let i = 0; i < src.length; i++) {
         const diff = src[i] - rounded[i];

@@ -5,7 +5,7 @@
  * length). Integer sums are exact, and so are the engine's float64 sums of such weights, so
  * both give the same rounded values.
  */
-import { imageKernels, type PixelArray } from './wasm-kernels';
+import { imageKernels, type ImageKernels, type PixelArray } from './wasm-kernels';
 
 /** The kernel as integer weights over `scale`, or null when it is not of that form. */
 export function integerWeights(
@@ -25,40 +25,87 @@ export function integerWeights(
   return null;
 }
 
+/** Border modes of the kernels (kernel/assembly/separable.ts), by the engine's names. */
+const BORDERS = { reflect_101: 0, replicate: 1 } as const;
+export type SeparableBorder = keyof typeof BORDERS;
+
 /**
- * src correlated with kernel ⊗ kernel (reflect_101 borders), rounded half to even into src's
- * type; null where these kernels do not apply.
+ * Blurs the image at `from` (h×w values of `size` bytes, already in the kernels' memory) into
+ * a new buffer there; returns its address, or null where these kernels do not apply.
  */
-export function separableSimd<T extends PixelArray>(
-  src: T,
+function blurInMemory(
+  k: ImageKernels,
+  from: number,
+  size: number,
   h: number,
   w: number,
-  kernel: ArrayLike<number>
-): T | null {
-  const k = imageKernels();
+  kernel: ArrayLike<number>,
+  border: SeparableBorder
+): number | null {
   const integer = integerWeights(kernel);
-  if (!k || !integer || w < 4) return null;
+  if (!integer || w < 4) return null;
   const { weights, scale } = integer;
-  const size = src.BYTES_PER_ELEMENT;
   const area = scale * scale;
   const powerOfTwo = (scale & (scale - 1)) === 0;
   // An odd scale divides in float32: exact and never near a tie while max·area < 2^23.
   if (!powerOfTwo && (size === 1 ? 255 : 65535) * area >= 1 << 23) return null;
   const shift = powerOfTwo ? Math.log2(area) : -1;
-  const n = h * w;
-  k.reset();
-  const from = k.put(src);
-  const to = k.alloc(n * size);
+  const to = k.alloc(h * w * size);
   const taps = k.put(weights);
+  const mode = BORDERS[border];
+  const scratch = 16 + 20 * weights.length;
   if (size === 1 && 255 * area <= 65535 && w >= 8) {
     // Sums fit 16 bits: eight lanes, one cached line of vertical sums per row.
-    const line = k.alloc((w + weights.length) * 2 + 16 + 20 * weights.length);
-    k.exports.separableU8Narrow(from, to, line, h, w, taps, weights.length, shift, area);
-    return k.take(src, to, n);
+    const line = k.alloc((w + weights.length) * 2 + scratch);
+    k.exports.separableU8Narrow(from, to, line, h, w, taps, weights.length, shift, area, mode);
+    return to;
   }
-  const sums = k.alloc(n * 4);
-  const pad = k.alloc((w + weights.length) * size + 16 + 20 * weights.length);
+  const sums = k.alloc(h * w * 4);
+  const pad = k.alloc((w + weights.length) * size + scratch);
   const run = size === 1 ? k.exports.separableU8 : k.exports.separableU16;
-  run(from, to, sums, pad, h, w, taps, weights.length, shift, area);
-  return k.take(src, to, n);
+  run(from, to, sums, pad, h, w, taps, weights.length, shift, area, mode);
+  return to;
+}
+
+/**
+ * src correlated with kernel ⊗ kernel, rounded half to even into src's type; null where these
+ * kernels do not apply.
+ */
+export function separableSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  kernel: ArrayLike<number>,
+  border: SeparableBorder = 'reflect_101'
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const to = blurInMemory(k, k.put(src), src.BYTES_PER_ELEMENT, h, w, kernel, border);
+  return to === null ? null : k.take(src, to, h * w);
+}
+
+/**
+ * cv2.adaptiveThreshold of a uint8 image: fg where src − mean > −delta (invert: ≤), else 0,
+ * with mean the uint8-rounded blur of src by kernel ⊗ kernel with replicated borders; null
+ * where these kernels do not apply.
+ */
+export function adaptiveThresholdSimd(
+  src: Uint8Array,
+  h: number,
+  w: number,
+  kernel: ArrayLike<number>,
+  delta: number,
+  fg: number,
+  invert: boolean
+): Uint8Array | null {
+  const k = imageKernels();
+  if (!k || h * w < 16) return null;
+  k.reset();
+  const from = k.put(src);
+  const mean = blurInMemory(k, from, 1, h, w, kernel, 'replicate');
+  if (mean === null) return null;
+  const to = k.alloc(h * w);
+  k.exports.adaptiveThresholdU8(from, mean, to, h * w, delta, fg, invert ? 1 : 0);
+  return k.take(src, to, h * w);
 }

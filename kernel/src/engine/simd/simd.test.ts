@@ -59,7 +59,10 @@ const CASES: [string, Record<string, unknown>][] = [
   ['box_blur', { kernel_size: 3 }],
   ['box_blur', { kernel_size: 5 }],
   ['box_blur', { kernel_size: 11 }],
-  ['box_blur', { kernel_size: 31 }]
+  ['box_blur', { kernel_size: 31 }],
+  ['threshold', { method: 'adaptive', block_size: 11, C: 2 }],
+  ['threshold', { method: 'adaptive', block_size: 3, C: -3.5, invert: true, max_value: 200 }],
+  ['threshold', { method: 'adaptive', block_size: 5, C: 0 }]
 ];
 
 it('loads the kernels (npm run build:wasm)', () => {
@@ -67,8 +70,12 @@ it('loads the kernels (npm run build:wasm)', () => {
   expect(imageKernels()).not.toBeNull();
 });
 
+/** cv2.adaptiveThreshold takes uint8 images only. */
+const dtypesOf = (name: string, params: Record<string, unknown>): DType[] =>
+  name === 'threshold' && params.method === 'adaptive' ? ['uint8'] : ['uint8', 'uint16'];
+
 describe.each(CASES)('%s %j: SIMD = TypeScript', (name, params) => {
-  it.each(['uint8', 'uint16'] as DType[])('%s', dtype => {
+  it.each(dtypesOf(name, params))('%s', dtype => {
     SHAPES.forEach(([h, w], k) => {
       const item = image(pixels(h * w, dtype, 17 + k), h, w, dtype);
       const run = () => applyModule(name, item, params)?.image.array.data as NumericArray;

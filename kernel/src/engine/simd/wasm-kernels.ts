@@ -84,7 +84,8 @@ export interface ImageKernelExports {
     weights: number,
     taps: number,
     shift: number,
-    scale: number
+    scale: number,
+    border: number
   ): void;
   separableU8Narrow(
     src: number,
@@ -95,7 +96,17 @@ export interface ImageKernelExports {
     weights: number,
     taps: number,
     shift: number,
-    scale: number
+    scale: number,
+    border: number
+  ): void;
+  adaptiveThresholdU8(
+    src: number,
+    mean: number,
+    dst: number,
+    n: number,
+    delta: number,
+    fg: number,
+    invert: number
   ): void;
   separableU16(
     src: number,
@@ -107,7 +118,8 @@ export interface ImageKernelExports {
     weights: number,
     taps: number,
     shift: number,
-    scale: number
+    scale: number,
+    border: number
   ): void;
 }
 
