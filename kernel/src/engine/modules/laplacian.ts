@@ -6,9 +6,24 @@ import type { ModuleDefinition } from './types';
 import { pixels, planarShape } from './image';
 import { filter2D, separableFilter, sobelKernel } from './filters';
 import { storeFiltered } from './filtered';
+import { correlateSimd, outer, type Kernel2D } from '../simd/correlate';
 
 export interface LaplacianParams {
   kernel_size: number;
+}
+
+/**
+ * The Laplacian as one 2D kernel: [0 1 0; 1 −4 1; 0 1 0] for kernel_size 1, OpenCV's 3×3
+ * aperture for 3 (d2⊗s + s⊗d2 folded), else d2⊗s + s⊗d2 of the Sobel kernels.
+ */
+export function laplacianKernel(kernelSize: number): Kernel2D {
+  if (kernelSize === 1) return { weights: [0, 1, 0, 1, -4, 1, 0, 1, 0], size: 3 };
+  if (kernelSize === 3) return { weights: [2, 0, 2, 0, -8, 0, 2, 0, 2], size: 3 };
+  const d2 = sobelKernel(2, kernelSize);
+  const s = sobelKernel(0, kernelSize);
+  const a = outer(d2, s).weights as Float64Array;
+  const b = outer(s, d2).weights;
+  return { weights: a.map((v, i) => v + b[i]), size: kernelSize };
 }
 
 export const laplacian: ModuleDefinition<LaplacianParams> = {
@@ -33,14 +48,13 @@ export const laplacian: ModuleDefinition<LaplacianParams> = {
   apply(data, { kernel_size }) {
     const [h, w, c] = planarShape(data, 'laplacian');
     const src = pixels(data, 'laplacian');
-    if (kernel_size === 1) {
-      const k = [0, 1, 0, 1, -4, 1, 0, 1, 0];
-      return storeFiltered(data, filter2D(src, h, w, c, k, 3, 3, 'reflect_101'), 'float32');
+    if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+      const simd = correlateSimd(src, h, w, laplacianKernel(kernel_size));
+      if (simd) return storeFiltered(data, simd, 'float32');
     }
-    if (kernel_size === 3) {
-      // OpenCV's 3×3 aperture: d2⊗s + s⊗d2 folded into one kernel, one pass.
-      const k = [2, 0, 2, 0, -8, 0, 2, 0, 2];
-      return storeFiltered(data, filter2D(src, h, w, c, k, 3, 3, 'reflect_101'), 'float32');
+    if (kernel_size <= 3) {
+      const k = laplacianKernel(kernel_size);
+      return storeFiltered(data, filter2D(src, h, w, c, k.weights, 3, 3, 'reflect_101'), 'float32');
     }
     const d2 = sobelKernel(2, kernel_size);
     const s = sobelKernel(0, kernel_size);

@@ -8,6 +8,7 @@ import { borderIndex, padRow, separableFilter, sobelKernel } from './filters';
 import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
 import { storeFiltered } from './filtered';
+import { correlateSimd, outer, sobel3Simd } from '../simd/correlate';
 
 export interface SobelParams {
   direction: 'x' | 'y' | 'magnitude';
@@ -91,9 +92,22 @@ export const sobel: ModuleDefinition<SobelParams> = {
   apply(data, { direction, kernel_size }) {
     const [h, w, c] = planarShape(data, 'sobel');
     const src = pixels(data, 'sobel');
-    if (kernel_size === 3) return storeFiltered(data, sobel3(src, h, w, c, direction), 'float32');
     const d = sobelKernel(1, kernel_size);
     const s = sobelKernel(0, kernel_size);
+    if (c === 1 && kernel_size === 3 && src instanceof Uint8Array) {
+      const simd = sobel3Simd(src, h, w, direction);
+      if (simd) return storeFiltered(data, simd, 'float32');
+    }
+    if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+      const x = outer(d, s);
+      const y = outer(s, d);
+      const simd =
+        direction === 'magnitude'
+          ? correlateSimd(src, h, w, x, y)
+          : correlateSimd(src, h, w, direction === 'x' ? x : y);
+      if (simd) return storeFiltered(data, simd, 'float32');
+    }
+    if (kernel_size === 3) return storeFiltered(data, sobel3(src, h, w, c, direction), 'float32');
     const gx = () => separableFilter(src, h, w, c, d, s, 'reflect_101');
     const gy = () => separableFilter(src, h, w, c, s, d, 'reflect_101');
     if (direction === 'x') return storeFiltered(data, gx(), 'float32');

@@ -99,6 +99,37 @@ export interface ImageKernelExports {
     scale: number,
     border: number
   ): void;
+  correlateU8(
+    src: number,
+    dst: number,
+    padded: number,
+    scratch: number,
+    h: number,
+    w: number,
+    r: number,
+    taps: number,
+    count: number,
+    taps2: number,
+    count2: number,
+    magnitude: number,
+    narrow: number
+  ): void;
+  correlateU16(
+    src: number,
+    dst: number,
+    padded: number,
+    scratch: number,
+    h: number,
+    w: number,
+    r: number,
+    taps: number,
+    count: number,
+    taps2: number,
+    count2: number,
+    magnitude: number
+  ): void;
+  padImageU8(src: number, padded: number, h: number, w: number, r: number): void;
+  sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
   adaptiveThresholdU8(
     src: number,
     mean: number,
@@ -150,7 +181,7 @@ export class ImageKernels {
   }
 
   /** Copies `src` into a new buffer; returns its address. */
-  put(src: PixelArray | Int32Array): number {
+  put(src: PixelArray | Int32Array | Float32Array): number {
     const ptr = this.alloc(src.byteLength);
     new Uint8Array(this.exports.memory.buffer, ptr, src.byteLength).set(
       new Uint8Array(src.buffer, src.byteOffset, src.byteLength)

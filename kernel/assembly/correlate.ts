@@ -1,0 +1,247 @@
+/**
+ * Correlation of one-channel u8 / u16 images with small integer kernels, to float32: Sobel
+ * derivatives and magnitude, Laplacians. The sums are exact in 32-bit integers and below 2^24,
+ * so their float32 values equal the engine's float64 sums stored as float32. The image is
+ * padded once (reflect_101, as cv2.Sobel and cv2.Laplacian) and each kernel tap is then an
+ * offset into it. Taps are (dy, dx, weight) triples of i32; rows need at least 4 pixels.
+ */
+
+/** Four values of T at p as i32 lanes. */
+function load4<T>(p: usize): v128 {
+  if (sizeof<T>() == 1) return i32x4.extend_low_i16x8_u(v128.load8x8_u(p));
+  return v128.load16x4_u(p);
+}
+
+function reflect101(p: i32, n: i32): i32 {
+  if (n == 1) return 0;
+  while (p < 0 || p >= n) p = p < 0 ? -p : 2 * n - 2 - p;
+  return p;
+}
+
+/** src (h×w) into padded ((h + 2r) × (w + 2r)) with reflect_101 borders. */
+function padImage<T>(src: usize, padded: usize, h: i32, w: i32, r: i32): void {
+  const size = <usize>sizeof<T>();
+  const pw = w + 2 * r;
+  for (let py = 0; py < h + 2 * r; py++) {
+    const row = src + <usize>(reflect101(py - r, h) * w) * size;
+    const to = padded + <usize>(py * pw) * size;
+    memory.copy(to + <usize>r * size, row, <usize>w * size);
+    for (let i = 0; i < r; i++) {
+      store<T>(to + <usize>i * size, load<T>(row + <usize>reflect101(i - r, w) * size));
+      store<T>(to + <usize>(r + w + i) * size, load<T>(row + <usize>reflect101(w + i, w) * size));
+    }
+  }
+}
+
+/**
+ * Per row: each tap's source address (row of the padded image at dy, column offset dx) into
+ * `ptrs`; once: each tap's weight splat into `weights` (i32x4, or i16x8 when narrow).
+ */
+function tapRows<T>(padded: usize, pw: i32, y: i32, taps: usize, count: i32, ptrs: usize): void {
+  const size = <usize>sizeof<T>();
+  for (let t = 0; t < count; t++) {
+    const tap = taps + <usize>(t * 12);
+    store<usize>(
+      ptrs + ((<usize>t) << 2),
+      padded + <usize>((y + load<i32>(tap)) * pw + load<i32>(tap, 4)) * size
+    );
+  }
+}
+
+function tapWeights(taps: usize, count: i32, weights: usize, narrow: bool): void {
+  for (let t = 0; t < count; t++) {
+    const v = load<i32>(taps + <usize>(t * 12), 8);
+    v128.store(weights + ((<usize>t) << 4), narrow ? i16x8.splat(<i16>v) : i32x4.splat(v));
+  }
+}
+
+/** Σ weight · value over the taps for the four pixels at column x (i32 lanes). */
+function sum4<T>(x: usize, ptrs: usize, weights: usize, count: i32): v128 {
+  const size = <usize>sizeof<T>();
+  let acc = i32x4.splat(0);
+  for (let t = 0; t < count; t++) {
+    const v = load4<T>(load<usize>(ptrs + ((<usize>t) << 2)) + x * size);
+    acc = i32x4.add(acc, i32x4.mul(v, v128.load(weights + ((<usize>t) << 4))));
+  }
+  return acc;
+}
+
+/** Σ weight · value for the eight u8 pixels at column x (i16 lanes: Σ|w| · 255 < 2^15). */
+function sum8(x: usize, ptrs: usize, weights: usize, count: i32): v128 {
+  let acc = i16x8.splat(0);
+  for (let t = 0; t < count; t++) {
+    const v = v128.load8x8_u(load<usize>(ptrs + ((<usize>t) << 2)) + x);
+    acc = i16x8.add(acc, i16x8.mul(v, v128.load(weights + ((<usize>t) << 4))));
+  }
+  return acc;
+}
+
+/** sqrt(gx² + gy²) of four i32 lanes: in float32 (wide = false; exact sums) or float64. */
+function magnitude4(gx: v128, gy: v128, wide: bool): v128 {
+  if (!wide) {
+    const fx = f32x4.convert_i32x4_s(gx);
+    const fy = f32x4.convert_i32x4_s(gy);
+    return f32x4.sqrt(f32x4.add(f32x4.mul(fx, fx), f32x4.mul(fy, fy)));
+  }
+  const lo = f64x2.sqrt(
+    f64x2.add(
+      f64x2.mul(f64x2.convert_low_i32x4_s(gx), f64x2.convert_low_i32x4_s(gx)),
+      f64x2.mul(f64x2.convert_low_i32x4_s(gy), f64x2.convert_low_i32x4_s(gy))
+    )
+  );
+  const gxh = i32x4.shuffle(gx, gx, 2, 3, 0, 1);
+  const gyh = i32x4.shuffle(gy, gy, 2, 3, 0, 1);
+  const hi = f64x2.sqrt(
+    f64x2.add(
+      f64x2.mul(f64x2.convert_low_i32x4_s(gxh), f64x2.convert_low_i32x4_s(gxh)),
+      f64x2.mul(f64x2.convert_low_i32x4_s(gyh), f64x2.convert_low_i32x4_s(gyh))
+    )
+  );
+  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/**
+ * dst (float32) = the correlation with taps (magnitude = 0), or sqrt(gx² + gy²) of the
+ * correlations with taps and taps2: in float32 (magnitude = 1; the caller checks that
+ * gx² + gy² < 2^24, so the sum is exact and the rounded root is the float64 root rounded), or
+ * in float64 and then rounded to float32 (magnitude = 2), as the engine does. `narrow`: u8
+ * images whose sums fit 16 bits, eight lanes at a time (plain correlation only). `scratch`:
+ * 20 bytes per tap of both lists, 16-byte aligned.
+ */
+function correlate<T>(
+  src: usize,
+  dst: usize,
+  padded: usize,
+  scratch: usize,
+  h: i32,
+  w: i32,
+  r: i32,
+  taps: usize,
+  count: i32,
+  taps2: usize,
+  count2: i32,
+  magnitude: i32,
+  narrow: bool
+): void {
+  padImage<T>(src, padded, h, w, r);
+  const pw = w + 2 * r;
+  const weights = scratch;
+  const weights2 = weights + ((<usize>count) << 4);
+  const ptrs = weights2 + ((<usize>count2) << 4);
+  const ptrs2 = ptrs + ((<usize>count) << 2);
+  tapWeights(taps, count, weights, narrow);
+  tapWeights(taps2, count2, weights2, false);
+  for (let y = 0; y < h; y++) {
+    // Taps are relative to the centre, which sits at (y + r, x + r) of the padded image.
+    tapRows<T>(padded + <usize>(r * pw + r) * sizeof<T>(), pw, y, taps, count, ptrs);
+    tapRows<T>(padded + <usize>(r * pw + r) * sizeof<T>(), pw, y, taps2, count2, ptrs2);
+    const out = dst + ((<usize>(y * w)) << 2);
+    if (narrow) {
+      for (let i = 0; i < w; i += 8) {
+        const x = <usize>(i + 8 <= w ? i : w - 8);
+        const g = sum8(x, ptrs, weights, count);
+        v128.store(out + (x << 2), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(g)));
+        v128.store(out + (x << 2), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(g)), 16);
+      }
+      continue;
+    }
+    for (let i = 0; i < w; i += 4) {
+      const x = <usize>(i + 4 <= w ? i : w - 4);
+      const gx = sum4<T>(x, ptrs, weights, count);
+      const v =
+        magnitude == 0
+          ? f32x4.convert_i32x4_s(gx)
+          : magnitude4(gx, sum4<T>(x, ptrs2, weights2, count2), magnitude == 2);
+      v128.store(out + (x << 2), v);
+    }
+  }
+}
+
+export function correlateU8(
+  src: usize,
+  dst: usize,
+  padded: usize,
+  scratch: usize,
+  h: i32,
+  w: i32,
+  r: i32,
+  taps: usize,
+  count: i32,
+  taps2: usize,
+  count2: i32,
+  magnitude: i32,
+  narrow: bool
+): void {
+  correlate<u8>(src, dst, padded, scratch, h, w, r, taps, count, taps2, count2, magnitude, narrow);
+}
+
+export function correlateU16(
+  src: usize,
+  dst: usize,
+  padded: usize,
+  scratch: usize,
+  h: i32,
+  w: i32,
+  r: i32,
+  taps: usize,
+  count: i32,
+  taps2: usize,
+  count2: i32,
+  magnitude: i32
+): void {
+  correlate<u16>(src, dst, padded, scratch, h, w, r, taps, count, taps2, count2, magnitude, false);
+}
+
+/**
+ * The 3×3 Sobel derivatives of a u8 image (padded by one pixel, reflect_101) to float32,
+ * separably in eight 16-bit lanes: per row, the vertical smoothing s = a + 2b + c and
+ * difference d = c − a of the three source rows, then gx = s[x + 1] − s[x − 1] and
+ * gy = d[x − 1] + 2d[x] + d[x + 1]. `line` is scratch for 2 × (w + 2) i16 values.
+ * what: 0 = gx, 1 = gy, 2 = sqrt(gx² + gy²) (exact sums in float32: |g| ≤ 1020).
+ */
+export function sobel3U8(padded: usize, dst: usize, line: usize, h: i32, w: i32, what: i32): void {
+  const pw = <usize>(w + 2);
+  const smooth = line;
+  const diff = line + (pw << 1);
+  for (let y = 0; y < h; y++) {
+    const a = padded + <usize>y * pw;
+    const b = a + pw;
+    const c = b + pw;
+    for (let i = 0; i < w + 2; i += 8) {
+      const x = <usize>(i + 8 <= w + 2 ? i : w + 2 - 8);
+      const va = v128.load8x8_u(a + x);
+      const vb = v128.load8x8_u(b + x);
+      const vc = v128.load8x8_u(c + x);
+      v128.store(smooth + (x << 1), i16x8.add(i16x8.add(va, vc), i16x8.shl(vb, 1)));
+      v128.store(diff + (x << 1), i16x8.sub(vc, va));
+    }
+    const out = dst + ((<usize>(y * w)) << 2);
+    for (let i = 0; i < w; i += 8) {
+      const x = <usize>(i + 8 <= w ? i : w - 8);
+      const at = x << 1;
+      const gx = i16x8.sub(v128.load(smooth + at + 4), v128.load(smooth + at));
+      const gy = i16x8.add(
+        i16x8.add(v128.load(diff + at), v128.load(diff + at + 4)),
+        i16x8.shl(v128.load(diff + at + 2), 1)
+      );
+      const o = out + (x << 2);
+      if (what == 2) {
+        const xl = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(gx));
+        const xh = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(gx));
+        const yl = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(gy));
+        const yh = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(gy));
+        v128.store(o, f32x4.sqrt(f32x4.add(f32x4.mul(xl, xl), f32x4.mul(yl, yl))));
+        v128.store(o, f32x4.sqrt(f32x4.add(f32x4.mul(xh, xh), f32x4.mul(yh, yh))), 16);
+      } else {
+        const g = what == 0 ? gx : gy;
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(g)));
+        v128.store(o, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(g)), 16);
+      }
+    }
+  }
+}
+
+/** padImage for callers that run several kernels on one padded image. */
+export function padImageU8(src: usize, padded: usize, h: i32, w: i32, r: i32): void {
+  padImage<u8>(src, padded, h, w, r);
+}

@@ -1,0 +1,120 @@
+/**
+ * Sobel derivatives and magnitudes and Laplacians of one-channel uint8 / uint16 images to
+ * float32, in the SIMD kernels of kernel/assembly/correlate.ts: integer kernels whose sums
+ * stay exact in float32, so the values equal the engine's float64 sums stored as float32.
+ */
+import { imageKernels, type ImageKernels, type PixelArray } from './wasm-kernels';
+
+/** A square kernel of odd side (row-major weights). */
+export interface Kernel2D {
+  weights: ArrayLike<number>;
+  size: number;
+}
+
+/** ky ⊗ kx as a Kernel2D (ky down the rows, kx along them; both of the same odd length). */
+export function outer(kx: ArrayLike<number>, ky: ArrayLike<number>): Kernel2D {
+  const size = kx.length;
+  const weights = new Float64Array(size * size);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) weights[y * size + x] = ky[y] * kx[x];
+  return { weights, size };
+}
+
+/** (dy, dx, weight) of the non-zero taps, or null unless every weight is an integer. */
+function integerTaps({ weights, size }: Kernel2D): Int32Array | null {
+  const r = size >> 1;
+  const taps: number[] = [];
+  for (let i = 0; i < weights.length; i++) {
+    const v = weights[i];
+    if (!Number.isInteger(v)) return null;
+    if (v !== 0) taps.push(Math.floor(i / size) - r, (i % size) - r, v);
+  }
+  return Int32Array.from(taps);
+}
+
+/**
+ * The correlation of src with `kernel` (reflect_101 borders) as float32, or with `second` as
+ * well, the magnitude sqrt(a² + b²); null where these kernels do not apply.
+ */
+export function correlateSimd(
+  src: PixelArray,
+  h: number,
+  w: number,
+  kernel: Kernel2D,
+  second?: Kernel2D
+): Float32Array | null {
+  const k = imageKernels();
+  const taps = integerTaps(kernel);
+  const taps2 = second ? integerTaps(second) : new Int32Array(0);
+  if (!k || !taps || !taps2 || w < 4 || kernel.size % 2 === 0) return null;
+  if (second && second.size !== kernel.size) return null;
+  // Every sum exact in float32 (and int32): max · Σ|w| < 2^24.
+  const max = src instanceof Uint8Array ? 255 : 65535;
+  const absSum = (t: Int32Array) => t.reduce((s, v, i) => (i % 3 === 2 ? s + Math.abs(v) : s), 0);
+  if (max * Math.max(absSum(taps), absSum(taps2)) >= 1 << 24) return null;
+  // The magnitude in float32 where gx² + gy² stays exact there, else in float64.
+  const largest = max * Math.max(absSum(taps), absSum(taps2));
+  const magnitude = !second ? 0 : 2 * largest * largest < 1 << 24 ? 1 : 2;
+  const r = kernel.size >> 1;
+  const size = src.BYTES_PER_ELEMENT;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(h * w * 4);
+  const padded = k.alloc((h + 2 * r) * (w + 2 * r) * size);
+  const at = k.put(taps);
+  const at2 = k.put(taps2);
+  const count = taps.length / 3;
+  const count2 = taps2.length / 3;
+  const scratch = k.alloc(20 * (count + count2) + 16);
+  if (size === 1) {
+    // Plain correlations of uint8 images whose sums fit 16 bits: eight lanes at a time.
+    const narrow = !second && largest < 1 << 15 && w >= 8 ? 1 : 0;
+    k.exports.correlateU8(
+      from,
+      to,
+      padded,
+      scratch,
+      h,
+      w,
+      r,
+      at,
+      count,
+      at2,
+      count2,
+      magnitude,
+      narrow
+    );
+  } else {
+    k.exports.correlateU16(from, to, padded, scratch, h, w, r, at, count, at2, count2, magnitude);
+  }
+  return takeFloat32(k, to, h * w);
+}
+
+/**
+ * The 3×3 Sobel derivative (x or y) or gradient magnitude of a uint8 image as float32
+ * (reflect_101 borders), separably in 16-bit lanes; null where the kernels do not apply.
+ */
+export function sobel3Simd(
+  src: Uint8Array,
+  h: number,
+  w: number,
+  direction: 'x' | 'y' | 'magnitude'
+): Float32Array | null {
+  const k = imageKernels();
+  if (!k || w < 8) return null;
+  k.reset();
+  const from = k.put(src);
+  const padded = k.alloc((h + 2) * (w + 2));
+  const line = k.alloc(4 * (w + 2) + 16);
+  const to = k.alloc(h * w * 4);
+  k.exports.padImageU8(from, padded, h, w, 1);
+  k.exports.sobel3U8(padded, to, line, h, w, { x: 0, y: 1, magnitude: 2 }[direction]);
+  return takeFloat32(k, to, h * w);
+}
+
+/** An owned copy of n float32 values at ptr. */
+function takeFloat32(k: ImageKernels, ptr: number, n: number): Float32Array {
+  const out = new Float32Array(n);
+  out.set(new Float32Array(k.exports.memory.buffer, ptr, n));
+  return out;
+}
