@@ -8,6 +8,7 @@ export * from './minmax';
 export * from './median';
 export * from './separable';
 export * from './correlate';
+export * from './point';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

@@ -10,7 +10,7 @@ import type { DataDict } from '../data/datadict';
 import { allocate } from '../data/ndarray';
 import { pixels, planarShape, requireDType, roundHalfEven, withImage } from './image';
 import { borderIndex } from './filters';
-import { scratchUint16 } from './typed-loops';
+import { integerHistogram, lookupUint16, lookupUint8, scratchUint16 } from './typed-loops';
 
 export interface HistEqParams {
   method: 'global' | 'adaptive';
@@ -24,24 +24,26 @@ function saturate(v: number, max: number): number {
   return Math.min(max, Math.max(0, roundHalfEven(v)));
 }
 
-function equalizeGlobal(src: ArrayLike<number>, bins: number, out: Uint8Array | Uint16Array) {
-  const hist = new Float64Array(bins);
-  for (let i = 0; i < src.length; i++) hist[src[i]]++;
+function equalizeGlobal(src: Uint8Array | Uint16Array, bins: number): Uint8Array | Uint16Array {
+  const hist = integerHistogram(src) as Uint32Array;
+  const lut = src instanceof Uint8Array ? new Uint8Array(bins) : new Uint16Array(bins);
   let i = 0;
   while (!hist[i]) i++;
   if (hist[i] === src.length) {
-    out.fill(i);
-    return;
+    // One value only: it maps to itself.
+    lut.fill(i);
+  } else {
+    const scale = f32((bins - 1) / (src.length - hist[i]));
+    let sum = 0;
+    lut[i++] = 0;
+    for (; i < bins; i++) {
+      sum += hist[i];
+      lut[i] = saturate(f32(sum * scale), bins - 1);
+    }
   }
-  const scale = f32((bins - 1) / (src.length - hist[i]));
-  const lut = new Float64Array(bins);
-  let sum = 0;
-  lut[i++] = 0;
-  for (; i < bins; i++) {
-    sum += hist[i];
-    lut[i] = saturate(f32(sum * scale), bins - 1);
-  }
-  for (let j = 0; j < src.length; j++) out[j] = lut[src[j]];
+  return src instanceof Uint8Array
+    ? lookupUint8(src, lut as Uint8Array)
+    : lookupUint16(src, lut as Uint16Array);
 }
 
 /** CLAHE on one channel (h×w, values < bins), tilesY × tilesX tiles. */
@@ -212,13 +214,13 @@ export const histogramEqualization: ModuleDefinition<HistEqParams> = {
     }
     const { dtype, shape } = data.image.array;
     const bins = dtype === 'uint8' ? 256 : 65536;
-    const src = pixels(data, 'histogram_equalization');
-    const out = allocate(dtype, src.length) as Uint8Array | Uint16Array;
-    if (method === 'global') equalizeGlobal(src, bins, out);
-    else {
-      const [ty, tx] = tileGrid(h, w, kernel_size);
-      clahe(src, h, w, bins, ty, tx, limit, out);
+    const src = pixels(data, 'histogram_equalization') as Uint8Array | Uint16Array;
+    if (method === 'global') {
+      return withImage(data, { data: equalizeGlobal(src, bins), shape: shape.slice(), dtype });
     }
+    const out = allocate(dtype, src.length) as Uint8Array | Uint16Array;
+    const [ty, tx] = tileGrid(h, w, kernel_size);
+    clahe(src, h, w, bins, ty, tx, limit, out);
     return withImage(data, { data: out, shape: shape.slice(), dtype });
   }
 };

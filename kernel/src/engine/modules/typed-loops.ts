@@ -6,15 +6,13 @@
  */
 import { allocate, type DType, type NumericArray } from '../data/ndarray';
 import { roundHalfEven, storeAs } from './image';
+import { bitwiseSimd, histogramSimd, lookupFloat32Simd, lookupSimd } from '../simd/point';
 
 /**
  * out = lut[src] for uint8 images, four pixels per 32-bit word. Copies first, so that the
  * word view is aligned whatever the source's byte offset.
  */
 export function lookupUint8(src: Uint8Array, lut: Uint8Array): Uint8Array {
-  const out = new Uint8Array(src.length);
-  out.set(src);
-  const words = new Uint32Array(out.buffer, 0, out.length >> 2);
   // Bitwise tables (invert over the full range, bit masks, identity) need no lookup at all.
   const xor = lut[0];
   const and = lut[255];
@@ -24,6 +22,15 @@ export function lookupUint8(src: Uint8Array, lut: Uint8Array): Uint8Array {
     if (lut[v] !== (v ^ xor)) isXor = false;
     if (lut[v] !== (v & and)) isAnd = false;
   }
+  const simd = isXor
+    ? bitwiseSimd(src, xor * 0x01010101, 'xor')
+    : isAnd
+      ? bitwiseSimd(src, and * 0x01010101, 'and')
+      : lookupSimd(src, lut);
+  if (simd) return simd;
+  const out = new Uint8Array(src.length);
+  out.set(src);
+  const words = new Uint32Array(out.buffer, 0, out.length >> 2);
   if (isXor) {
     const m = xor * 0x01010101;
     for (let i = 0; i < words.length; i++) words[i] ^= m;
@@ -46,6 +53,8 @@ export function lookupUint8(src: Uint8Array, lut: Uint8Array): Uint8Array {
 
 /** out = lut[src] for uint16 images (a 65536-entry table), two pixels per 32-bit word. */
 export function lookupUint16(src: Uint16Array, lut: Uint16Array): Uint16Array {
+  const simd = lookupSimd(src, lut);
+  if (simd) return simd;
   const out = new Uint16Array(src.length);
   out.set(src);
   const words = new Uint32Array(out.buffer, 0, out.length >> 1);
@@ -59,6 +68,8 @@ export function lookupUint16(src: Uint16Array, lut: Uint16Array): Uint16Array {
 
 /** out = src ^ mask (uint16), two pixels per word: invert over the full range. */
 export function xorUint16(src: Uint16Array, mask: number): Uint16Array {
+  const simd = bitwiseSimd(src, mask | (mask << 16), 'xor');
+  if (simd) return simd;
   const out = new Uint16Array(src.length);
   out.set(src);
   const words = new Uint32Array(out.buffer, 0, out.length >> 1);
@@ -70,6 +81,8 @@ export function xorUint16(src: Uint16Array, mask: number): Uint16Array {
 
 /** out = src & mask (uint16), two pixels per word: bit reduction. */
 export function andUint16(src: Uint16Array, mask: number): Uint16Array {
+  const simd = bitwiseSimd(src, mask | (mask << 16), 'and');
+  if (simd) return simd;
   const out = new Uint16Array(src.length);
   out.set(src);
   const words = new Uint32Array(out.buffer, 0, out.length >> 1);
@@ -142,6 +155,8 @@ export function storeValues(dtype: DType, values: Float64Array | Float32Array): 
 
 /** Counts of each value of a uint8 image (256 bins). */
 export function histogramUint8(src: Uint8Array): Uint32Array {
+  const simd = histogramSimd(src);
+  if (simd) return simd;
   const counts = new Uint32Array(256);
   for (let i = 0; i < src.length; i++) counts[src[i]]++;
   return counts;
@@ -149,6 +164,8 @@ export function histogramUint8(src: Uint8Array): Uint32Array {
 
 /** Counts of each value of a uint16 image (65536 bins). */
 export function histogramUint16(src: Uint16Array): Uint32Array {
+  const simd = histogramSimd(src);
+  if (simd) return simd;
   const counts = new Uint32Array(65536);
   for (let i = 0; i < src.length; i++) counts[src[i]]++;
   return counts;
@@ -162,12 +179,16 @@ export function integerHistogram(src: NumericArray): Uint32Array | null {
 }
 
 function floatLookupUint8(src: Uint8Array, lut: Float32Array): Float32Array {
+  const simd = lookupFloat32Simd(src, lut);
+  if (simd) return simd;
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
   return out;
 }
 
 function floatLookupUint16(src: Uint16Array, lut: Float32Array): Float32Array {
+  const simd = lookupFloat32Simd(src, lut);
+  if (simd) return simd;
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
   return out;

@@ -3,7 +3,7 @@
  * float32, in the SIMD kernels of kernel/assembly/correlate.ts: integer kernels whose sums
  * stay exact in float32, so the values equal the engine's float64 sums stored as float32.
  */
-import { imageKernels, type ImageKernels, type PixelArray } from './wasm-kernels';
+import { imageKernels, type PixelArray } from './wasm-kernels';
 
 /** A square kernel of odd side (row-major weights). */
 export interface Kernel2D {
@@ -87,7 +87,7 @@ export function correlateSimd(
   } else {
     k.exports.correlateU16(from, to, padded, scratch, h, w, r, at, count, at2, count2, magnitude);
   }
-  return takeFloat32(k, to, h * w);
+  return k.takeFloat32(to, h * w);
 }
 
 /**
@@ -109,12 +109,5 @@ export function sobel3Simd(
   const to = k.alloc(h * w * 4);
   k.exports.padImageU8(from, padded, h, w, 1);
   k.exports.sobel3U8(padded, to, line, h, w, { x: 0, y: 1, magnitude: 2 }[direction]);
-  return takeFloat32(k, to, h * w);
-}
-
-/** An owned copy of n float32 values at ptr. */
-function takeFloat32(k: ImageKernels, ptr: number, n: number): Float32Array {
-  const out = new Float32Array(n);
-  out.set(new Float32Array(k.exports.memory.buffer, ptr, n));
-  return out;
+  return k.takeFloat32(to, h * w);
 }

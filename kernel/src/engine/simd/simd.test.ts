@@ -43,7 +43,9 @@ const SHAPES: [number, number][] = [
   [9, 16],
   [5, 17],
   [33, 31],
-  [64, 70]
+  [64, 70],
+  // Enough pixels for uint16 images to take the 65536-entry tables.
+  [260, 257]
 ];
 
 const CASES: [string, Record<string, unknown>][] = [
@@ -69,6 +71,15 @@ const CASES: [string, Record<string, unknown>][] = [
   ['laplacian', { kernel_size: 1 }],
   ['laplacian', { kernel_size: 3 }],
   ['laplacian', { kernel_size: 5 }],
+  ['invert', {}],
+  ['bit_reduction', { bits: 3 }],
+  ['gamma_correction', { gamma: 0.7 }],
+  ['clipping', { min: 50, max: 200 }],
+  ['linear_function', { slope: 1.5, intercept: -20 }],
+  ['rescale', {}],
+  ['min_max_normalization', {}],
+  ['histogram_equalization', {}],
+  ['threshold', { method: 'otsu' }],
   ['threshold', { method: 'adaptive', block_size: 11, C: 2 }],
   ['threshold', { method: 'adaptive', block_size: 3, C: -3.5, invert: true, max_value: 200 }],
   ['threshold', { method: 'adaptive', block_size: 5, C: 0 }]

@@ -130,6 +130,13 @@ export interface ImageKernelExports {
   ): void;
   padImageU8(src: number, padded: number, h: number, w: number, r: number): void;
   sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
+  lookupU8(src: number, dst: number, table: number, n: number): void;
+  lookupU16(src: number, dst: number, table: number, n: number): void;
+  lookupU8F32(src: number, dst: number, table: number, n: number): void;
+  lookupU16F32(src: number, dst: number, table: number, n: number): void;
+  histogramU8(src: number, hist: number, n: number): void;
+  histogramU16(src: number, hist: number, n: number): void;
+  bitwise(src: number, dst: number, bytes: number, mask: number, and: number): void;
   adaptiveThresholdU8(
     src: number,
     mean: number,
@@ -193,6 +200,13 @@ export class ImageKernels {
   view<T extends PixelArray>(like: T, ptr: number, n: number): T {
     const Ctor = like.constructor as new (buffer: ArrayBuffer, offset: number, n: number) => T;
     return new Ctor(this.exports.memory.buffer, ptr, n);
+  }
+
+  /** An owned copy of n float32 values at ptr. */
+  takeFloat32(ptr: number, n: number): Float32Array {
+    const out = new Float32Array(n);
+    out.set(new Float32Array(this.exports.memory.buffer, ptr, n));
+    return out;
   }
 
   /** An owned copy of n values like `like` at ptr. */

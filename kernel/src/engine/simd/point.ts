@@ -1,0 +1,61 @@
+/**
+ * Table lookups, histograms and bitwise masks of uint8 / uint16 images in the kernels of
+ * kernel/assembly/point.ts. Each returns null where the kernels are not loaded, and the
+ * caller (modules/typed-loops.ts) loops in TypeScript instead.
+ */
+import { imageKernels, type PixelArray } from './wasm-kernels';
+
+/** table[src] in src's type (a 256- or 65536-entry table of that type). */
+export function lookupSimd<T extends PixelArray>(src: T, table: T): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const lut = k.put(table);
+  const to = k.alloc(src.byteLength);
+  (src instanceof Uint8Array ? k.exports.lookupU8 : k.exports.lookupU16)(from, to, lut, src.length);
+  return k.take(src, to, src.length);
+}
+
+/** table[src] as float32 (a 256- or 65536-entry table). */
+export function lookupFloat32Simd(src: PixelArray, table: Float32Array): Float32Array | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const lut = k.put(table);
+  const to = k.alloc(src.length * 4);
+  const run = src instanceof Uint8Array ? k.exports.lookupU8F32 : k.exports.lookupU16F32;
+  run(from, to, lut, src.length);
+  return k.takeFloat32(to, src.length);
+}
+
+/** Counts of each value (256 bins for uint8, 65536 for uint16). */
+export function histogramSimd(src: PixelArray): Uint32Array | null {
+  const k = imageKernels();
+  if (!k) return null;
+  const bins = src instanceof Uint8Array ? 256 : 65536;
+  k.reset();
+  const from = k.put(src);
+  // uint8 counts into four sub-histograms (4 KiB of scratch) and sums them into the first.
+  const hist = k.alloc(Math.max(4096, bins * 4));
+  (bins === 256 ? k.exports.histogramU8 : k.exports.histogramU16)(from, hist, src.length);
+  const out = new Uint32Array(bins);
+  out.set(new Uint32Array(k.exports.memory.buffer, hist, bins));
+  return out;
+}
+
+/** src ^ mask or src & mask, mask a 32-bit pattern (the value repeated over each word). */
+export function bitwiseSimd<T extends PixelArray>(
+  src: T,
+  mask: number,
+  op: 'xor' | 'and'
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(src.byteLength);
+  k.exports.bitwise(from, to, src.byteLength, mask | 0, op === 'and' ? 1 : 0);
+  return k.take(src, to, src.length);
+}
