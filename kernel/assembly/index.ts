@@ -9,6 +9,7 @@ export * from './median';
 export * from './separable';
 export * from './correlate';
 export * from './point';
+export * from './float-separable';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

@@ -6,7 +6,7 @@
 import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
 import { minMaxChainSimd, type MaskRun } from '../simd/min-max';
-import { separableSimd } from '../simd/separable';
+import { blurFloatSimd, separableSimd } from '../simd/separable';
 import type { DataDict } from '../data/datadict';
 import { withImage } from './image';
 import { storeFiltered } from './filtered';
@@ -272,8 +272,9 @@ export function separableFilter(
 
 /**
  * A blur with the same kernel along both axes (reflect_101 borders), stored in the image's
- * dtype: one-channel uint8 / uint16 images with integer-over-scale kernels in the SIMD
- * kernels, everything else through separableFilter, with the same values.
+ * dtype: one-channel uint8 / uint16 images in the SIMD kernels (integer arithmetic for
+ * integer-over-scale kernels, float64 lanes for the others), everything else through
+ * separableFilter, with the same values.
  */
 export function blur(
   data: DataDict,
@@ -284,7 +285,7 @@ export function blur(
   kernel: ArrayLike<number>
 ): DataDict {
   if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-    const out = separableSimd(src, h, w, kernel);
+    const out = separableSimd(src, h, w, kernel) ?? blurFloatSimd(src, h, w, kernel);
     if (out)
       return withImage(data, {
         ...data.image.array,

@@ -4,7 +4,8 @@
  * [0 −a 0; −a 1+4a −a; 0 −a 0] (cv2.filter2D, reflect_101). Saturated to the dtype.
  */
 import type { ModuleDefinition } from './types';
-import { pixels, planarShape } from './image';
+import { pixels, planarShape, withImage } from './image';
+import { unsharpSimd } from '../simd/separable';
 import { storeValues } from './typed-loops';
 import { filter2D, gaussianKernel, gaussianSizeFor, separableFilter } from './filters';
 import { storeFiltered } from './filtered';
@@ -64,6 +65,15 @@ export const sharpen: ModuleDefinition<SharpenParams> = {
     }
     const size = gaussianSizeFor(sigma, dtype === 'uint8');
     const g = gaussianKernel(size, sigma);
+    if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+      const simd = unsharpSimd(src, h, w, g, amount);
+      if (simd)
+        return withImage(data, {
+          ...data.image.array,
+          data: simd,
+          shape: data.image.array.shape.slice()
+        });
+    }
     const blurred = separableFilter(src, h, w, c, g, g, 'reflect_101');
     // The blurred image is rounded to the dtype first, as cv2.GaussianBlur returns it.
     const rounded = storeValues(dtype, blurred);

@@ -109,3 +109,63 @@ export function adaptiveThresholdSimd(
   k.exports.adaptiveThresholdU8(from, mean, to, h * w, delta, fg, invert ? 1 : 0);
   return k.take(src, to, h * w);
 }
+
+/**
+ * Blurs the image at `from` with any float64 kernel (⊗ itself, reflect_101) into a new buffer
+ * of the kernels' memory, with the values of the engine's float64 separableFilter rounded
+ * into the image's type; returns its address.
+ */
+function blurFloatInMemory(
+  k: ImageKernels,
+  from: number,
+  size: number,
+  h: number,
+  w: number,
+  kernel: ArrayLike<number>
+): number {
+  const taps = kernel.length;
+  const to = k.alloc(h * w * size);
+  const row = k.alloc((w + taps) * 8);
+  const sums = k.alloc(h * w * 8);
+  const rows = k.alloc(taps * 4);
+  const weights = k.put(Float64Array.from(kernel));
+  const run = size === 1 ? k.exports.blurFloatU8 : k.exports.blurFloatU16;
+  run(from, to, row, sums, rows, h, w, weights, taps);
+  return to;
+}
+
+/** separableSimd for any odd-length float64 kernel with reflect_101 borders (two lanes). */
+export function blurFloatSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  kernel: ArrayLike<number>
+): T | null {
+  const k = imageKernels();
+  if (!k || w < 2 || kernel.length % 2 === 0) return null;
+  k.reset();
+  const to = blurFloatInMemory(k, k.put(src), src.BYTES_PER_ELEMENT, h, w, kernel);
+  return k.take(src, to, h * w);
+}
+
+/**
+ * Unsharp masking as the sharpen module does it: the blur rounded into the image's type, then
+ * round(src · (1 + amount) − blurred · amount), saturated.
+ */
+export function unsharpSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  kernel: ArrayLike<number>,
+  amount: number
+): T | null {
+  const k = imageKernels();
+  if (!k || w < 2 || kernel.length % 2 === 0) return null;
+  const size = src.BYTES_PER_ELEMENT;
+  k.reset();
+  const from = k.put(src);
+  const blurred = blurFloatInMemory(k, from, size, h, w, kernel);
+  const to = k.alloc(h * w * size);
+  (size === 1 ? k.exports.unsharpU8 : k.exports.unsharpU16)(from, blurred, to, h * w, amount);
+  return k.take(src, to, h * w);
+}

@@ -137,6 +137,30 @@ export interface ImageKernelExports {
   histogramU8(src: number, hist: number, n: number): void;
   histogramU16(src: number, hist: number, n: number): void;
   bitwise(src: number, dst: number, bytes: number, mask: number, and: number): void;
+  blurFloatU8(
+    src: number,
+    dst: number,
+    row: number,
+    sums: number,
+    rows: number,
+    h: number,
+    w: number,
+    kernel: number,
+    taps: number
+  ): void;
+  blurFloatU16(
+    src: number,
+    dst: number,
+    row: number,
+    sums: number,
+    rows: number,
+    h: number,
+    w: number,
+    kernel: number,
+    taps: number
+  ): void;
+  unsharpU8(src: number, blurred: number, dst: number, n: number, amount: number): void;
+  unsharpU16(src: number, blurred: number, dst: number, n: number, amount: number): void;
   adaptiveThresholdU8(
     src: number,
     mean: number,
@@ -188,7 +212,7 @@ export class ImageKernels {
   }
 
   /** Copies `src` into a new buffer; returns its address. */
-  put(src: PixelArray | Int32Array | Float32Array): number {
+  put(src: PixelArray | Int32Array | Float32Array | Float64Array): number {
     const ptr = this.alloc(src.byteLength);
     new Uint8Array(this.exports.memory.buffer, ptr, src.byteLength).set(
       new Uint8Array(src.buffer, src.byteOffset, src.byteLength)
