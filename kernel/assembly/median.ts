@@ -7,6 +7,7 @@
  * row overlaps the one before instead of running past the end.
  */
 import { lanesOf, vmax, vmin } from './lanes';
+import { median25 } from './median-network';
 
 /** med3(a, b, c) lane by lane. */
 function median3<T>(a: v128, b: v128, c: v128): v128 {
@@ -80,4 +81,45 @@ export function median3x3U8(src: usize, dst: usize, scratch: usize, h: i32, w: i
 
 export function median3x3U16(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
   median3x3<u16>(src, dst, scratch, h, w);
+}
+
+/**
+ * 5×5 median with replicated borders: the image padded by two pixels into `padded`
+ * ((h + 4) × (w + 4) values), then a selection network (median-network.ts) per vector of
+ * output pixels. Rows need at least one vector of pixels.
+ */
+function median5x5<T>(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
+  const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
+  const pw = <usize>(w + 4) * size;
+  for (let py = 0; py < h + 4; py++) {
+    let sy = py - 2;
+    sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
+    const from = src + <usize>(sy * w) * size;
+    const to = padded + <usize>py * pw;
+    memory.copy(to + 2 * size, from, <usize>w * size);
+    const first = load<T>(from);
+    const last = load<T>(from + <usize>(w - 1) * size);
+    store<T>(to, first);
+    store<T>(to + size, first);
+    store<T>(to + <usize>(w + 2) * size, last);
+    store<T>(to + <usize>(w + 3) * size, last);
+  }
+  for (let y = 0; y < h; y++) {
+    const top = padded + <usize>y * pw;
+    const out = dst + <usize>(y * w) * size;
+    for (let x = 0; x < w; x += lanes) {
+      const at = <usize>step(x, w, lanes) * size;
+      const r = top + at;
+      v128.store(out + at, median25<T>(r, r + pw, r + 2 * pw, r + 3 * pw, r + 4 * pw, size));
+    }
+  }
+}
+
+export function median5x5U8(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
+  median5x5<u8>(src, dst, padded, h, w);
+}
+
+export function median5x5U16(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
+  median5x5<u16>(src, dst, padded, h, w);
 }

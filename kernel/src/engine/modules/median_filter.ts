@@ -6,7 +6,7 @@ import type { ModuleDefinition } from './types';
 import { allocate, type NumericArray } from '../data/ndarray';
 import { pixels, planarShape, withImage } from './image';
 import { borderIndex } from './filters';
-import { median3x3Simd } from '../simd/median';
+import { median3x3Simd, median5x5Simd } from '../simd/median';
 
 export interface MedianParams {
   kernel_size: number;
@@ -157,8 +157,12 @@ export const medianFilter: ModuleDefinition<MedianParams> = {
     const [h, w, c] = planarShape(data, 'median_filter');
     const src = pixels(data, 'median_filter');
     const { dtype, shape } = data.image.array;
-    if (kernel_size === 3 && c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-      const simd = median3x3Simd(src, h, w);
+    if (
+      (kernel_size === 3 || kernel_size === 5) &&
+      c === 1 &&
+      (src instanceof Uint8Array || src instanceof Uint16Array)
+    ) {
+      const simd = kernel_size === 3 ? median3x3Simd(src, h, w) : median5x5Simd(src, h, w);
       if (simd) return withImage(data, { data: simd, shape: shape.slice(), dtype });
     }
     const out = allocate(dtype, src.length);

@@ -1,10 +1,10 @@
 /**
- * The 3×3 median (cv2.medianBlur, replicated borders) of one-channel uint8 / uint16 images in
- * the SIMD kernels of kernel/assembly/median.ts.
+ * The 3×3 and 5×5 medians (cv2.medianBlur, replicated borders) of one-channel uint8 / uint16
+ * images in the SIMD kernels of kernel/assembly/median.ts.
  */
 import { imageKernels, type PixelArray } from './wasm-kernels';
 
-/** The filtered image, or null where the kernels do not apply (the caller loops instead). */
+/** The 3×3 median, or null where the kernels do not apply (the caller loops instead). */
 export function median3x3Simd<T extends PixelArray>(src: T, h: number, w: number): T | null {
   const k = imageKernels();
   const size = src.BYTES_PER_ELEMENT;
@@ -17,4 +17,17 @@ export function median3x3Simd<T extends PixelArray>(src: T, h: number, w: number
   const scratch = k.alloc(k.exports.median3x3ScratchBytes(w, size));
   (size === 1 ? k.exports.median3x3U8 : k.exports.median3x3U16)(from, to, scratch, h, w);
   return k.take(src, to, n);
+}
+
+/** The 5×5 median (a selection network per vector of pixels), or null as median3x3Simd. */
+export function median5x5Simd<T extends PixelArray>(src: T, h: number, w: number): T | null {
+  const k = imageKernels();
+  const size = src.BYTES_PER_ELEMENT;
+  if (!k || w * size < 16) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(h * w * size);
+  const padded = k.alloc((h + 4) * (w + 4) * size);
+  (size === 1 ? k.exports.median5x5U8 : k.exports.median5x5U16)(from, to, padded, h, w);
+  return k.take(src, to, h * w);
 }

@@ -55,6 +55,7 @@ const CASES: [string, Record<string, unknown>][] = [
   ['morphology', { operation: 'gradient', kernel_shape: 'rect', kernel_size: 1 }],
   ['morphology', { operation: 'blackhat', kernel_shape: 'ellipse', kernel_size: 9 }],
   ['median_filter', { kernel_size: 3 }],
+  ['median_filter', { kernel_size: 5 }],
   ['gaussian_blur', { kernel_size: 3 }],
   ['gaussian_blur', { kernel_size: 5 }],
   ['gaussian_blur', { kernel_size: 7 }],

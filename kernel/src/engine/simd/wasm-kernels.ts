@@ -74,6 +74,8 @@ export interface ImageKernelExports {
   median3x3ScratchBytes(w: number, size: number): number;
   median3x3U8(src: number, dst: number, scratch: number, h: number, w: number): void;
   median3x3U16(src: number, dst: number, scratch: number, h: number, w: number): void;
+  median5x5U8(src: number, dst: number, padded: number, h: number, w: number): void;
+  median5x5U16(src: number, dst: number, padded: number, h: number, w: number): void;
   separableU8(
     src: number,
     dst: number,
