@@ -18,17 +18,32 @@ function reflect101(p: i32, n: i32): i32 {
   return p;
 }
 
-/** src (h×w) into padded ((h + 2r) × (w + 2r)) with reflect_101 borders. */
-function padImage<T>(src: usize, padded: usize, h: i32, w: i32, r: i32): void {
+/** p after border extrapolation: reflect_101, or replicated edges (cv2.Canny) when `replicate`. */
+function borderAt(p: i32, n: i32, replicate: bool): i32 {
+  return replicate ? (p < 0 ? 0 : p >= n ? n - 1 : p) : reflect101(p, n);
+}
+
+/** src (h×w) into padded ((h + 2r) × (w + 2r)), borders reflect_101 or replicated. */
+function padImage<T>(
+  src: usize,
+  padded: usize,
+  h: i32,
+  w: i32,
+  r: i32,
+  replicate: bool = false
+): void {
   const size = <usize>sizeof<T>();
   const pw = w + 2 * r;
   for (let py = 0; py < h + 2 * r; py++) {
-    const row = src + <usize>(reflect101(py - r, h) * w) * size;
+    const row = src + <usize>(borderAt(py - r, h, replicate) * w) * size;
     const to = padded + <usize>(py * pw) * size;
     memory.copy(to + <usize>r * size, row, <usize>w * size);
     for (let i = 0; i < r; i++) {
-      store<T>(to + <usize>i * size, load<T>(row + <usize>reflect101(i - r, w) * size));
-      store<T>(to + <usize>(r + w + i) * size, load<T>(row + <usize>reflect101(w + i, w) * size));
+      store<T>(to + <usize>i * size, load<T>(row + <usize>borderAt(i - r, w, replicate) * size));
+      store<T>(
+        to + <usize>(r + w + i) * size,
+        load<T>(row + <usize>borderAt(w + i, w, replicate) * size)
+      );
     }
   }
 }
@@ -193,10 +208,40 @@ export function correlateU16(
 }
 
 /**
- * The 3×3 Sobel derivatives of a u8 image (padded by one pixel, reflect_101) to float32,
- * separably in eight 16-bit lanes: per row, the vertical smoothing s = a + 2b + c and
- * difference d = c − a of the three source rows, then gx = s[x + 1] − s[x − 1] and
- * gy = d[x − 1] + 2d[x] + d[x + 1]. `line` is scratch for 2 × (w + 2) i16 values.
+ * The vertical half of the 3×3 Sobel for output row y of a u8 image padded by one pixel:
+ * smooth = a + 2b + c and diff = c − a of the three source rows, as i16 over w + 2 columns.
+ */
+function sobelLines(padded: usize, pw: usize, y: i32, w: i32, smooth: usize, diff: usize): void {
+  const a = padded + <usize>y * pw;
+  const b = a + pw;
+  const c = b + pw;
+  for (let i = 0; i < w + 2; i += 8) {
+    const x = <usize>(i + 8 <= w + 2 ? i : w + 2 - 8);
+    const va = v128.load8x8_u(a + x);
+    const vb = v128.load8x8_u(b + x);
+    const vc = v128.load8x8_u(c + x);
+    v128.store(smooth + (x << 1), i16x8.add(i16x8.add(va, vc), i16x8.shl(vb, 1)));
+    v128.store(diff + (x << 1), i16x8.sub(vc, va));
+  }
+}
+
+/** gx = smooth[x + 1] − smooth[x − 1] for eight columns (at = 2x bytes). */
+function sobelX(smooth: usize, at: usize): v128 {
+  return i16x8.sub(v128.load(smooth + at + 4), v128.load(smooth + at));
+}
+
+/** gy = diff[x − 1] + 2 diff[x] + diff[x + 1] for eight columns. */
+function sobelY(diff: usize, at: usize): v128 {
+  return i16x8.add(
+    i16x8.add(v128.load(diff + at), v128.load(diff + at + 4)),
+    i16x8.shl(v128.load(diff + at + 2), 1)
+  );
+}
+
+/**
+ * The 3×3 Sobel derivatives of a u8 image (padded by one pixel) to float32, separably in
+ * eight 16-bit lanes: per row the vertical smoothing and difference (sobelLines), then the
+ * horizontal difference and smoothing. `line` is scratch for 2 × (w + 2) i16 values.
  * what: 0 = gx, 1 = gy, 2 = sqrt(gx² + gy²) (exact sums in float32: |g| ≤ 1020).
  */
 export function sobel3U8(padded: usize, dst: usize, line: usize, h: i32, w: i32, what: i32): void {
@@ -204,26 +249,12 @@ export function sobel3U8(padded: usize, dst: usize, line: usize, h: i32, w: i32,
   const smooth = line;
   const diff = line + (pw << 1);
   for (let y = 0; y < h; y++) {
-    const a = padded + <usize>y * pw;
-    const b = a + pw;
-    const c = b + pw;
-    for (let i = 0; i < w + 2; i += 8) {
-      const x = <usize>(i + 8 <= w + 2 ? i : w + 2 - 8);
-      const va = v128.load8x8_u(a + x);
-      const vb = v128.load8x8_u(b + x);
-      const vc = v128.load8x8_u(c + x);
-      v128.store(smooth + (x << 1), i16x8.add(i16x8.add(va, vc), i16x8.shl(vb, 1)));
-      v128.store(diff + (x << 1), i16x8.sub(vc, va));
-    }
+    sobelLines(padded, pw, y, w, smooth, diff);
     const out = dst + ((<usize>(y * w)) << 2);
     for (let i = 0; i < w; i += 8) {
       const x = <usize>(i + 8 <= w ? i : w - 8);
-      const at = x << 1;
-      const gx = i16x8.sub(v128.load(smooth + at + 4), v128.load(smooth + at));
-      const gy = i16x8.add(
-        i16x8.add(v128.load(diff + at), v128.load(diff + at + 4)),
-        i16x8.shl(v128.load(diff + at + 2), 1)
-      );
+      const gx = sobelX(smooth, x << 1);
+      const gy = sobelY(diff, x << 1);
       const o = out + (x << 2);
       if (what == 2) {
         const xl = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(gx));
@@ -241,7 +272,37 @@ export function sobel3U8(padded: usize, dst: usize, line: usize, h: i32, w: i32,
   }
 }
 
+/** Both 3×3 Sobel derivatives of a padded u8 image as i16 (gx, gy: h·w each). */
+export function sobel3PairU8(
+  padded: usize,
+  gx: usize,
+  gy: usize,
+  line: usize,
+  h: i32,
+  w: i32
+): void {
+  const pw = <usize>(w + 2);
+  const smooth = line;
+  const diff = line + (pw << 1);
+  for (let y = 0; y < h; y++) {
+    sobelLines(padded, pw, y, w, smooth, diff);
+    const row = (<usize>(y * w)) << 1;
+    for (let i = 0; i < w; i += 8) {
+      const at = (<usize>(i + 8 <= w ? i : w - 8)) << 1;
+      v128.store(gx + row + at, sobelX(smooth, at));
+      v128.store(gy + row + at, sobelY(diff, at));
+    }
+  }
+}
+
 /** padImage for callers that run several kernels on one padded image. */
-export function padImageU8(src: usize, padded: usize, h: i32, w: i32, r: i32): void {
-  padImage<u8>(src, padded, h, w, r);
+export function padImageU8(
+  src: usize,
+  padded: usize,
+  h: i32,
+  w: i32,
+  r: i32,
+  replicate: bool
+): void {
+  padImage<u8>(src, padded, h, w, r, replicate);
 }

@@ -10,6 +10,7 @@ export * from './separable';
 export * from './correlate';
 export * from './point';
 export * from './float-separable';
+export * from './canny';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

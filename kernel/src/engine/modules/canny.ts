@@ -7,6 +7,7 @@
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape, requireDType, withImage } from './image';
 import { separableFilter, sobelKernel } from './filters';
+import { canny3Simd } from '../simd/canny';
 
 export interface CannyParams {
   low: number;
@@ -63,10 +64,6 @@ export const canny: ModuleDefinition<CannyParams> = {
     const [h, w, c] = planarShape(data, 'canny');
     if (c !== 1) throw new Error(`canny: expects one channel, got ${c}; add grayscale before it`);
     const src = pixels(data, 'canny');
-    const d = sobelKernel(1, kernel_size);
-    const s = sobelKernel(0, kernel_size);
-    const dx = separableFilter(src, h, w, 1, d, s, 'replicate');
-    const dy = separableFilter(src, h, w, 1, s, d, 'replicate');
     let lo = lowT;
     let hi = highT;
     if (l2_gradient) {
@@ -77,6 +74,21 @@ export const canny: ModuleDefinition<CannyParams> = {
     }
     lo = Math.floor(lo);
     hi = Math.floor(hi);
+    const edges = (map: Uint8Array) =>
+      withImage(
+        data,
+        { data: map, shape: data.image.array.shape.slice(), dtype: 'uint8' },
+        { color_mode: 'Binary', pixel_value_range: [0, 255] }
+      );
+    if (kernel_size === 3 && src instanceof Uint8Array) {
+      const thresholds = { low: lo, high: hi, l2: l2_gradient, tg22: TG22, shift: SHIFT };
+      const simd = canny3Simd(src, h, w, thresholds);
+      if (simd) return edges(simd);
+    }
+    const d = sobelKernel(1, kernel_size);
+    const s = sobelKernel(0, kernel_size);
+    const dx = separableFilter(src, h, w, 1, d, s, 'replicate');
+    const dy = separableFilter(src, h, w, 1, s, d, 'replicate');
     // Magnitudes with a zero frame, so that neighbours outside the image never win.
     const W = w + 2;
     const mag = new Float64Array((h + 2) * W);
@@ -131,10 +143,6 @@ export const canny: ModuleDefinition<CannyParams> = {
     }
     const out = new Uint8Array(h * w);
     for (let i = 0; i < out.length; i++) out[i] = map[i] === 2 ? 255 : 0;
-    return withImage(
-      data,
-      { data: out, shape: data.image.array.shape.slice(), dtype: 'uint8' },
-      { color_mode: 'Binary', pixel_value_range: [0, 255] }
-    );
+    return edges(out);
   }
 };

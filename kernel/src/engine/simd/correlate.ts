@@ -107,7 +107,7 @@ export function sobel3Simd(
   const padded = k.alloc((h + 2) * (w + 2));
   const line = k.alloc(4 * (w + 2) + 16);
   const to = k.alloc(h * w * 4);
-  k.exports.padImageU8(from, padded, h, w, 1);
+  k.exports.padImageU8(from, padded, h, w, 1, 0);
   k.exports.sobel3U8(padded, to, line, h, w, { x: 0, y: 1, magnitude: 2 }[direction]);
   return k.takeFloat32(to, h * w);
 }

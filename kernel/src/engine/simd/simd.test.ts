@@ -76,6 +76,9 @@ const CASES: [string, Record<string, unknown>][] = [
   ['laplacian', { kernel_size: 1 }],
   ['laplacian', { kernel_size: 3 }],
   ['laplacian', { kernel_size: 5 }],
+  ['canny', { low: 50, high: 150 }],
+  ['canny', { low: 30, high: 90, l2_gradient: true }],
+  ['canny', { low: 0, high: 10 }],
   ['invert', {}],
   ['bit_reduction', { bits: 3 }],
   ['gamma_correction', { gamma: 0.7 }],
@@ -95,9 +98,11 @@ it('loads the kernels (npm run build:wasm)', () => {
   expect(imageKernels()).not.toBeNull();
 });
 
-/** cv2.adaptiveThreshold takes uint8 images only. */
+/** cv2.adaptiveThreshold and cv2.Canny take uint8 images only. */
 const dtypesOf = (name: string, params: Record<string, unknown>): DType[] =>
-  name === 'threshold' && params.method === 'adaptive' ? ['uint8'] : ['uint8', 'uint16'];
+  (name === 'threshold' && params.method === 'adaptive') || name === 'canny'
+    ? ['uint8']
+    : ['uint8', 'uint16'];
 
 describe.each(CASES)('%s %j: SIMD = TypeScript', (name, params) => {
   it.each(dtypesOf(name, params))('%s', dtype => {

@@ -130,7 +130,23 @@ export interface ImageKernelExports {
     count2: number,
     magnitude: number
   ): void;
-  padImageU8(src: number, padded: number, h: number, w: number, r: number): void;
+  padImageU8(src: number, padded: number, h: number, w: number, r: number, replicate: number): void;
+  sobel3PairU8(padded: number, gx: number, gy: number, line: number, h: number, w: number): void;
+  cannyU8(
+    gx: number,
+    gy: number,
+    dst: number,
+    mag: number,
+    map: number,
+    stack: number,
+    h: number,
+    w: number,
+    low: number,
+    high: number,
+    l2: number,
+    tg22: number,
+    shift: number
+  ): void;
   sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
   lookupU8(src: number, dst: number, table: number, n: number): void;
   lookupU16(src: number, dst: number, table: number, n: number): void;
