@@ -93,7 +93,8 @@ class NpmGlobalInstallTest(unittest.TestCase):
         names = [f['path'] for f in self.packed['files']]
         for needed in ('bin/medflow.js', 'dist/kernel/engine/index.js',
                        'labextension/medflow/package.json', 'app/build/bundle.js',
-                       'data/medmnist/pneumoniamnist.npz', 'kernel/python/medflow_worker.py'):
+                       'data/medmnist/pneumoniamnist.npz', 'kernel/python/medflow_worker.py',
+                       'dist/kernel/engine/simd/image-kernels.wasm'):
             self.assertIn(needed, names)
         self.assertFalse([n for n in names if n.startswith('app/build/') and n.endswith('.map')])
         self.assertFalse([n for n in names if n.endswith('.ts') and not n.endswith('.d.ts')])
