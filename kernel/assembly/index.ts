@@ -11,6 +11,7 @@ export * from './correlate';
 export * from './point';
 export * from './float-separable';
 export * from './canny';
+export * from './geometry';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

@@ -3,6 +3,7 @@ import type { ModuleDefinition } from './types';
 import { allocate } from '../data/ndarray';
 import type { DataDict } from '../data/datadict';
 import { pixels, planarShape, withImage } from './image';
+import { flipSimd } from '../simd/geometry';
 
 export type FlipAxis = 'horizontal' | 'vertical' | 'both';
 
@@ -15,9 +16,13 @@ export function flipImage(data: DataDict, axis: FlipAxis, module: string): DataD
   const [h, w, c] = planarShape(data, module);
   const src = pixels(data, module);
   const { dtype, shape } = data.image.array;
-  const out = allocate(dtype, src.length);
   const fx = axis !== 'vertical';
   const fy = axis !== 'horizontal';
+  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+    const simd = flipSimd(src, h, w, fx, fy);
+    if (simd) return withImage(data, { data: simd, shape: shape.slice(), dtype });
+  }
+  const out = allocate(dtype, src.length);
   for (let y = 0; y < h; y++) {
     const sy = fy ? h - 1 - y : y;
     if (!fx || c === 1) {

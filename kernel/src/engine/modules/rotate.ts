@@ -8,6 +8,7 @@ import type { DataDict } from '../data/datadict';
 import { allocate, type NumericArray } from '../data/ndarray';
 import { pixels, planarOut, planarShape, withImage } from './image';
 import { flipImage } from './flip';
+import { quarterTurnSimd } from '../simd/geometry';
 import { rotationMatrix, warpAffine } from './warp';
 
 export interface RotateParams {
@@ -50,9 +51,15 @@ export function rotateQuarter(data: DataDict, k: number, module: string): DataDi
   const [h, w, c] = planarShape(data, module);
   const src = pixels(data, module);
   const { dtype } = data.image.array;
-  const out = allocate(dtype, src.length);
   // Output is w×h; 90° CCW: out[y][x] = src[x][w-1-y]; 270° CCW: out[y][x] = src[h-1-x][y].
-  if (c === 1) {
+  const simd =
+    c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)
+      ? quarterTurnSimd(src, h, w, k === 1)
+      : null;
+  const out = simd ?? allocate(dtype, src.length);
+  if (simd) {
+    // Turned in WebAssembly.
+  } else if (c === 1) {
     rotateGray(src, out, h, w, k === 1);
   } else
     for (let y = 0; y < w; y++) {

@@ -179,6 +179,10 @@ export interface ImageKernelExports {
   ): void;
   unsharpU8(src: number, blurred: number, dst: number, n: number, amount: number): void;
   unsharpU16(src: number, blurred: number, dst: number, n: number, amount: number): void;
+  flipU8(src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
+  flipU16(src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
+  quarterTurnU8(src: number, dst: number, h: number, w: number, ccw: number): void;
+  quarterTurnU16(src: number, dst: number, h: number, w: number, ccw: number): void;
   adaptiveThresholdU8(
     src: number,
     mean: number,

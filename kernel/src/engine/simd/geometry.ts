@@ -1,0 +1,48 @@
+/** Flips and quarter turns of one-channel uint8 / uint16 images (kernel/assembly/geometry.ts). */
+import { imageKernels, type PixelArray } from './wasm-kernels';
+
+/** src (h×w) mirrored left-right (fx) and/or top-bottom (fy), or null where not applicable. */
+export function flipSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  fx: boolean,
+  fy: boolean
+): T | null {
+  const k = imageKernels();
+  if (!k || w * src.BYTES_PER_ELEMENT < 16) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(src.byteLength);
+  (src instanceof Uint8Array ? k.exports.flipU8 : k.exports.flipU16)(
+    from,
+    to,
+    h,
+    w,
+    fx ? 1 : 0,
+    fy ? 1 : 0
+  );
+  return k.take(src, to, src.length);
+}
+
+/** src (h×w) turned 90° counter-clockwise (ccw) or clockwise, w×h, or null. */
+export function quarterTurnSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  ccw: boolean
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(src.byteLength);
+  (src instanceof Uint8Array ? k.exports.quarterTurnU8 : k.exports.quarterTurnU16)(
+    from,
+    to,
+    h,
+    w,
+    ccw ? 1 : 0
+  );
+  return k.take(src, to, src.length);
+}
