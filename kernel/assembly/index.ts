@@ -12,6 +12,7 @@ export * from './point';
 export * from './float-separable';
 export * from './canny';
 export * from './geometry';
+export * from './warp';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

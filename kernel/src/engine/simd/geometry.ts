@@ -46,3 +46,27 @@ export function quarterTurnSimd<T extends PixelArray>(
   );
   return k.take(src, to, src.length);
 }
+
+/**
+ * cv2.warpAffine sampling of src (h×w) as modules/warp.ts does it: column parts ax, dx of
+ * the inverse map in 1/1024 pixel, row parts [b, c, e, f]; null where not applicable.
+ */
+export function warpSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  ax: Int32Array,
+  dx: Int32Array,
+  [b, c, e, f]: number[],
+  fill: number,
+  bilinear: boolean
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(src.byteLength);
+  const run = src instanceof Uint8Array ? k.exports.warpU8 : k.exports.warpU16;
+  run(from, to, k.put(ax), k.put(dx), h, w, b, c, e, f, fill, bilinear ? 1 : 0);
+  return k.take(src, to, src.length);
+}

@@ -183,6 +183,34 @@ export interface ImageKernelExports {
   flipU16(src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
   quarterTurnU8(src: number, dst: number, h: number, w: number, ccw: number): void;
   quarterTurnU16(src: number, dst: number, h: number, w: number, ccw: number): void;
+  warpU8(
+    src: number,
+    dst: number,
+    ax: number,
+    dx: number,
+    h: number,
+    w: number,
+    b: number,
+    c: number,
+    e: number,
+    f: number,
+    fill: number,
+    bilinear: number
+  ): void;
+  warpU16(
+    src: number,
+    dst: number,
+    ax: number,
+    dx: number,
+    h: number,
+    w: number,
+    b: number,
+    c: number,
+    e: number,
+    f: number,
+    fill: number,
+    bilinear: number
+  ): void;
   adaptiveThresholdU8(
     src: number,
     mean: number,
