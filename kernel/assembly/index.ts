@@ -13,6 +13,7 @@ export * from './float-separable';
 export * from './canny';
 export * from './geometry';
 export * from './warp';
+export * from './resize';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

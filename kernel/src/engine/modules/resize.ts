@@ -10,6 +10,7 @@ import type { ModuleDefinition } from './types';
 import { pixels, planarShape, withImage } from './image';
 import { scratchFloat64, storeValues, valuesFor } from './typed-loops';
 import { allocate, type NumericArray } from '../data/ndarray';
+import { resizeNearestSimd, resizeTwoTapSimd } from '../simd/geometry';
 
 export interface ResizeParams {
   height: number;
@@ -154,6 +155,27 @@ function areaDown(
   return out;
 }
 
+/** Nearest-neighbour resizing into out (height·width·c values): source rows ys, columns xs. */
+function nearest(
+  src: NumericArray,
+  w: number,
+  c: number,
+  ys: Int32Array,
+  xs: Int32Array,
+  out: NumericArray
+): NumericArray {
+  const width = xs.length;
+  for (let y = 0; y < ys.length; y++) {
+    const row = ys[y] * w;
+    for (let x = 0; x < width; x++) {
+      const s = (row + xs[x]) * c;
+      const d = (y * width + x) * c;
+      for (let k = 0; k < c; k++) out[d + k] = src[s + k];
+    }
+  }
+  return out;
+}
+
 /** Two-tap (bilinear, or area when enlarging) interpolation, as float64 values. */
 function twoTap(
   src: NumericArray,
@@ -234,18 +256,15 @@ export const resize: ModuleDefinition<ResizeParams> = {
     const [h, w, c] = planarShape(data, 'resize');
     const src = pixels(data, 'resize');
     const dtype = data.image.array.dtype;
-    let out = allocate(dtype, height * width * c);
+    // One-channel 8/16-bit images resize in WebAssembly, with the same values.
+    const gray = c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array) ? src : null;
+    let out: NumericArray;
     if (interpolation === 'nearest') {
       const ys = nearestTaps(h, height);
       const xs = nearestTaps(w, width);
-      for (let y = 0; y < height; y++) {
-        const row = ys[y] * w;
-        for (let x = 0; x < width; x++) {
-          const s = (row + xs[x]) * c;
-          const d = (y * width + x) * c;
-          for (let k = 0; k < c; k++) out[d + k] = src[s + k];
-        }
-      }
+      out =
+        (gray && resizeNearestSimd(gray, w, height, width, ys, xs)) ||
+        nearest(src, w, c, ys, xs, allocate(dtype, height * width * c));
     } else if (interpolation === 'area' && h >= height && w >= width) {
       const values = areaDown(src, h, w, c, height, width);
       // The area sums live in a scratch buffer: float64 images get their own copy.
@@ -254,8 +273,21 @@ export const resize: ModuleDefinition<ResizeParams> = {
       const area = interpolation === 'area';
       const ty = area ? areaUpTaps(h, height) : linearTaps(h, height);
       const tx = area ? areaUpTaps(w, width) : linearTaps(w, width);
-      const values = valuesFor(dtype, 'resize.twoTap', height * width * c);
-      out = storeValues(dtype, twoTap(src, w, c, height, width, ty, tx, values));
+      out =
+        (gray && resizeTwoTapSimd(gray, w, height, width, ty, tx)) ||
+        storeValues(
+          dtype,
+          twoTap(
+            src,
+            w,
+            c,
+            height,
+            width,
+            ty,
+            tx,
+            valuesFor(dtype, 'resize.twoTap', height * width * c)
+          )
+        );
     }
     const shape = data.image.array.shape.length === 2 ? [height, width] : [height, width, c];
     const [sy, sx] = data.image.header.spacing;

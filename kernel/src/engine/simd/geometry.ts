@@ -70,3 +70,60 @@ export function warpSimd<T extends PixelArray>(
   run(from, to, k.put(ax), k.put(dx), h, w, b, c, e, f, fill, bilinear ? 1 : 0);
   return k.take(src, to, src.length);
 }
+
+/** Per-axis taps of two-tap resizing: indices of both taps and the second one's weight. */
+export interface TwoTaps {
+  i0: Int32Array;
+  i1: Int32Array;
+  f: Float64Array;
+}
+
+/** src (…×w) resized to H×W by nearest-neighbour source rows ys and columns xs, or null. */
+export function resizeNearestSimd<T extends PixelArray>(
+  src: T,
+  w: number,
+  H: number,
+  W: number,
+  ys: Int32Array,
+  xs: Int32Array
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
+  const run = src instanceof Uint8Array ? k.exports.resizeNearestU8 : k.exports.resizeNearestU16;
+  run(from, to, w, H, W, k.put(ys), k.put(xs));
+  return k.take(src, to, H * W);
+}
+
+/** src (…×w) resized to H×W by two-tap interpolation (rows ty, columns tx), or null. */
+export function resizeTwoTapSimd<T extends PixelArray>(
+  src: T,
+  w: number,
+  H: number,
+  W: number,
+  ty: TwoTaps,
+  tx: TwoTaps
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
+  const run = src instanceof Uint8Array ? k.exports.resizeTwoTapU8 : k.exports.resizeTwoTapU16;
+  run(
+    from,
+    to,
+    w,
+    H,
+    W,
+    k.put(ty.i0),
+    k.put(ty.i1),
+    k.put(ty.f),
+    k.put(tx.i0),
+    k.put(tx.i1),
+    k.put(tx.f)
+  );
+  return k.take(src, to, H * W);
+}

@@ -211,6 +211,50 @@ export interface ImageKernelExports {
     fill: number,
     bilinear: number
   ): void;
+  resizeNearestU8(
+    src: number,
+    dst: number,
+    w: number,
+    H: number,
+    W: number,
+    ys: number,
+    xs: number
+  ): void;
+  resizeNearestU16(
+    src: number,
+    dst: number,
+    w: number,
+    H: number,
+    W: number,
+    ys: number,
+    xs: number
+  ): void;
+  resizeTwoTapU8(
+    src: number,
+    dst: number,
+    w: number,
+    H: number,
+    W: number,
+    y0s: number,
+    y1s: number,
+    fys: number,
+    x0s: number,
+    x1s: number,
+    fxs: number
+  ): void;
+  resizeTwoTapU16(
+    src: number,
+    dst: number,
+    w: number,
+    H: number,
+    W: number,
+    y0s: number,
+    y1s: number,
+    fys: number,
+    x0s: number,
+    x1s: number,
+    fxs: number
+  ): void;
   adaptiveThresholdU8(
     src: number,
     mean: number,

@@ -1,0 +1,121 @@
+/**
+ * Resizing one-channel u8 / u16 images by per-axis taps that the engine computes
+ * (kernel/src/engine/modules/resize.ts): nearest neighbour (one source index per output row
+ * and column) and two-tap interpolation (bilinear, and area when enlarging), in float64 with
+ * the module's own expression, rounded half to even and saturated as its storeValues does.
+ */
+
+/** dst[y][x] = src[ys[y]][xs[x]] (ys, xs: i32). */
+function resizeNearest<T>(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  ys: usize,
+  xs: usize
+): void {
+  const size = <usize>sizeof<T>();
+  for (let y = 0; y < H; y++) {
+    const row = src + <usize>(load<i32>(ys + ((<usize>y) << 2)) * w) * size;
+    const out = dst + <usize>(y * W) * size;
+    for (let x = 0; x < W; x++) {
+      store<T>(
+        out + <usize>x * size,
+        load<T>(row + <usize>load<i32>(xs + ((<usize>x) << 2)) * size)
+      );
+    }
+  }
+}
+
+/**
+ * Two taps per axis: rows y0s[y], y1s[y] with weight fys[y] on the second, columns likewise
+ * (indices i32, weights f64): top·(1 − fy) + bottom·fy of the rows' top and bottom values.
+ */
+function resizeTwoTap<T>(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  y0s: usize,
+  y1s: usize,
+  fys: usize,
+  x0s: usize,
+  x1s: usize,
+  fxs: usize
+): void {
+  const size = <usize>sizeof<T>();
+  const max: f64 = sizeof<T>() == 1 ? 255 : 65535;
+  for (let y = 0; y < H; y++) {
+    const r0 = src + <usize>(load<i32>(y0s + ((<usize>y) << 2)) * w) * size;
+    const r1 = src + <usize>(load<i32>(y1s + ((<usize>y) << 2)) * w) * size;
+    const fy = load<f64>(fys + ((<usize>y) << 3));
+    const out = dst + <usize>(y * W) * size;
+    for (let x = 0; x < W; x++) {
+      const x0 = <usize>load<i32>(x0s + ((<usize>x) << 2)) * size;
+      const x1 = <usize>load<i32>(x1s + ((<usize>x) << 2)) * size;
+      const fx = load<f64>(fxs + ((<usize>x) << 3));
+      const top = <f64>load<T>(r0 + x0) * (1 - fx) + <f64>load<T>(r0 + x1) * fx;
+      const bottom = <f64>load<T>(r1 + x0) * (1 - fx) + <f64>load<T>(r1 + x1) * fx;
+      const v = nearest(top * (1 - fy) + bottom * fy);
+      store<T>(out + <usize>x * size, <T>(<i32>(v < 0 ? 0 : v > max ? max : v)));
+    }
+  }
+}
+
+export function resizeNearestU8(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  ys: usize,
+  xs: usize
+): void {
+  resizeNearest<u8>(src, dst, w, H, W, ys, xs);
+}
+
+export function resizeNearestU16(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  ys: usize,
+  xs: usize
+): void {
+  resizeNearest<u16>(src, dst, w, H, W, ys, xs);
+}
+
+export function resizeTwoTapU8(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  y0s: usize,
+  y1s: usize,
+  fys: usize,
+  x0s: usize,
+  x1s: usize,
+  fxs: usize
+): void {
+  resizeTwoTap<u8>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
+}
+
+export function resizeTwoTapU16(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  y0s: usize,
+  y1s: usize,
+  fys: usize,
+  x0s: usize,
+  x1s: usize,
+  fxs: usize
+): void {
+  resizeTwoTap<u16>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
+}
