@@ -123,7 +123,7 @@ function magnitude4(gx: v128, gy: v128, wide: bool): v128 {
  * images whose sums fit 16 bits, eight lanes at a time (plain correlation only). `scratch`:
  * 20 bytes per tap of both lists, 16-byte aligned.
  */
-function correlate<T>(
+function correlateOf<T>(
   src: usize,
   dst: usize,
   padded: usize,
@@ -172,7 +172,9 @@ function correlate<T>(
   }
 }
 
-export function correlateU8(
+/** correlate for u8 (size 1) or u16 (size 2) values. */
+export function correlate(
+  size: i32,
   src: usize,
   dst: usize,
   padded: usize,
@@ -187,24 +189,38 @@ export function correlateU8(
   magnitude: i32,
   narrow: bool
 ): void {
-  correlate<u8>(src, dst, padded, scratch, h, w, r, taps, count, taps2, count2, magnitude, narrow);
-}
-
-export function correlateU16(
-  src: usize,
-  dst: usize,
-  padded: usize,
-  scratch: usize,
-  h: i32,
-  w: i32,
-  r: i32,
-  taps: usize,
-  count: i32,
-  taps2: usize,
-  count2: i32,
-  magnitude: i32
-): void {
-  correlate<u16>(src, dst, padded, scratch, h, w, r, taps, count, taps2, count2, magnitude, false);
+  if (size == 1)
+    correlateOf<u8>(
+      src,
+      dst,
+      padded,
+      scratch,
+      h,
+      w,
+      r,
+      taps,
+      count,
+      taps2,
+      count2,
+      magnitude,
+      narrow
+    );
+  else
+    correlateOf<u16>(
+      src,
+      dst,
+      padded,
+      scratch,
+      h,
+      w,
+      r,
+      taps,
+      count,
+      taps2,
+      count2,
+      magnitude,
+      false
+    );
 }
 
 /**

@@ -25,7 +25,7 @@ function storeRounded2<T>(p: usize, v: v128, max: f64): void {
  * `rows` (taps pointers). The last output of an odd-width row is computed in the pair that
  * ends at it (overlapping the pair before), so no lane reads past the row.
  */
-function blurFloat<T>(
+function blurFloatOf<T>(
   src: usize,
   dst: usize,
   row: usize,
@@ -82,7 +82,7 @@ function blurFloat<T>(
  * The unsharp mask's last step: dst = round(src · (1 + amount) − blurred · amount) into T,
  * for n values (n ≥ 2).
  */
-function unsharp<T>(src: usize, blurred: usize, dst: usize, n: i32, amount: f64): void {
+function unsharpOf<T>(src: usize, blurred: usize, dst: usize, n: i32, amount: f64): void {
   const size = <usize>sizeof<T>();
   const max: f64 = sizeof<T>() == 1 ? 255 : 65535;
   const gain = f64x2.splat(1 + amount);
@@ -103,7 +103,9 @@ function unsharp<T>(src: usize, blurred: usize, dst: usize, n: i32, amount: f64)
   }
 }
 
-export function blurFloatU8(
+/** blurFloat for u8 (size 1) or u16 (size 2) values. */
+export function blurFloat(
+  size: i32,
   src: usize,
   dst: usize,
   row: usize,
@@ -114,27 +116,19 @@ export function blurFloatU8(
   kernel: usize,
   taps: i32
 ): void {
-  blurFloat<u8>(src, dst, row, sums, rows, h, w, kernel, taps);
+  if (size == 1) blurFloatOf<u8>(src, dst, row, sums, rows, h, w, kernel, taps);
+  else blurFloatOf<u16>(src, dst, row, sums, rows, h, w, kernel, taps);
 }
 
-export function blurFloatU16(
+/** unsharp for u8 (size 1) or u16 (size 2) values. */
+export function unsharp(
+  size: i32,
   src: usize,
+  blurred: usize,
   dst: usize,
-  row: usize,
-  sums: usize,
-  rows: usize,
-  h: i32,
-  w: i32,
-  kernel: usize,
-  taps: i32
+  n: i32,
+  amount: f64
 ): void {
-  blurFloat<u16>(src, dst, row, sums, rows, h, w, kernel, taps);
-}
-
-export function unsharpU8(src: usize, blurred: usize, dst: usize, n: i32, amount: f64): void {
-  unsharp<u8>(src, blurred, dst, n, amount);
-}
-
-export function unsharpU16(src: usize, blurred: usize, dst: usize, n: i32, amount: f64): void {
-  unsharp<u16>(src, blurred, dst, n, amount);
+  if (size == 1) unsharpOf<u8>(src, blurred, dst, n, amount);
+  else unsharpOf<u16>(src, blurred, dst, n, amount);
 }

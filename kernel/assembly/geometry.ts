@@ -14,7 +14,7 @@ function reverseLanes<T>(v: v128): v128 {
 }
 
 /** dst = src mirrored left-right (fx) and/or top-bottom (fy); rows of at least one vector. */
-function flip<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): void {
+function flipOf<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): void {
   const size = <usize>sizeof<T>();
   const lanes = lanesOf<T>();
   const stride = <usize>w * size;
@@ -37,7 +37,7 @@ function flip<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): vo
  * A quarter turn: dst (w × h) = src rotated 90° counter-clockwise (ccw) or clockwise.
  * 90° CCW: dst[y][x] = src[x][w − 1 − y]; clockwise: dst[y][x] = src[h − 1 − x][y].
  */
-function quarterTurn<T>(src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
+function quarterTurnOf<T>(src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
   const size = <usize>sizeof<T>();
   const tile = 32;
   for (let y0 = 0; y0 < w; y0 += tile) {
@@ -66,18 +66,14 @@ function quarterTurn<T>(src: usize, dst: usize, h: i32, w: i32, ccw: bool): void
   }
 }
 
-export function flipU8(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): void {
-  flip<u8>(src, dst, h, w, fx, fy);
+/** flip for u8 (size 1) or u16 (size 2) values. */
+export function flip(size: i32, src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): void {
+  if (size == 1) flipOf<u8>(src, dst, h, w, fx, fy);
+  else flipOf<u16>(src, dst, h, w, fx, fy);
 }
 
-export function flipU16(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): void {
-  flip<u16>(src, dst, h, w, fx, fy);
-}
-
-export function quarterTurnU8(src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
-  quarterTurn<u8>(src, dst, h, w, ccw);
-}
-
-export function quarterTurnU16(src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
-  quarterTurn<u16>(src, dst, h, w, ccw);
+/** quarterTurn for u8 (size 1) or u16 (size 2) values. */
+export function quarterTurn(size: i32, src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
+  if (size == 1) quarterTurnOf<u8>(src, dst, h, w, ccw);
+  else quarterTurnOf<u16>(src, dst, h, w, ccw);
 }

@@ -19,7 +19,7 @@ function step(i: i32, n: i32, lanes: i32): i32 {
   return i + lanes <= n ? i : n - lanes;
 }
 
-function median3x3<T>(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
+function median3x3Of<T>(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
   const size = <usize>sizeof<T>();
   const lanes = lanesOf<T>();
   const padded = <usize>(w + 2) * size;
@@ -75,12 +75,10 @@ export function median3x3ScratchBytes(w: i32, size: i32): i32 {
   return 6 * (w + 2) * size;
 }
 
-export function median3x3U8(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
-  median3x3<u8>(src, dst, scratch, h, w);
-}
-
-export function median3x3U16(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
-  median3x3<u16>(src, dst, scratch, h, w);
+/** median3x3 for u8 (size 1) or u16 (size 2) values. */
+export function median3x3(size: i32, src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {
+  if (size == 1) median3x3Of<u8>(src, dst, scratch, h, w);
+  else median3x3Of<u16>(src, dst, scratch, h, w);
 }
 
 /**
@@ -88,7 +86,7 @@ export function median3x3U16(src: usize, dst: usize, scratch: usize, h: i32, w: 
  * ((h + 4) × (w + 4) values), then a selection network (median-network.ts) per vector of
  * output pixels. Rows need at least one vector of pixels.
  */
-function median5x5<T>(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
+function median5x5Of<T>(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
   const size = <usize>sizeof<T>();
   const lanes = lanesOf<T>();
   const pw = <usize>(w + 4) * size;
@@ -116,10 +114,8 @@ function median5x5<T>(src: usize, dst: usize, padded: usize, h: i32, w: i32): vo
   }
 }
 
-export function median5x5U8(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
-  median5x5<u8>(src, dst, padded, h, w);
-}
-
-export function median5x5U16(src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
-  median5x5<u16>(src, dst, padded, h, w);
+/** median5x5 for u8 (size 1) or u16 (size 2) values. */
+export function median5x5(size: i32, src: usize, dst: usize, padded: usize, h: i32, w: i32): void {
+  if (size == 1) median5x5Of<u8>(src, dst, padded, h, w);
+  else median5x5Of<u16>(src, dst, padded, h, w);
 }

@@ -11,7 +11,7 @@ import { fillValues, lanesOf, smax, smin, vpick } from './lanes';
  * dst[y, x] = min (or max) of src[y, x + d0 … x + d1], for all h rows of width w.
  * `pad` is scratch for one padded row: (w + |d0| + |d1| + lanes) values.
  */
-function rowWindow<T>(
+function rowWindowOf<T>(
   src: usize,
   dst: usize,
   pad: usize,
@@ -58,7 +58,7 @@ function rowWindow<T>(
  * of rows[y + dy], folded into out[y] when `accumulate` (another run already wrote it).
  * A row with no source inside the image is left as it was (the caller checks coverage).
  */
-function combineRows<T>(
+function combineRowsOf<T>(
   rows: usize,
   out: usize,
   h: i32,
@@ -98,7 +98,9 @@ function combineRows<T>(
   }
 }
 
-export function rowWindowU8(
+/** rowWindow for u8 (size 1) or u16 (size 2) values. */
+export function rowWindow(
+  size: i32,
   src: usize,
   dst: usize,
   pad: usize,
@@ -108,23 +110,13 @@ export function rowWindowU8(
   d1: i32,
   isMin: bool
 ): void {
-  rowWindow<u8>(src, dst, pad, h, w, d0, d1, isMin);
+  if (size == 1) rowWindowOf<u8>(src, dst, pad, h, w, d0, d1, isMin);
+  else rowWindowOf<u16>(src, dst, pad, h, w, d0, d1, isMin);
 }
 
-export function rowWindowU16(
-  src: usize,
-  dst: usize,
-  pad: usize,
-  h: i32,
-  w: i32,
-  d0: i32,
-  d1: i32,
-  isMin: bool
-): void {
-  rowWindow<u16>(src, dst, pad, h, w, d0, d1, isMin);
-}
-
-export function combineRowsU8(
+/** combineRows for u8 (size 1) or u16 (size 2) values. */
+export function combineRows(
+  size: i32,
   rows: usize,
   out: usize,
   h: i32,
@@ -134,18 +126,6 @@ export function combineRowsU8(
   accumulate: bool,
   isMin: bool
 ): void {
-  combineRows<u8>(rows, out, h, w, dys, count, accumulate, isMin);
-}
-
-export function combineRowsU16(
-  rows: usize,
-  out: usize,
-  h: i32,
-  w: i32,
-  dys: usize,
-  count: i32,
-  accumulate: bool,
-  isMin: bool
-): void {
-  combineRows<u16>(rows, out, h, w, dys, count, accumulate, isMin);
+  if (size == 1) combineRowsOf<u8>(rows, out, h, w, dys, count, accumulate, isMin);
+  else combineRowsOf<u16>(rows, out, h, w, dys, count, accumulate, isMin);
 }

@@ -6,7 +6,7 @@
  */
 
 /** dst[y][x] = src[ys[y]][xs[x]] (ys, xs: i32). */
-function resizeNearest<T>(
+function resizeNearestOf<T>(
   src: usize,
   dst: usize,
   w: i32,
@@ -32,7 +32,7 @@ function resizeNearest<T>(
  * Two taps per axis: rows y0s[y], y1s[y] with weight fys[y] on the second, columns likewise
  * (indices i32, weights f64): top·(1 − fy) + bottom·fy of the rows' top and bottom values.
  */
-function resizeTwoTap<T>(
+function resizeTwoTapOf<T>(
   src: usize,
   dst: usize,
   w: i32,
@@ -64,7 +64,9 @@ function resizeTwoTap<T>(
   }
 }
 
-export function resizeNearestU8(
+/** resizeNearest for u8 (size 1) or u16 (size 2) values. */
+export function resizeNearest(
+  size: i32,
   src: usize,
   dst: usize,
   w: i32,
@@ -73,22 +75,13 @@ export function resizeNearestU8(
   ys: usize,
   xs: usize
 ): void {
-  resizeNearest<u8>(src, dst, w, H, W, ys, xs);
+  if (size == 1) resizeNearestOf<u8>(src, dst, w, H, W, ys, xs);
+  else resizeNearestOf<u16>(src, dst, w, H, W, ys, xs);
 }
 
-export function resizeNearestU16(
-  src: usize,
-  dst: usize,
-  w: i32,
-  H: i32,
-  W: i32,
-  ys: usize,
-  xs: usize
-): void {
-  resizeNearest<u16>(src, dst, w, H, W, ys, xs);
-}
-
-export function resizeTwoTapU8(
+/** resizeTwoTap for u8 (size 1) or u16 (size 2) values. */
+export function resizeTwoTap(
+  size: i32,
   src: usize,
   dst: usize,
   w: i32,
@@ -101,21 +94,6 @@ export function resizeTwoTapU8(
   x1s: usize,
   fxs: usize
 ): void {
-  resizeTwoTap<u8>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
-}
-
-export function resizeTwoTapU16(
-  src: usize,
-  dst: usize,
-  w: i32,
-  H: i32,
-  W: i32,
-  y0s: usize,
-  y1s: usize,
-  fys: usize,
-  x0s: usize,
-  x1s: usize,
-  fxs: usize
-): void {
-  resizeTwoTap<u16>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
+  if (size == 1) resizeTwoTapOf<u8>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
+  else resizeTwoTapOf<u16>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
 }

@@ -44,7 +44,7 @@ function step4(i: i32, n: i32): i32 {
  * round_half_even(sum / scale): `shift` ≥ 0 divides by 2^shift, else `scale` (odd, with
  * sums small enough for an exact float32 quotient; the caller checks) divides in float32.
  */
-function separable<T>(
+function separableOf<T>(
   src: usize,
   dst: usize,
   sums: usize,
@@ -211,7 +211,9 @@ export function separableU8Narrow(
   separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale, border);
 }
 
-export function separableU8(
+/** separable for u8 (size 1) or u16 (size 2) values. */
+export function separable(
+  size: i32,
   src: usize,
   dst: usize,
   sums: usize,
@@ -224,23 +226,8 @@ export function separableU8(
   scale: i32,
   border: i32
 ): void {
-  separable<u8>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
-}
-
-export function separableU16(
-  src: usize,
-  dst: usize,
-  sums: usize,
-  pad: usize,
-  h: i32,
-  w: i32,
-  weights: usize,
-  taps: i32,
-  shift: i32,
-  scale: i32,
-  border: i32
-): void {
-  separable<u16>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
+  if (size == 1) separableOf<u8>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
+  else separableOf<u16>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
 }
 
 /**

@@ -16,7 +16,7 @@ function sample<T>(src: usize, h: i32, w: i32, x: i32, y: i32, fill: i32): i32 {
  * dst (h×w) sampled at the inverse map: column parts ax, dx (i32 per column, in 1/1024
  * pixel) and row parts from (b, c, e, f), rounded to 1/1024 per row as OpenCV does.
  */
-function warp<T>(
+function warpOf<T>(
   src: usize,
   dst: usize,
   ax: usize,
@@ -74,7 +74,9 @@ function warp<T>(
   }
 }
 
-export function warpU8(
+/** warp for u8 (size 1) or u16 (size 2) values. */
+export function warp(
+  size: i32,
   src: usize,
   dst: usize,
   ax: usize,
@@ -88,22 +90,6 @@ export function warpU8(
   fill: i32,
   bilinear: bool
 ): void {
-  warp<u8>(src, dst, ax, dx, h, w, b, c, e, f, fill, bilinear);
-}
-
-export function warpU16(
-  src: usize,
-  dst: usize,
-  ax: usize,
-  dx: usize,
-  h: i32,
-  w: i32,
-  b: f64,
-  c: f64,
-  e: f64,
-  f: f64,
-  fill: i32,
-  bilinear: bool
-): void {
-  warp<u16>(src, dst, ax, dx, h, w, b, c, e, f, fill, bilinear);
+  if (size == 1) warpOf<u8>(src, dst, ax, dx, h, w, b, c, e, f, fill, bilinear);
+  else warpOf<u16>(src, dst, ax, dx, h, w, b, c, e, f, fill, bilinear);
 }

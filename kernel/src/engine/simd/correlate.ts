@@ -66,27 +66,24 @@ export function correlateSimd(
   const count = taps.length / 3;
   const count2 = taps2.length / 3;
   const scratch = k.alloc(20 * (count + count2) + 16);
-  if (size === 1) {
-    // Plain correlations of uint8 images whose sums fit 16 bits: eight lanes at a time.
-    const narrow = !second && largest < 1 << 15 && w >= 8 ? 1 : 0;
-    k.exports.correlateU8(
-      from,
-      to,
-      padded,
-      scratch,
-      h,
-      w,
-      r,
-      at,
-      count,
-      at2,
-      count2,
-      magnitude,
-      narrow
-    );
-  } else {
-    k.exports.correlateU16(from, to, padded, scratch, h, w, r, at, count, at2, count2, magnitude);
-  }
+  // Plain correlations of uint8 images whose sums fit 16 bits: eight lanes at a time.
+  const narrow = size === 1 && !second && largest < 1 << 15 && w >= 8 ? 1 : 0;
+  k.exports.correlate(
+    size,
+    from,
+    to,
+    padded,
+    scratch,
+    h,
+    w,
+    r,
+    at,
+    count,
+    at2,
+    count2,
+    magnitude,
+    narrow
+  );
   return k.takeFloat32(to, h * w);
 }
 

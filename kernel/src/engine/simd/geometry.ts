@@ -14,14 +14,7 @@ export function flipSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(src.byteLength);
-  (src instanceof Uint8Array ? k.exports.flipU8 : k.exports.flipU16)(
-    from,
-    to,
-    h,
-    w,
-    fx ? 1 : 0,
-    fy ? 1 : 0
-  );
+  k.exports.flip(src.BYTES_PER_ELEMENT, from, to, h, w, fx ? 1 : 0, fy ? 1 : 0);
   return k.take(src, to, src.length);
 }
 
@@ -37,13 +30,7 @@ export function quarterTurnSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(src.byteLength);
-  (src instanceof Uint8Array ? k.exports.quarterTurnU8 : k.exports.quarterTurnU16)(
-    from,
-    to,
-    h,
-    w,
-    ccw ? 1 : 0
-  );
+  k.exports.quarterTurn(src.BYTES_PER_ELEMENT, from, to, h, w, ccw ? 1 : 0);
   return k.take(src, to, src.length);
 }
 
@@ -66,8 +53,21 @@ export function warpSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(src.byteLength);
-  const run = src instanceof Uint8Array ? k.exports.warpU8 : k.exports.warpU16;
-  run(from, to, k.put(ax), k.put(dx), h, w, b, c, e, f, fill, bilinear ? 1 : 0);
+  k.exports.warp(
+    src.BYTES_PER_ELEMENT,
+    from,
+    to,
+    k.put(ax),
+    k.put(dx),
+    h,
+    w,
+    b,
+    c,
+    e,
+    f,
+    fill,
+    bilinear ? 1 : 0
+  );
   return k.take(src, to, src.length);
 }
 
@@ -92,8 +92,7 @@ export function resizeNearestSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
-  const run = src instanceof Uint8Array ? k.exports.resizeNearestU8 : k.exports.resizeNearestU16;
-  run(from, to, w, H, W, k.put(ys), k.put(xs));
+  k.exports.resizeNearest(src.BYTES_PER_ELEMENT, from, to, w, H, W, k.put(ys), k.put(xs));
   return k.take(src, to, H * W);
 }
 
@@ -111,8 +110,9 @@ export function resizeTwoTapSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
-  const run = src instanceof Uint8Array ? k.exports.resizeTwoTapU8 : k.exports.resizeTwoTapU16;
-  run(
+  k.exports.resizeTwoTap(
+    src.BYTES_PER_ELEMENT,
+
     from,
     to,
     w,

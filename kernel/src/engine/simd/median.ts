@@ -15,7 +15,7 @@ export function median3x3Simd<T extends PixelArray>(src: T, h: number, w: number
   const from = k.put(src);
   const to = k.alloc(n * size);
   const scratch = k.alloc(k.exports.median3x3ScratchBytes(w, size));
-  (size === 1 ? k.exports.median3x3U8 : k.exports.median3x3U16)(from, to, scratch, h, w);
+  k.exports.median3x3(size, from, to, scratch, h, w);
   return k.take(src, to, n);
 }
 
@@ -28,6 +28,6 @@ export function median5x5Simd<T extends PixelArray>(src: T, h: number, w: number
   const from = k.put(src);
   const to = k.alloc(h * w * size);
   const padded = k.alloc((h + 4) * (w + 4) * size);
-  (size === 1 ? k.exports.median5x5U8 : k.exports.median5x5U16)(from, to, padded, h, w);
+  k.exports.median5x5(size, from, to, padded, h, w);
   return k.take(src, to, h * w);
 }

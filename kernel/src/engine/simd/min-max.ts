@@ -33,10 +33,8 @@ export function minMaxChainSimd<T extends PixelArray>(
   const centre = runs.findIndex(r => r.dys.includes(0));
   if (!k || centre < 0) return null;
   runs = [runs[centre], ...runs.filter((_, i) => i !== centre)];
-  const wide = src instanceof Uint16Array;
-  const size = wide ? 2 : 1;
-  const rowWindow = wide ? k.exports.rowWindowU16 : k.exports.rowWindowU8;
-  const combineRows = wide ? k.exports.combineRowsU16 : k.exports.combineRowsU8;
+  const size = src.BYTES_PER_ELEMENT;
+  const { rowWindow, combineRows } = k.exports;
   const n = h * w;
   const rx = (kw - 1) >> 1;
   k.reset();
@@ -50,8 +48,18 @@ export function minMaxChainSimd<T extends PixelArray>(
     runs.forEach((run, i) => {
       // A one-pixel run at the centre column (ellipse tips, cross arms) is the image itself.
       const identity = run.x0 === rx && run.x1 === rx + 1;
-      if (!identity) rowWindow(cur, tmp, pad, h, w, run.x0 - rx, run.x1 - 1 - rx, isMin);
-      combineRows(identity ? cur : tmp, next, h, w, dys[i], run.dys.length, i > 0 ? 1 : 0, isMin);
+      if (!identity) rowWindow(size, cur, tmp, pad, h, w, run.x0 - rx, run.x1 - 1 - rx, isMin);
+      combineRows(
+        size,
+        identity ? cur : tmp,
+        next,
+        h,
+        w,
+        dys[i],
+        run.dys.length,
+        i > 0 ? 1 : 0,
+        isMin
+      );
     });
     [cur, next] = [next, cur];
   }

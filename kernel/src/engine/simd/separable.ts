@@ -62,8 +62,7 @@ function blurInMemory(
   }
   const sums = k.alloc(h * w * 4);
   const pad = k.alloc((w + weights.length) * size + scratch);
-  const run = size === 1 ? k.exports.separableU8 : k.exports.separableU16;
-  run(from, to, sums, pad, h, w, taps, weights.length, shift, area, mode);
+  k.exports.separable(size, from, to, sums, pad, h, w, taps, weights.length, shift, area, mode);
   return to;
 }
 
@@ -129,8 +128,7 @@ function blurFloatInMemory(
   const sums = k.alloc(h * w * 8);
   const rows = k.alloc(taps * 4);
   const weights = k.put(Float64Array.from(kernel));
-  const run = size === 1 ? k.exports.blurFloatU8 : k.exports.blurFloatU16;
-  run(from, to, row, sums, rows, h, w, weights, taps);
+  k.exports.blurFloat(size, from, to, row, sums, rows, h, w, weights, taps);
   return to;
 }
 
@@ -166,6 +164,6 @@ export function unsharpSimd<T extends PixelArray>(
   const from = k.put(src);
   const blurred = blurFloatInMemory(k, from, size, h, w, kernel);
   const to = k.alloc(h * w * size);
-  (size === 1 ? k.exports.unsharpU8 : k.exports.unsharpU16)(from, blurred, to, h * w, amount);
+  k.exports.unsharp(size, from, blurred, to, h * w, amount);
   return k.take(src, to, h * w);
 }

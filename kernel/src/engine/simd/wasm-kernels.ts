@@ -27,11 +27,16 @@ declare const WebAssembly: {
   Instance: new (module: object, imports: object) => { exports: unknown };
 };
 
-/** The kernels exported by kernel/assembly/index.ts (pointers are byte offsets). */
+/**
+ * The kernels exported by kernel/assembly/index.ts. Pointers are byte offsets into the
+ * module's memory, flags are 0 or 1, and `size` is the bytes per value of the image: 1 for
+ * uint8, 2 for uint16 (each such kernel is compiled for both).
+ */
 export interface ImageKernelExports {
   memory: WasmMemory;
   heapBase(): number;
-  rowWindowU8(
+  rowWindow(
+    size: number,
     src: number,
     dst: number,
     pad: number,
@@ -41,27 +46,8 @@ export interface ImageKernelExports {
     d1: number,
     isMin: number
   ): void;
-  rowWindowU16(
-    src: number,
-    dst: number,
-    pad: number,
-    h: number,
-    w: number,
-    d0: number,
-    d1: number,
-    isMin: number
-  ): void;
-  combineRowsU8(
-    rows: number,
-    out: number,
-    h: number,
-    w: number,
-    dys: number,
-    count: number,
-    accumulate: number,
-    isMin: number
-  ): void;
-  combineRowsU16(
+  combineRows(
+    size: number,
     rows: number,
     out: number,
     h: number,
@@ -72,11 +58,10 @@ export interface ImageKernelExports {
     isMin: number
   ): void;
   median3x3ScratchBytes(w: number, size: number): number;
-  median3x3U8(src: number, dst: number, scratch: number, h: number, w: number): void;
-  median3x3U16(src: number, dst: number, scratch: number, h: number, w: number): void;
-  median5x5U8(src: number, dst: number, padded: number, h: number, w: number): void;
-  median5x5U16(src: number, dst: number, padded: number, h: number, w: number): void;
-  separableU8(
+  median3x3(size: number, src: number, dst: number, scratch: number, h: number, w: number): void;
+  median5x5(size: number, src: number, dst: number, padded: number, h: number, w: number): void;
+  separable(
+    size: number,
     src: number,
     dst: number,
     sums: number,
@@ -101,7 +86,17 @@ export interface ImageKernelExports {
     scale: number,
     border: number
   ): void;
-  correlateU8(
+  adaptiveThresholdU8(
+    src: number,
+    mean: number,
+    dst: number,
+    n: number,
+    delta: number,
+    fg: number,
+    invert: number
+  ): void;
+  correlate(
+    size: number,
     src: number,
     dst: number,
     padded: number,
@@ -116,21 +111,8 @@ export interface ImageKernelExports {
     magnitude: number,
     narrow: number
   ): void;
-  correlateU16(
-    src: number,
-    dst: number,
-    padded: number,
-    scratch: number,
-    h: number,
-    w: number,
-    r: number,
-    taps: number,
-    count: number,
-    taps2: number,
-    count2: number,
-    magnitude: number
-  ): void;
   padImageU8(src: number, padded: number, h: number, w: number, r: number, replicate: number): void;
+  sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
   sobel3PairU8(padded: number, gx: number, gy: number, line: number, h: number, w: number): void;
   cannyU8(
     gx: number,
@@ -147,7 +129,6 @@ export interface ImageKernelExports {
     tg22: number,
     shift: number
   ): void;
-  sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
   lookupU8(src: number, dst: number, table: number, n: number): void;
   lookupU16(src: number, dst: number, table: number, n: number): void;
   lookupU8F32(src: number, dst: number, table: number, n: number): void;
@@ -155,7 +136,8 @@ export interface ImageKernelExports {
   histogramU8(src: number, hist: number, n: number): void;
   histogramU16(src: number, hist: number, n: number): void;
   bitwise(src: number, dst: number, bytes: number, mask: number, and: number): void;
-  blurFloatU8(
+  blurFloat(
+    size: number,
     src: number,
     dst: number,
     row: number,
@@ -166,24 +148,11 @@ export interface ImageKernelExports {
     kernel: number,
     taps: number
   ): void;
-  blurFloatU16(
-    src: number,
-    dst: number,
-    row: number,
-    sums: number,
-    rows: number,
-    h: number,
-    w: number,
-    kernel: number,
-    taps: number
-  ): void;
-  unsharpU8(src: number, blurred: number, dst: number, n: number, amount: number): void;
-  unsharpU16(src: number, blurred: number, dst: number, n: number, amount: number): void;
-  flipU8(src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
-  flipU16(src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
-  quarterTurnU8(src: number, dst: number, h: number, w: number, ccw: number): void;
-  quarterTurnU16(src: number, dst: number, h: number, w: number, ccw: number): void;
-  warpU8(
+  unsharp(size: number, src: number, blurred: number, dst: number, n: number, amount: number): void;
+  flip(size: number, src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
+  quarterTurn(size: number, src: number, dst: number, h: number, w: number, ccw: number): void;
+  warp(
+    size: number,
     src: number,
     dst: number,
     ax: number,
@@ -197,21 +166,8 @@ export interface ImageKernelExports {
     fill: number,
     bilinear: number
   ): void;
-  warpU16(
-    src: number,
-    dst: number,
-    ax: number,
-    dx: number,
-    h: number,
-    w: number,
-    b: number,
-    c: number,
-    e: number,
-    f: number,
-    fill: number,
-    bilinear: number
-  ): void;
-  resizeNearestU8(
+  resizeNearest(
+    size: number,
     src: number,
     dst: number,
     w: number,
@@ -220,16 +176,8 @@ export interface ImageKernelExports {
     ys: number,
     xs: number
   ): void;
-  resizeNearestU16(
-    src: number,
-    dst: number,
-    w: number,
-    H: number,
-    W: number,
-    ys: number,
-    xs: number
-  ): void;
-  resizeTwoTapU8(
+  resizeTwoTap(
+    size: number,
     src: number,
     dst: number,
     w: number,
@@ -241,41 +189,6 @@ export interface ImageKernelExports {
     x0s: number,
     x1s: number,
     fxs: number
-  ): void;
-  resizeTwoTapU16(
-    src: number,
-    dst: number,
-    w: number,
-    H: number,
-    W: number,
-    y0s: number,
-    y1s: number,
-    fys: number,
-    x0s: number,
-    x1s: number,
-    fxs: number
-  ): void;
-  adaptiveThresholdU8(
-    src: number,
-    mean: number,
-    dst: number,
-    n: number,
-    delta: number,
-    fg: number,
-    invert: number
-  ): void;
-  separableU16(
-    src: number,
-    dst: number,
-    sums: number,
-    pad: number,
-    h: number,
-    w: number,
-    weights: number,
-    taps: number,
-    shift: number,
-    scale: number,
-    border: number
   ): void;
 }
 
