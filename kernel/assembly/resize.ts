@@ -97,3 +97,45 @@ export function resizeTwoTap(
   if (size == 1) resizeTwoTapOf<u8>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
   else resizeTwoTapOf<u16>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
 }
+
+/**
+ * Exact halving (H = h / 2, W = w / 2), which two-tap bilinear resizing turns into the mean
+ * of each 2×2 block: (a + b + c + d) / 4 rounded half to even, as the float path computes it,
+ * 8 (u16) or 16 (u8) source pixels per row and step. W must be at least one half vector.
+ */
+function halveOf<T>(src: usize, dst: usize, w: i32, H: i32, W: i32): void {
+  const size = <usize>sizeof<T>();
+  const half = sizeof<T>() == 1 ? 8 : 4; // output values per step
+  for (let y = 0; y < H; y++) {
+    const r0 = src + <usize>(2 * y * w) * size;
+    const r1 = r0 + <usize>w * size;
+    const out = dst + <usize>(y * W) * size;
+    for (let i = 0; i < W; i += half) {
+      const x = <usize>(i + half <= W ? i : W - half);
+      const at = 2 * x * size;
+      if (sizeof<T>() == 1) {
+        const s = i16x8.add(
+          i16x8.extadd_pairwise_i8x16_u(v128.load(r0 + at)),
+          i16x8.extadd_pairwise_i8x16_u(v128.load(r1 + at))
+        );
+        const odd = v128.and(i16x8.shr_u(s, 2), i16x8.splat(1));
+        const q = i16x8.shr_u(i16x8.add(s, i16x8.add(i16x8.splat(1), odd)), 2);
+        v128.store64_lane(out + x, i8x16.narrow_i16x8_u(q, q), 0);
+      } else {
+        const s = i32x4.add(
+          i32x4.extadd_pairwise_i16x8_u(v128.load(r0 + at)),
+          i32x4.extadd_pairwise_i16x8_u(v128.load(r1 + at))
+        );
+        const odd = v128.and(i32x4.shr_u(s, 2), i32x4.splat(1));
+        const q = i32x4.shr_u(i32x4.add(s, i32x4.add(i32x4.splat(1), odd)), 2);
+        v128.store64_lane(out + x * size, i16x8.narrow_i32x4_u(q, q), 0);
+      }
+    }
+  }
+}
+
+/** halveOf for u8 (size 1) or u16 (size 2) values. */
+export function halve(size: i32, src: usize, dst: usize, w: i32, H: i32, W: i32): void {
+  if (size == 1) halveOf<u8>(src, dst, w, H, W);
+  else halveOf<u16>(src, dst, w, H, W);
+}

@@ -96,6 +96,11 @@ export function resizeNearestSimd<T extends PixelArray>(
   return k.take(src, to, H * W);
 }
 
+/** Taps that average pixel pairs 2d, 2d + 1 with equal weights (an exact halving). */
+function halving({ i0, i1, f }: TwoTaps): boolean {
+  return i0.every((v, d) => v === 2 * d && i1[d] === v + 1 && f[d] === 0.5);
+}
+
 /** src (…×w) resized to H×W by two-tap interpolation (rows ty, columns tx), or null. */
 export function resizeTwoTapSimd<T extends PixelArray>(
   src: T,
@@ -110,6 +115,11 @@ export function resizeTwoTapSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
+  if (halving(ty) && halving(tx) && W * src.BYTES_PER_ELEMENT >= 8) {
+    // Each output is the mean of a 2×2 block: integer lanes instead of float64 gathers.
+    k.exports.halve(src.BYTES_PER_ELEMENT, from, to, w, H, W);
+    return k.take(src, to, H * W);
+  }
   k.exports.resizeTwoTap(
     src.BYTES_PER_ELEMENT,
 

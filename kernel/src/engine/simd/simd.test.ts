@@ -91,6 +91,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ['random_affine', {}],
   ['resize', { height: 13, width: 21, interpolation: 'nearest' }],
   ['resize', { height: 50, width: 37, interpolation: 'bilinear' }],
+  ['resize', { height: 130, width: 128, interpolation: 'bilinear' }],
+  ['resize', { height: 32, width: 35, interpolation: 'bilinear' }],
   ['resize', { height: 90, width: 100, interpolation: 'bilinear' }],
   ['resize', { height: 120, width: 130, interpolation: 'area' }],
   ['invert', {}],

@@ -176,6 +176,7 @@ export interface ImageKernelExports {
     ys: number,
     xs: number
   ): void;
+  halve(size: number, src: number, dst: number, w: number, H: number, W: number): void;
   resizeTwoTap(
     size: number,
     src: number,
