@@ -139,3 +139,120 @@ export function halve(size: i32, src: usize, dst: usize, w: i32, H: i32, W: i32)
   if (size == 1) halveOf<u8>(src, dst, w, H, W);
   else halveOf<u16>(src, dst, w, H, W);
 }
+
+/**
+ * Shrinking with area weights (cv2 INTER_AREA), separably as resize.ts's areaDown: each
+ * source row reduced to the output width (Σ wx · src, in float64, taps in order), then
+ * output rows summed from those with the vertical weights (two float64 lanes), rounded half
+ * to even and saturated. Taps per output coordinate d are starts[d] … starts[d + 1] of the
+ * index (i32) and weight (f64) lists. `rows`: h · W f64; `line`: W f64.
+ */
+function areaDownOf<T>(
+  src: usize,
+  dst: usize,
+  rows: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  H: i32,
+  W: i32,
+  xStarts: usize,
+  xIndex: usize,
+  xWeight: usize,
+  yStarts: usize,
+  yIndex: usize,
+  yWeight: usize
+): void {
+  const size = <usize>sizeof<T>();
+  const max: f64 = sizeof<T>() == 1 ? 255 : 65535;
+  for (let r = 0; r < h; r++) {
+    const row = src + <usize>(r * w) * size;
+    const out = rows + ((<usize>(r * W)) << 3);
+    for (let x = 0; x < W; x++) {
+      let acc: f64 = 0;
+      const end = load<i32>(xStarts + ((<usize>(x + 1)) << 2));
+      for (let t = load<i32>(xStarts + ((<usize>x) << 2)); t < end; t++) {
+        const v = <f64>load<T>(row + <usize>load<i32>(xIndex + ((<usize>t) << 2)) * size);
+        acc += load<f64>(xWeight + ((<usize>t) << 3)) * v;
+      }
+      store<f64>(out + ((<usize>x) << 3), acc);
+    }
+  }
+  for (let y = 0; y < H; y++) {
+    memory.fill(line, 0, (<usize>W) << 3);
+    const end = load<i32>(yStarts + ((<usize>(y + 1)) << 2));
+    for (let t = load<i32>(yStarts + ((<usize>y) << 2)); t < end; t++) {
+      const from = rows + ((<usize>(load<i32>(yIndex + ((<usize>t) << 2)) * W)) << 3);
+      const wt = load<f64>(yWeight + ((<usize>t) << 3));
+      const wv = f64x2.splat(wt);
+      let x = 0;
+      for (; x + 2 <= W; x += 2) {
+        const at = (<usize>x) << 3;
+        v128.store(line + at, f64x2.add(v128.load(line + at), f64x2.mul(wv, v128.load(from + at))));
+      }
+      for (; x < W; x++) {
+        const at = (<usize>x) << 3;
+        store<f64>(line + at, load<f64>(line + at) + wt * load<f64>(from + at));
+      }
+    }
+    const out = dst + <usize>(y * W) * size;
+    for (let x = 0; x < W; x++) {
+      const v = nearest(load<f64>(line + ((<usize>x) << 3)));
+      store<T>(out + <usize>x * size, <T>(<i32>(v < 0 ? 0 : v > max ? max : v)));
+    }
+  }
+}
+
+/** areaDownOf for u8 (size 1) or u16 (size 2) values. */
+export function areaDown(
+  size: i32,
+  src: usize,
+  dst: usize,
+  rows: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  H: i32,
+  W: i32,
+  xStarts: usize,
+  xIndex: usize,
+  xWeight: usize,
+  yStarts: usize,
+  yIndex: usize,
+  yWeight: usize
+): void {
+  if (size == 1)
+    areaDownOf<u8>(
+      src,
+      dst,
+      rows,
+      line,
+      h,
+      w,
+      H,
+      W,
+      xStarts,
+      xIndex,
+      xWeight,
+      yStarts,
+      yIndex,
+      yWeight
+    );
+  else
+    areaDownOf<u16>(
+      src,
+      dst,
+      rows,
+      line,
+      h,
+      w,
+      H,
+      W,
+      xStarts,
+      xIndex,
+      xWeight,
+      yStarts,
+      yIndex,
+      yWeight
+    );
+}

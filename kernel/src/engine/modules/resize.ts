@@ -10,7 +10,7 @@ import type { ModuleDefinition } from './types';
 import { pixels, planarShape, withImage } from './image';
 import { scratchFloat64, storeValues, valuesFor } from './typed-loops';
 import { allocate, type NumericArray } from '../data/ndarray';
-import { resizeNearestSimd, resizeTwoTapSimd } from '../simd/geometry';
+import { areaDownSimd, resizeNearestSimd, resizeTwoTapSimd, type AreaTaps } from '../simd/geometry';
 
 export interface ResizeParams {
   height: number;
@@ -105,6 +105,20 @@ function nearestTaps(src: number, dst: number): Int32Array {
   return out;
 }
 
+/** Area taps of one axis, flattened: coordinate d uses taps starts[d] … starts[d + 1]. */
+function flatAreaTaps(src: number, dst: number): AreaTaps {
+  const taps = areaDownTaps(src, dst);
+  const starts = new Int32Array(dst + 1);
+  for (let d = 0; d < dst; d++) starts[d + 1] = starts[d] + taps[d].index.length;
+  const index = new Int32Array(starts[dst]);
+  const weight = new Float64Array(starts[dst]);
+  taps.forEach((t, d) => {
+    index.set(t.index, starts[d]);
+    weight.set(t.weight, starts[d]);
+  });
+  return { starts, index, weight };
+}
+
 /**
  * Shrinking with area weights, separably: each source row is first reduced to the output
  * width (Σ wx·src), then rows combine with the vertical weights. Sums in float64.
@@ -114,20 +128,12 @@ function areaDown(
   h: number,
   w: number,
   c: number,
-  height: number,
-  width: number
+  ty: AreaTaps,
+  tx: AreaTaps
 ): Float64Array {
-  const ty = areaDownTaps(h, height);
-  const tx = areaDownTaps(w, width);
-  // Flattened horizontal taps: output column x uses taps start[x] … start[x + 1].
-  const start = new Int32Array(width + 1);
-  for (let x = 0; x < width; x++) start[x + 1] = start[x] + tx[x].index.length;
-  const xi = new Int32Array(start[width]);
-  const xw = new Float64Array(start[width]);
-  for (let x = 0; x < width; x++) {
-    xi.set(tx[x].index, start[x]);
-    xw.set(tx[x].weight, start[x]);
-  }
+  const height = ty.starts.length - 1;
+  const width = tx.starts.length - 1;
+  const { starts: start, index: xi, weight: xw } = tx;
   const stride = width * c;
   const rows = scratchFloat64('resize.rows', h * stride);
   const line = scratchFloat64('resize.line', w * c);
@@ -144,11 +150,10 @@ function areaDown(
   }
   const out = scratchFloat64('resize.area', height * stride).fill(0);
   for (let y = 0; y < height; y++) {
-    const { index, weight } = ty[y];
     const o = y * stride;
-    for (let t = 0; t < index.length; t++) {
-      const r = index[t] * stride;
-      const wt = weight[t];
+    for (let t = ty.starts[y]; t < ty.starts[y + 1]; t++) {
+      const r = ty.index[t] * stride;
+      const wt = ty.weight[t];
       for (let i = 0; i < stride; i++) out[o + i] += wt * rows[r + i];
     }
   }
@@ -266,9 +271,12 @@ export const resize: ModuleDefinition<ResizeParams> = {
         (gray && resizeNearestSimd(gray, w, height, width, ys, xs)) ||
         nearest(src, w, c, ys, xs, allocate(dtype, height * width * c));
     } else if (interpolation === 'area' && h >= height && w >= width) {
-      const values = areaDown(src, h, w, c, height, width);
+      const ty = flatAreaTaps(h, height);
+      const tx = flatAreaTaps(w, width);
+      const simd = gray && areaDownSimd(gray, h, w, ty, tx);
       // The area sums live in a scratch buffer: float64 images get their own copy.
-      out = storeValues(dtype, dtype === 'float64' ? values.slice() : values);
+      const values = simd ? null : areaDown(src, h, w, c, ty, tx);
+      out = simd || storeValues(dtype, dtype === 'float64' ? values!.slice() : values!);
     } else {
       const area = interpolation === 'area';
       const ty = area ? areaUpTaps(h, height) : linearTaps(h, height);

@@ -137,3 +137,49 @@ export function resizeTwoTapSimd<T extends PixelArray>(
   );
   return k.take(src, to, H * W);
 }
+
+/** Taps of area shrinking along one axis, flattened: coordinate d uses taps starts[d] … starts[d + 1]. */
+export interface AreaTaps {
+  starts: Int32Array;
+  index: Int32Array;
+  weight: Float64Array;
+}
+
+/** src (h×w) shrunk to H×W with area weights (rows ty, columns tx), or null. */
+export function areaDownSimd<T extends PixelArray>(
+  src: T,
+  h: number,
+  w: number,
+  ty: AreaTaps,
+  tx: AreaTaps
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  const H = ty.starts.length - 1;
+  const W = tx.starts.length - 1;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
+  const rows = k.alloc(h * W * 8);
+  const line = k.alloc(W * 8);
+  const [xs, xi, xw] = [k.put(tx.starts), k.put(tx.index), k.put(tx.weight)];
+  const [ys, yi, yw] = [k.put(ty.starts), k.put(ty.index), k.put(ty.weight)];
+  k.exports.areaDown(
+    src.BYTES_PER_ELEMENT,
+    from,
+    to,
+    rows,
+    line,
+    h,
+    w,
+    H,
+    W,
+    xs,
+    xi,
+    xw,
+    ys,
+    yi,
+    yw
+  );
+  return k.take(src, to, H * W);
+}

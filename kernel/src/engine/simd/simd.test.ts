@@ -95,6 +95,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ['resize', { height: 32, width: 35, interpolation: 'bilinear' }],
   ['resize', { height: 90, width: 100, interpolation: 'bilinear' }],
   ['resize', { height: 120, width: 130, interpolation: 'area' }],
+  ['resize', { height: 7, width: 6, interpolation: 'area' }],
+  ['resize', { height: 1, width: 1, interpolation: 'area' }],
   ['invert', {}],
   ['bit_reduction', { bits: 3 }],
   ['gamma_correction', { gamma: 0.7 }],

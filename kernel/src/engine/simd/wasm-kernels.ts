@@ -176,6 +176,23 @@ export interface ImageKernelExports {
     ys: number,
     xs: number
   ): void;
+  areaDown(
+    size: number,
+    src: number,
+    dst: number,
+    rows: number,
+    line: number,
+    h: number,
+    w: number,
+    H: number,
+    W: number,
+    xStarts: number,
+    xIndex: number,
+    xWeight: number,
+    yStarts: number,
+    yIndex: number,
+    yWeight: number
+  ): void;
   halve(size: number, src: number, dst: number, w: number, H: number, W: number): void;
   resizeTwoTap(
     size: number,
