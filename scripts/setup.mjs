@@ -106,6 +106,12 @@ const BUILD_STEPS = [
     inputs: ['kernel/src', 'kernel/tsconfig.json', 'schema'],
     output: 'dist/kernel/cli/main.js'
   },
+  {
+    // build:kernel builds these too; this step catches a change to the kernels alone.
+    script: 'build:wasm',
+    inputs: ['kernel/assembly'],
+    output: 'dist/kernel/engine/simd/image-kernels.wasm'
+  },
   { script: 'build:ext', inputs: ['src', 'tsconfig.json', 'schema'], output: 'lib/index.js' },
   {
     script: 'build:labextension',
