@@ -2,9 +2,11 @@
 
 import json
 import os
+import signal
 
 from jupyter_core.paths import jupyter_config_dir
 from jupyterlab_server import LabServerApp
+from tornado.ioloop import PeriodicCallback
 from traitlets import Bool, default
 
 from .handlers import (
@@ -13,6 +15,9 @@ from .handlers import (
     IdentityHandler,
     LanguageServersStatusHandler,
 )
+
+# Set by medflow's launcher (kernel/src/cli/lab.ts) to its own process id.
+LAUNCHER_PID_ENV = "MEDFLOW_LAB_LAUNCHER_PID"
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # app/server/medflow_lab -> app -> the package root
@@ -93,6 +98,24 @@ class MedflowLab(LabServerApp):
                 (r"/lsp/status", LanguageServersStatusHandler),
             ]
         )
+        self._stop_with_launcher()
+
+    def _stop_with_launcher(self):
+        """Shuts the server down (as on SIGTERM: kernels first) once the medflow process that
+        started it is gone, killed or crashed: a JupyterLab left behind would keep its port,
+        its kernels and the user's token alive with nobody to stop it."""
+        launcher = os.environ.get(LAUNCHER_PID_ENV)
+        if not launcher:
+            return
+
+        def check():
+            if os.getppid() != int(launcher):
+                self.log.warning(
+                    "medflow (pid %s) that started this server is gone; stopping", launcher
+                )
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        PeriodicCallback(check, 1000).start()
 
 
 main = launch_new_instance = MedflowLab.launch_instance

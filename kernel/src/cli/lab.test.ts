@@ -1,5 +1,6 @@
 // startLab() against the real Python server (needs `npm run build:app` and Debian's
 // jupyter_server / jupyterlab_server under /usr/bin/python3).
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -145,3 +146,25 @@ test('reports a server that exits, with its output', async () => {
     /the server exited[^]*no_such_flag/
   );
 });
+
+test('the server stops by itself when the process that started it is killed', async () => {
+  // A separate Node process starts the server and is then SIGKILLed: its exit handler never
+  // runs, so only the server's own watch on its launcher can stop it.
+  const port = await findFreePort();
+  const lab = path.resolve(__dirname, '../../../dist/kernel/cli/lab.js');
+  const code =
+    `require(${JSON.stringify(lab)}).startLab(${JSON.stringify({ root, port, token: null, dataDir: path.join(tmp, 'data') })})` +
+    `.then(() => console.log('READY'), e => { console.error(e); process.exit(1); });`;
+  const launcher = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    launcher.stdout.on('data', chunk => String(chunk).includes('READY') && resolve());
+    launcher.once('exit', code => reject(new Error(`launcher exited (${code})`)));
+  });
+  expect(await portAcceptsConnections(port)).toBe(true);
+  launcher.kill('SIGKILL');
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline && (await portAcceptsConnections(port))) {
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+  expect(await portAcceptsConnections(port)).toBe(false);
+}, 90000);

@@ -157,7 +157,10 @@ export async function startLab(opts: LabOptions = {}): Promise<RunningLab> {
   const token = opts.token === undefined ? randomBytes(24).toString('hex') : (opts.token ?? '');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    PYTHONPATH: [paths.server, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter)
+    PYTHONPATH: [paths.server, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter),
+    // The server stops by itself once this process is gone, even when it is killed and its
+    // 'exit' handler never runs (app/server/medflow_lab/app.py).
+    MEDFLOW_LAB_LAUNCHER_PID: String(process.pid)
   };
   if (opts.dataDir) {
     env.JUPYTER_DATA_DIR = path.resolve(opts.dataDir);
