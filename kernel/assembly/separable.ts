@@ -118,7 +118,8 @@ function separableOf<T>(
 
 /**
  * separable for u8 images whose sums stay below 2^16 (max · scale² ≤ 65535: the 3- and 5-tap
- * Gaussians, boxes up to 15): eight 16-bit lanes instead of four 32-bit ones. Each output row
+ * Gaussians, boxes up to 15) and symmetric kernels (the caller checks): 16-bit lanes instead
+ * of 32-bit ones, and the two taps of each symmetric pair summed before one multiply. Each output row
  * sums its source rows first (into `line`, padded by reflection), then along the row, so the
  * intermediate values never leave the cache. `line` is scratch: (w + taps) u16 values, then
  * 20 bytes per tap, 16-byte aligned.
@@ -151,14 +152,39 @@ function separableNarrowU8(
     for (let t = 0; t < taps; t++) {
       store<usize>(rows + ((<usize>t) << 2), src + <usize>(borderAt(y + t - r, h, border) * w));
     }
-    for (let i = 0; i < w; i += 8) {
-      const x = <usize>(i + 8 <= w ? i : w - 8);
-      let acc = i16x8.splat(0);
-      for (let t = 0; t < taps; t++) {
-        const v = v128.load8x8_u(load<usize>(rows + ((<usize>t) << 2)) + x);
-        acc = i16x8.add(acc, i16x8.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+    // Sixteen columns per step (two accumulators); kernels are symmetric, so the rows at
+    // t and taps − 1 − t are added before their shared weight multiplies them.
+    for (let i = 0; i < w; i += 16) {
+      const x = <usize>(i + 16 <= w ? i : w - 16);
+      const centre = v128.load(load<usize>(rows + ((<usize>r) << 2)) + x);
+      const wc = v128.load(lanes + ((<usize>r) << 4));
+      let lo = i16x8.mul(i16x8.extend_low_i8x16_u(centre), wc);
+      let hi = i16x8.mul(i16x8.extend_high_i8x16_u(centre), wc);
+      for (let t = 0; t < r; t++) {
+        const a = v128.load(load<usize>(rows + ((<usize>t) << 2)) + x);
+        const b = v128.load(load<usize>(rows + ((<usize>(taps - 1 - t)) << 2)) + x);
+        const wt = v128.load(lanes + ((<usize>t) << 4));
+        lo = i16x8.add(
+          lo,
+          i16x8.mul(
+            i16x8.extadd_pairwise_i8x16_u(
+              i8x16.shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
+            ),
+            wt
+          )
+        );
+        hi = i16x8.add(
+          hi,
+          i16x8.mul(
+            i16x8.extadd_pairwise_i8x16_u(
+              i8x16.shuffle(a, b, 8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31)
+            ),
+            wt
+          )
+        );
       }
-      v128.store(line + ((<usize>r + x) << 1), acc);
+      v128.store(line + ((<usize>r + x) << 1), lo);
+      v128.store(line + ((<usize>r + x) << 1), hi, 16);
     }
     for (let i = 0; i < r; i++) {
       store<u16>(
@@ -174,10 +200,14 @@ function separableNarrowU8(
     const to = dst + <usize>(y * w);
     for (let i = 0; i < w; i += 8) {
       const x = i + 8 <= w ? i : w - 8;
-      let acc = i16x8.splat(0);
-      for (let t = 0; t < taps; t++) {
-        const v = v128.load(line + ((<usize>(x + t)) << 1));
-        acc = i16x8.add(acc, i16x8.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+      const at = line + ((<usize>x) << 1);
+      let acc = i16x8.mul(v128.load(at + ((<usize>r) << 1)), v128.load(lanes + ((<usize>r) << 4)));
+      for (let t = 0; t < r; t++) {
+        const pair = i16x8.add(
+          v128.load(at + ((<usize>t) << 1)),
+          v128.load(at + ((<usize>(taps - 1 - t)) << 1))
+        );
+        acc = i16x8.add(acc, i16x8.mul(pair, v128.load(lanes + ((<usize>t) << 4))));
       }
       let q: v128;
       if (shift >= 0) {

@@ -54,7 +54,8 @@ function blurInMemory(
   const taps = k.put(weights);
   const mode = BORDERS[border];
   const scratch = 16 + 20 * weights.length;
-  if (size === 1 && 255 * area <= 65535 && w >= 8) {
+  const symmetric = weights.every((v, i) => v === weights[weights.length - 1 - i]);
+  if (size === 1 && 255 * area <= 65535 && w >= 16 && symmetric) {
     // Sums fit 16 bits: eight lanes, one cached line of vertical sums per row.
     const line = k.alloc((w + weights.length) * 2 + scratch);
     k.exports.separableU8Narrow(from, to, line, h, w, taps, weights.length, shift, area, mode);
