@@ -14,6 +14,7 @@ export * from './canny';
 export * from './geometry';
 export * from './warp';
 export * from './resize';
+export * from './color';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

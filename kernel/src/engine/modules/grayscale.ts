@@ -6,6 +6,7 @@
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape, storeAs, withImage } from './image';
 import { allocate } from '../data/ndarray';
+import { grayRgbSimd } from '../simd/color';
 
 export interface GrayscaleParams {
   method: 'luminance' | 'average';
@@ -20,6 +21,8 @@ export interface GrayscaleParams {
 export const LUMA_FIXED_POINT = { r: 9798, g: 19235, b: 3735, shift: 15 } as const;
 
 function luminanceUint8(src: Uint8Array, n: number, c: number): Uint8Array {
+  const simd = c === 3 ? grayRgbSimd(src, n, LUMA_FIXED_POINT) : null;
+  if (simd) return simd;
   const { r, g, b, shift } = LUMA_FIXED_POINT;
   const half = 1 << (shift - 1);
   const out = new Uint8Array(n);

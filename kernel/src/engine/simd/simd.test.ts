@@ -122,6 +122,22 @@ const dtypesOf = (name: string, params: Record<string, unknown>): DType[] =>
     ? ['uint8']
     : ['uint8', 'uint16'];
 
+describe('grayscale: SIMD = TypeScript', () => {
+  it.each([1, 15, 16, 17, 40, 1000])('%i RGB pixels', n => {
+    const rgb = pixels(n * 3, 'uint8', n);
+    const item: DataDict = {
+      image: {
+        array: { data: rgb, shape: [1, n, 3], dtype: 'uint8' },
+        header: imageHeader([1, n, 3], 'uint8', 'Photo', [0, 255])
+      },
+      label: {},
+      meta: { split: 'train', index: 0 }
+    };
+    const run = () => applyModule('grayscale', item, {})?.image.array.data as NumericArray;
+    expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
+  });
+});
+
 describe.each(CASES)('%s %j: SIMD = TypeScript', (name, params) => {
   it.each(dtypesOf(name, params))('%s', dtype => {
     SHAPES.forEach(([h, w], k) => {

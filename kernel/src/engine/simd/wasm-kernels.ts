@@ -193,6 +193,7 @@ export interface ImageKernelExports {
     yIndex: number,
     yWeight: number
   ): void;
+  grayRgbU8(src: number, dst: number, n: number, wr: number, wg: number, wb: number): void;
   halve(size: number, src: number, dst: number, w: number, H: number, W: number): void;
   resizeTwoTap(
     size: number,
