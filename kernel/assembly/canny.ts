@@ -4,6 +4,7 @@
  * suppression with OpenCV's fixed-point tan(22.5°) test, and hysteresis. The same steps, in
  * the same integer arithmetic, as kernel/src/engine/modules/canny.ts.
  */
+import { step } from './lanes';
 
 /**
  * dst (u8, h·w) = 255 on edges, 0 elsewhere. Scratch: mag ((h + 2) × (w + 2) i32, a zero
@@ -30,7 +31,7 @@ export function cannyU8(
   for (let y = 0; y < h; y++) {
     const out = mag + ((<usize>((y + 1) * W + 1)) << 2);
     for (let i = 0; i < w; i += 8) {
-      const x = <usize>(i + 8 <= w ? i : w - 8);
+      const x = <usize>step(i, w, 8);
       const at = (<usize>(y * w) + x) << 1;
       const a = v128.load(gx + at);
       const b = v128.load(gy + at);

@@ -3,6 +3,7 @@
  * kernel/src/engine/modules/grayscale.ts: (r·cr + g·cg + b·cb + 2^14) >> 15. Sixteen pixels
  * (48 bytes) per step: lane shuffles gather each channel, 32-bit lanes hold the sums.
  */
+import { step } from './lanes';
 
 /** The weighted sum of four pixels (i32 lanes), rounded by the shift. */
 function luma4(r: v128, g: v128, b: v128, cr: v128, cg: v128, cb: v128, half: v128): v128 {
@@ -20,7 +21,7 @@ export function grayRgbU8(src: usize, dst: usize, n: i32, wr: i32, wg: i32, wb: 
   const cb = i32x4.splat(wb);
   const half = i32x4.splat(1 << 14);
   for (let i = 0; i < n; i += 16) {
-    const p = <usize>(i + 16 <= n ? i : n - 16);
+    const p = <usize>step(i, n, 16);
     const a = v128.load(src + p * 3);
     const b = v128.load(src + p * 3 + 16);
     const c = v128.load(src + p * 3 + 32);

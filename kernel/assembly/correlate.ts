@@ -6,22 +6,8 @@
  * offset into it. Taps are (dy, dx, weight) triples of i32; rows need at least 4 pixels.
  */
 
-/** Four values of T at p as i32 lanes. */
-function load4<T>(p: usize): v128 {
-  if (sizeof<T>() == 1) return i32x4.extend_low_i16x8_u(v128.load8x8_u(p));
-  return v128.load16x4_u(p);
-}
-
-function reflect101(p: i32, n: i32): i32 {
-  if (n == 1) return 0;
-  while (p < 0 || p >= n) p = p < 0 ? -p : 2 * n - 2 - p;
-  return p;
-}
-
-/** p after border extrapolation: reflect_101, or replicated edges (cv2.Canny) when `replicate`. */
-function borderAt(p: i32, n: i32, replicate: bool): i32 {
-  return replicate ? (p < 0 ? 0 : p >= n ? n - 1 : p) : reflect101(p, n);
-}
+import { borderAt, REFLECT_101 } from './borders';
+import { load4, step } from './lanes';
 
 /** src (h×w) into padded ((h + 2r) × (w + 2r)), borders reflect_101 or replicated. */
 function padImage<T>(
@@ -30,19 +16,19 @@ function padImage<T>(
   h: i32,
   w: i32,
   r: i32,
-  replicate: bool = false
+  border: i32 = REFLECT_101
 ): void {
   const size = <usize>sizeof<T>();
   const pw = w + 2 * r;
   for (let py = 0; py < h + 2 * r; py++) {
-    const row = src + <usize>(borderAt(py - r, h, replicate) * w) * size;
+    const row = src + <usize>(borderAt(py - r, h, border) * w) * size;
     const to = padded + <usize>(py * pw) * size;
     memory.copy(to + <usize>r * size, row, <usize>w * size);
     for (let i = 0; i < r; i++) {
-      store<T>(to + <usize>i * size, load<T>(row + <usize>borderAt(i - r, w, replicate) * size));
+      store<T>(to + <usize>i * size, load<T>(row + <usize>borderAt(i - r, w, border) * size));
       store<T>(
         to + <usize>(r + w + i) * size,
-        load<T>(row + <usize>borderAt(w + i, w, replicate) * size)
+        load<T>(row + <usize>borderAt(w + i, w, border) * size)
       );
     }
   }
@@ -153,7 +139,7 @@ function correlateOf<T>(
     const out = dst + ((<usize>(y * w)) << 2);
     if (narrow) {
       for (let i = 0; i < w; i += 8) {
-        const x = <usize>(i + 8 <= w ? i : w - 8);
+        const x = <usize>step(i, w, 8);
         const g = sum8(x, ptrs, weights, count);
         v128.store(out + (x << 2), f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(g)));
         v128.store(out + (x << 2), f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(g)), 16);
@@ -161,7 +147,7 @@ function correlateOf<T>(
       continue;
     }
     for (let i = 0; i < w; i += 4) {
-      const x = <usize>(i + 4 <= w ? i : w - 4);
+      const x = <usize>step(i, w, 4);
       const gx = sum4<T>(x, ptrs, weights, count);
       const v =
         magnitude == 0
@@ -232,7 +218,7 @@ function sobelLines(padded: usize, pw: usize, y: i32, w: i32, smooth: usize, dif
   const b = a + pw;
   const c = b + pw;
   for (let i = 0; i < w + 2; i += 8) {
-    const x = <usize>(i + 8 <= w + 2 ? i : w + 2 - 8);
+    const x = <usize>step(i, w + 2, 8);
     const va = v128.load8x8_u(a + x);
     const vb = v128.load8x8_u(b + x);
     const vc = v128.load8x8_u(c + x);
@@ -268,7 +254,7 @@ export function sobel3U8(padded: usize, dst: usize, line: usize, h: i32, w: i32,
     sobelLines(padded, pw, y, w, smooth, diff);
     const out = dst + ((<usize>(y * w)) << 2);
     for (let i = 0; i < w; i += 8) {
-      const x = <usize>(i + 8 <= w ? i : w - 8);
+      const x = <usize>step(i, w, 8);
       const gx = sobelX(smooth, x << 1);
       const gy = sobelY(diff, x << 1);
       const o = out + (x << 2);
@@ -304,7 +290,7 @@ export function sobel3PairU8(
     sobelLines(padded, pw, y, w, smooth, diff);
     const row = (<usize>(y * w)) << 1;
     for (let i = 0; i < w; i += 8) {
-      const at = (<usize>(i + 8 <= w ? i : w - 8)) << 1;
+      const at = (<usize>step(i, w, 8)) << 1;
       v128.store(gx + row + at, sobelX(smooth, at));
       v128.store(gy + row + at, sobelY(diff, at));
     }
@@ -312,13 +298,6 @@ export function sobel3PairU8(
 }
 
 /** padImage for callers that run several kernels on one padded image. */
-export function padImageU8(
-  src: usize,
-  padded: usize,
-  h: i32,
-  w: i32,
-  r: i32,
-  replicate: bool
-): void {
-  padImage<u8>(src, padded, h, w, r, replicate);
+export function padImageU8(src: usize, padded: usize, h: i32, w: i32, r: i32, border: i32): void {
+  padImage<u8>(src, padded, h, w, r, border);
 }

@@ -5,12 +5,8 @@
  * is taken in the same order as the engine's separableFilter (left to right, products first),
  * so the values are the same to the bit.
  */
-
-function reflect101(p: i32, n: i32): i32 {
-  if (n == 1) return 0;
-  while (p < 0 || p >= n) p = p < 0 ? -p : 2 * n - 2 - p;
-  return p;
-}
+import { reflect101 } from './borders';
+import { step } from './lanes';
 
 /** Rounds two float64 lanes half to even into [0, max] and stores them as T at p. */
 function storeRounded2<T>(p: usize, v: v128, max: f64): void {
@@ -46,7 +42,7 @@ function blurFloatOf<T>(
     }
     const out = sums + ((<usize>(y * w)) << 3);
     for (let i = 0; i < w; i += 2) {
-      const x = <usize>(i + 2 <= w ? i : w - 2);
+      const x = <usize>step(i, w, 2);
       const at = row + (x << 3);
       let acc = f64x2.mul(v128.load(at), f64x2.splat(load<f64>(kernel)));
       for (let t = 1; t < taps; t++) {
@@ -67,7 +63,7 @@ function blurFloatOf<T>(
     }
     const out = dst + <usize>(y * w) * size;
     for (let i = 0; i < w; i += 2) {
-      const x = <usize>(i + 2 <= w ? i : w - 2);
+      const x = <usize>step(i, w, 2);
       let acc = f64x2.mul(v128.load(load<usize>(rows) + (x << 3)), f64x2.splat(load<f64>(kernel)));
       for (let t = 1; t < taps; t++) {
         const v = v128.load(load<usize>(rows + ((<usize>t) << 2)) + (x << 3));
@@ -88,7 +84,7 @@ function unsharpOf<T>(src: usize, blurred: usize, dst: usize, n: i32, amount: f6
   const gain = f64x2.splat(1 + amount);
   const a = f64x2.splat(amount);
   for (let i = 0; i < n; i += 2) {
-    const x = <usize>(i + 2 <= n ? i : n - 2);
+    const x = <usize>step(i, n, 2);
     const s = f64x2.replace_lane(
       f64x2.splat(<f64>load<T>(src + x * size)),
       1,

@@ -4,7 +4,7 @@
  * column-wise reads stay in cache. The same results as flip.ts and rotate.ts in
  * kernel/src/engine/modules.
  */
-import { lanesOf } from './lanes';
+import { lanesOf, step } from './lanes';
 
 /** The lanes of v in reverse order (values of T). */
 function reverseLanes<T>(v: v128): v128 {
@@ -26,7 +26,7 @@ function flipOf<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): 
       continue;
     }
     for (let i = 0; i < w; i += lanes) {
-      const x = i + lanes <= w ? i : w - lanes;
+      const x = step(i, w, lanes);
       const v = v128.load(from + <usize>(w - x - lanes) * size);
       v128.store(to + <usize>x * size, reverseLanes<T>(v));
     }

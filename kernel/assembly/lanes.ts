@@ -36,3 +36,17 @@ export function smax<T>(a: T, b: T): T {
 export function fillValues<T>(p: usize, v: T, n: i32): void {
   for (let i = 0; i < n; i++) store<T>(p + ((<usize>i) << alignof<T>()), v);
 }
+
+/**
+ * Start of the vector step at i over n values, `width` values per step: the last step moves
+ * back to end at n, overlapping the one before instead of running past the end (n ≥ width).
+ */
+export function step(i: i32, n: i32, width: i32): i32 {
+  return i + width <= n ? i : n - width;
+}
+
+/** Four values of T at p widened to i32 lanes. */
+export function load4<T>(p: usize): v128 {
+  if (sizeof<T>() == 1) return i32x4.extend_low_i16x8_u(v128.load8x8_u(p));
+  return v128.load16x4_u(p);
+}

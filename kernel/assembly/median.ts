@@ -6,17 +6,12 @@
  * Rows need at least one vector of pixels (w ≥ 16 for u8, 8 for u16); the last vector of a
  * row overlaps the one before instead of running past the end.
  */
-import { lanesOf, vmax, vmin } from './lanes';
+import { lanesOf, step, vmax, vmin } from './lanes';
 import { median25 } from './median-network';
 
 /** med3(a, b, c) lane by lane. */
 function median3<T>(a: v128, b: v128, c: v128): v128 {
   return vmax<T>(vmin<T>(a, b), vmin<T>(vmax<T>(a, b), c));
-}
-
-/** Start of the i-th vector step over n values, the last one moved back to end at n. */
-function step(i: i32, n: i32, lanes: i32): i32 {
-  return i + lanes <= n ? i : n - lanes;
 }
 
 function median3x3Of<T>(src: usize, dst: usize, scratch: usize, h: i32, w: i32): void {

@@ -4,6 +4,7 @@
  * and column) and two-tap interpolation (bilinear, and area when enlarging), in float64 with
  * the module's own expression, rounded half to even and saturated as its storeValues does.
  */
+import { step } from './lanes';
 
 /** dst[y][x] = src[ys[y]][xs[x]] (ys, xs: i32). */
 function resizeNearestOf<T>(
@@ -111,7 +112,7 @@ function halveOf<T>(src: usize, dst: usize, w: i32, H: i32, W: i32): void {
     const r1 = r0 + <usize>w * size;
     const out = dst + <usize>(y * W) * size;
     for (let i = 0; i < W; i += half) {
-      const x = <usize>(i + half <= W ? i : W - half);
+      const x = <usize>step(i, W, half);
       const at = 2 * x * size;
       if (sizeof<T>() == 1) {
         const s = i16x8.add(

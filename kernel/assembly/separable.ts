@@ -7,34 +7,14 @@
  * sums of these weights are exact. Rows need at least 4 pixels.
  */
 
-/** Border modes, as the engine's Border: reflect_101 (gfedcb|abcdefgh|gfedcba), replicate (aaaaaa|abcdefgh|hhhhhhh). */
-export const REFLECT_101 = 0;
-export const REPLICATE = 1;
-
-/** Coordinate p of an axis of length n after border extrapolation. */
-function borderAt(p: i32, n: i32, border: i32): i32 {
-  if (border == REPLICATE) return p < 0 ? 0 : p >= n ? n - 1 : p;
-  if (n == 1) return 0;
-  while (p < 0 || p >= n) p = p < 0 ? -p : 2 * n - 2 - p;
-  return p;
-}
-
-/** Four values of T at p as i32 lanes. */
-function load4<T>(p: usize): v128 {
-  if (sizeof<T>() == 1) return i32x4.extend_low_i16x8_u(v128.load8x8_u(p));
-  return v128.load16x4_u(p);
-}
+import { borderAt } from './borders';
+import { load4, step } from './lanes';
 
 /** Stores the four i32 lanes of v (each within T's range) as T at p. */
 function store4<T>(p: usize, v: v128): void {
   const halves = i16x8.narrow_i32x4_u(v, v);
   if (sizeof<T>() == 1) v128.store32_lane(p, i8x16.narrow_i16x8_u(halves, halves), 0);
   else v128.store64_lane(p, halves, 0);
-}
-
-/** Start of the vector step at i over n values, the last one moved back to end at n. */
-function step4(i: i32, n: i32): i32 {
-  return i + 4 <= n ? i : n - 4;
 }
 
 /**
@@ -77,7 +57,7 @@ function separableOf<T>(
     }
     const out = sums + ((<usize>(y * w)) << 2);
     for (let i = 0; i < w; i += 4) {
-      const x = step4(i, w);
+      const x = step(i, w, 4);
       let acc = i32x4.splat(0);
       for (let t = 0; t < taps; t++) {
         const v = load4<T>(pad + <usize>(x + t) * size);
@@ -97,7 +77,7 @@ function separableOf<T>(
     }
     const to = dst + <usize>(y * w) * size;
     for (let i = 0; i < w; i += 4) {
-      const x = step4(i, w);
+      const x = step(i, w, 4);
       let acc = i32x4.splat(0);
       for (let t = 0; t < taps; t++) {
         const v = v128.load(load<usize>(rows + ((<usize>t) << 2)) + ((<usize>x) << 2));
@@ -155,7 +135,7 @@ function separableNarrowU8(
     // Sixteen columns per step (two accumulators); kernels are symmetric, so the rows at
     // t and taps − 1 − t are added before their shared weight multiplies them.
     for (let i = 0; i < w; i += 16) {
-      const x = <usize>(i + 16 <= w ? i : w - 16);
+      const x = <usize>step(i, w, 16);
       const centre = v128.load(load<usize>(rows + ((<usize>r) << 2)) + x);
       const wc = v128.load(lanes + ((<usize>r) << 4));
       let lo = i16x8.mul(i16x8.extend_low_i8x16_u(centre), wc);
@@ -199,7 +179,7 @@ function separableNarrowU8(
     // Horizontal, then round half to even and store.
     const to = dst + <usize>(y * w);
     for (let i = 0; i < w; i += 8) {
-      const x = i + 8 <= w ? i : w - 8;
+      const x = step(i, w, 8);
       const at = line + ((<usize>x) << 1);
       let acc = i16x8.mul(v128.load(at + ((<usize>r) << 1)), v128.load(lanes + ((<usize>r) << 4)));
       for (let t = 0; t < r; t++) {
@@ -276,7 +256,7 @@ export function adaptiveThresholdU8(
   const limit = i16x8.splat(<i16>-delta);
   const on = i8x16.splat(<i8>fg);
   for (let i = 0; i < n; i += 16) {
-    const at = <usize>(i + 16 <= n ? i : n - 16);
+    const at = <usize>step(i, n, 16);
     const a = v128.load(src + at);
     const m = v128.load(mean + at);
     const lo = i16x8.sub(i16x8.extend_low_i8x16_u(a), i16x8.extend_low_i8x16_u(m));

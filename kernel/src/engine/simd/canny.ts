@@ -3,7 +3,7 @@
  * kernel/assembly/canny.ts (Sobel derivatives in SIMD lanes, then magnitude, non-maximum
  * suppression and hysteresis in integer arithmetic, as modules/canny.ts does them).
  */
-import { imageKernels } from './wasm-kernels';
+import { imageKernels, KERNEL_BORDERS } from './wasm-kernels';
 
 /** Thresholds as modules/canny.ts prepares them (integers; squared for the L2 gradient). */
 export interface CannyThresholds {
@@ -35,7 +35,7 @@ export function canny3Simd(
   const map = k.alloc(n);
   const stack = k.alloc(n * 4);
   const to = k.alloc(n);
-  k.exports.padImageU8(from, padded, h, w, 1, 1);
+  k.exports.padImageU8(from, padded, h, w, 1, KERNEL_BORDERS.replicate);
   k.exports.sobel3PairU8(padded, gx, gy, line, h, w);
   k.exports.cannyU8(
     gx,

@@ -3,7 +3,7 @@
  * float32, in the SIMD kernels of kernel/assembly/correlate.ts: integer kernels whose sums
  * stay exact in float32, so the values equal the engine's float64 sums stored as float32.
  */
-import { imageKernels, type PixelArray } from './wasm-kernels';
+import { imageKernels, KERNEL_BORDERS, type PixelArray } from './wasm-kernels';
 
 /** A square kernel of odd side (row-major weights). */
 export interface Kernel2D {
@@ -104,7 +104,7 @@ export function sobel3Simd(
   const padded = k.alloc((h + 2) * (w + 2));
   const line = k.alloc(4 * (w + 2) + 16);
   const to = k.alloc(h * w * 4);
-  k.exports.padImageU8(from, padded, h, w, 1, 0);
+  k.exports.padImageU8(from, padded, h, w, 1, KERNEL_BORDERS.reflect_101);
   k.exports.sobel3U8(padded, to, line, h, w, { x: 0, y: 1, magnitude: 2 }[direction]);
   return k.takeFloat32(to, h * w);
 }

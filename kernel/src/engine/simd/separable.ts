@@ -5,7 +5,7 @@
  * length). Integer sums are exact, and so are the engine's float64 sums of such weights, so
  * both give the same rounded values.
  */
-import { imageKernels, type ImageKernels, type PixelArray } from './wasm-kernels';
+import { imageKernels, KERNEL_BORDERS, type ImageKernels, type PixelArray } from './wasm-kernels';
 
 /** The kernel as integer weights over `scale`, or null when it is not of that form. */
 export function integerWeights(
@@ -25,9 +25,7 @@ export function integerWeights(
   return null;
 }
 
-/** Border modes of the kernels (kernel/assembly/separable.ts), by the engine's names. */
-const BORDERS = { reflect_101: 0, replicate: 1 } as const;
-export type SeparableBorder = keyof typeof BORDERS;
+export type SeparableBorder = keyof typeof KERNEL_BORDERS;
 
 /**
  * Blurs the image at `from` (h×w values of `size` bytes, already in the kernels' memory) into
@@ -52,7 +50,7 @@ function blurInMemory(
   const shift = powerOfTwo ? Math.log2(area) : -1;
   const to = k.alloc(h * w * size);
   const taps = k.put(weights);
-  const mode = BORDERS[border];
+  const mode = KERNEL_BORDERS[border];
   const scratch = 16 + 20 * weights.length;
   const symmetric = weights.every((v, i) => v === weights[weights.length - 1 - i]);
   if (size === 1 && 255 * area <= 65535 && w >= 16 && symmetric) {

@@ -111,7 +111,7 @@ export interface ImageKernelExports {
     magnitude: number,
     narrow: number
   ): void;
-  padImageU8(src: number, padded: number, h: number, w: number, r: number, replicate: number): void;
+  padImageU8(src: number, padded: number, h: number, w: number, r: number, border: number): void;
   sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
   sobel3PairU8(padded: number, gx: number, gy: number, line: number, h: number, w: number): void;
   cannyU8(
@@ -212,6 +212,9 @@ export interface ImageKernelExports {
 }
 
 export type PixelArray = Uint8Array | Uint16Array;
+
+/** Border modes of the kernels (kernel/assembly/borders.ts), by the engine's names. */
+export const KERNEL_BORDERS = { reflect_101: 0, replicate: 1 } as const;
 
 /**
  * Bump allocation in the module's memory for the duration of one kernel call: `reset()` at
