@@ -6,6 +6,7 @@
 import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
 import { minMaxChainSimd, type MaskRun } from '../simd/min-max';
+import { kernelPixels } from '../simd/wasm-kernels';
 import { blurFloatSimd, separableSimd } from '../simd/separable';
 import type { DataDict } from '../data/datadict';
 import { withImage } from './image';
@@ -284,8 +285,9 @@ export function blur(
   c: number,
   kernel: ArrayLike<number>
 ): DataDict {
-  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-    const out = separableSimd(src, h, w, kernel) ?? blurFloatSimd(src, h, w, kernel);
+  const gray = kernelPixels(src, c);
+  if (gray) {
+    const out = separableSimd(gray, h, w, kernel) ?? blurFloatSimd(gray, h, w, kernel);
     if (out)
       return withImage(data, {
         ...data.image.array,
@@ -643,8 +645,9 @@ export function minMaxChain<T extends NumericArray>(
   kw: number,
   ops: ('min' | 'max')[]
 ): T {
-  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-    const out = minMaxChainSimd(src, h, w, maskRuns(mask, kh, kw), kw, ops);
+  const gray = kernelPixels(src, c);
+  if (gray) {
+    const out = minMaxChainSimd(gray, h, w, maskRuns(mask, kh, kw), kw, ops);
     if (out) return out as T;
   }
   let cur = src;

@@ -4,6 +4,7 @@ import { allocate } from '../data/ndarray';
 import type { DataDict } from '../data/datadict';
 import { pixels, planarShape, withImage } from './image';
 import { flipSimd } from '../simd/geometry';
+import { kernelPixels } from '../simd/wasm-kernels';
 
 export type FlipAxis = 'horizontal' | 'vertical' | 'both';
 
@@ -18,8 +19,9 @@ export function flipImage(data: DataDict, axis: FlipAxis, module: string): DataD
   const { dtype, shape } = data.image.array;
   const fx = axis !== 'vertical';
   const fy = axis !== 'horizontal';
-  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-    const simd = flipSimd(src, h, w, fx, fy);
+  const gray = kernelPixels(src, c);
+  if (gray) {
+    const simd = flipSimd(gray, h, w, fx, fy);
     if (simd) return withImage(data, { data: simd, shape: shape.slice(), dtype });
   }
   const out = allocate(dtype, src.length);

@@ -7,6 +7,7 @@ import { pixels, planarShape } from './image';
 import { filter2D, separableFilter, sobelKernel } from './filters';
 import { storeFiltered } from './filtered';
 import { correlateSimd, outer, type Kernel2D } from '../simd/correlate';
+import { kernelPixels } from '../simd/wasm-kernels';
 
 export interface LaplacianParams {
   kernel_size: number;
@@ -48,8 +49,9 @@ export const laplacian: ModuleDefinition<LaplacianParams> = {
   apply(data, { kernel_size }) {
     const [h, w, c] = planarShape(data, 'laplacian');
     const src = pixels(data, 'laplacian');
-    if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-      const simd = correlateSimd(src, h, w, laplacianKernel(kernel_size));
+    const gray = kernelPixels(src, c);
+    if (gray) {
+      const simd = correlateSimd(gray, h, w, laplacianKernel(kernel_size));
       if (simd) return storeFiltered(data, simd, 'float32');
     }
     if (kernel_size <= 3) {

@@ -7,6 +7,7 @@ import { allocate, type NumericArray } from '../data/ndarray';
 import { pixels, planarShape, withImage } from './image';
 import { borderIndex } from './filters';
 import { median3x3Simd, median5x5Simd } from '../simd/median';
+import { kernelPixels } from '../simd/wasm-kernels';
 
 export interface MedianParams {
   kernel_size: number;
@@ -157,12 +158,9 @@ export const medianFilter: ModuleDefinition<MedianParams> = {
     const [h, w, c] = planarShape(data, 'median_filter');
     const src = pixels(data, 'median_filter');
     const { dtype, shape } = data.image.array;
-    if (
-      (kernel_size === 3 || kernel_size === 5) &&
-      c === 1 &&
-      (src instanceof Uint8Array || src instanceof Uint16Array)
-    ) {
-      const simd = kernel_size === 3 ? median3x3Simd(src, h, w) : median5x5Simd(src, h, w);
+    const gray = kernelPixels(src, c);
+    if (gray && (kernel_size === 3 || kernel_size === 5)) {
+      const simd = kernel_size === 3 ? median3x3Simd(gray, h, w) : median5x5Simd(gray, h, w);
       if (simd) return withImage(data, { data: simd, shape: shape.slice(), dtype });
     }
     const out = allocate(dtype, src.length);

@@ -11,6 +11,7 @@ import { pixels, planarShape, withImage } from './image';
 import { scratchFloat64, storeValues, valuesFor } from './typed-loops';
 import { allocate, type NumericArray } from '../data/ndarray';
 import { areaDownSimd, resizeNearestSimd, resizeTwoTapSimd, type AreaTaps } from '../simd/geometry';
+import { kernelPixels } from '../simd/wasm-kernels';
 
 export interface ResizeParams {
   height: number;
@@ -262,7 +263,7 @@ export const resize: ModuleDefinition<ResizeParams> = {
     const src = pixels(data, 'resize');
     const dtype = data.image.array.dtype;
     // One-channel 8/16-bit images resize in WebAssembly, with the same values.
-    const gray = c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array) ? src : null;
+    const gray = kernelPixels(src, c);
     let out: NumericArray;
     if (interpolation === 'nearest') {
       const ys = nearestTaps(h, height);

@@ -9,6 +9,7 @@ import { allocate, type NumericArray } from '../data/ndarray';
 import { pixels, planarOut, planarShape, withImage } from './image';
 import { flipImage } from './flip';
 import { quarterTurnSimd } from '../simd/geometry';
+import { kernelPixels } from '../simd/wasm-kernels';
 import { rotationMatrix, warpAffine } from './warp';
 
 export interface RotateParams {
@@ -52,13 +53,11 @@ export function rotateQuarter(data: DataDict, k: number, module: string): DataDi
   const src = pixels(data, module);
   const { dtype } = data.image.array;
   // Output is w×h; 90° CCW: out[y][x] = src[x][w-1-y]; 270° CCW: out[y][x] = src[h-1-x][y].
-  const simd =
-    c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)
-      ? quarterTurnSimd(src, h, w, k === 1)
-      : null;
-  const out = simd ?? allocate(dtype, src.length);
+  const gray = kernelPixels(src, c);
+  const simd = gray && quarterTurnSimd(gray, h, w, k === 1);
+  const out = simd || allocate(dtype, src.length);
   if (simd) {
-    // Turned in WebAssembly.
+    // Turned in WebAssembly: nothing left to do.
   } else if (c === 1) {
     rotateGray(src, out, h, w, k === 1);
   } else

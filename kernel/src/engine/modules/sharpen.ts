@@ -6,6 +6,7 @@
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape, withImage } from './image';
 import { unsharpSimd } from '../simd/separable';
+import { kernelPixels } from '../simd/wasm-kernels';
 import { storeValues } from './typed-loops';
 import { filter2D, gaussianKernel, gaussianSizeFor, separableFilter } from './filters';
 import { storeFiltered } from './filtered';
@@ -65,8 +66,9 @@ export const sharpen: ModuleDefinition<SharpenParams> = {
     }
     const size = gaussianSizeFor(sigma, dtype === 'uint8');
     const g = gaussianKernel(size, sigma);
-    if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
-      const simd = unsharpSimd(src, h, w, g, amount);
+    const gray = kernelPixels(src, c);
+    if (gray) {
+      const simd = unsharpSimd(gray, h, w, g, amount);
       if (simd)
         return withImage(data, {
           ...data.image.array,

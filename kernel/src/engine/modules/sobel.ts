@@ -9,6 +9,7 @@ import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
 import { storeFiltered } from './filtered';
 import { correlateSimd, outer, sobel3Simd } from '../simd/correlate';
+import { kernelPixels } from '../simd/wasm-kernels';
 
 export interface SobelParams {
   direction: 'x' | 'y' | 'magnitude';
@@ -94,17 +95,16 @@ export const sobel: ModuleDefinition<SobelParams> = {
     const src = pixels(data, 'sobel');
     const d = sobelKernel(1, kernel_size);
     const s = sobelKernel(0, kernel_size);
-    if (c === 1 && kernel_size === 3 && src instanceof Uint8Array) {
-      const simd = sobel3Simd(src, h, w, direction);
-      if (simd) return storeFiltered(data, simd, 'float32');
-    }
-    if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+    const gray = kernelPixels(src, c);
+    if (gray) {
+      // uint8 3×3: separably in 16-bit lanes; otherwise the kernel's integer taps.
       const x = outer(d, s);
       const y = outer(s, d);
       const simd =
-        direction === 'magnitude'
-          ? correlateSimd(src, h, w, x, y)
-          : correlateSimd(src, h, w, direction === 'x' ? x : y);
+        (kernel_size === 3 && gray instanceof Uint8Array && sobel3Simd(gray, h, w, direction)) ||
+        (direction === 'magnitude'
+          ? correlateSimd(gray, h, w, x, y)
+          : correlateSimd(gray, h, w, direction === 'x' ? x : y));
       if (simd) return storeFiltered(data, simd, 'float32');
     }
     if (kernel_size === 3) return storeFiltered(data, sobel3(src, h, w, c, direction), 'float32');

@@ -9,6 +9,7 @@ import type { NumericArray } from '../data/ndarray';
 import { pixels, planarShape, roundHalfEven, storeAs, withImage } from './image';
 import { storeValues, valuesFor } from './typed-loops';
 import { warpSimd } from '../simd/geometry';
+import { kernelPixels } from '../simd/wasm-kernels';
 
 /** 2×3 affine matrix, row-major [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
 export type Affine = [number, number, number, number, number, number];
@@ -127,9 +128,10 @@ export function warpAffine(
     ax[x] = roundHalfEven(a * x * 1024);
     dx[x] = roundHalfEven(d * x * 1024);
   }
-  if (c === 1 && (src instanceof Uint8Array || src instanceof Uint16Array)) {
+  const gray = kernelPixels(src, c);
+  if (gray) {
     const bilinear = interpolation === 'bilinear';
-    const simd = warpSimd(src, h, w, ax, dx, [b, cc, e, f], fill, bilinear);
+    const simd = warpSimd(gray, h, w, ax, dx, [b, cc, e, f], fill, bilinear);
     if (simd) return withImage(data, { data: simd, shape: shape.slice(), dtype });
   }
   const values =

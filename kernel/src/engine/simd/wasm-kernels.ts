@@ -213,6 +213,15 @@ export interface ImageKernelExports {
 
 export type PixelArray = Uint8Array | Uint16Array;
 
+/**
+ * The image values as the kernels take them: one channel of uint8 or uint16 values (else
+ * null, and the module runs its TypeScript loop).
+ */
+export function kernelPixels(values: unknown, channels: number): PixelArray | null {
+  if (channels !== 1) return null;
+  return values instanceof Uint8Array || values instanceof Uint16Array ? values : null;
+}
+
 /** Border modes of the kernels (kernel/assembly/borders.ts), by the engine's names. */
 export const KERNEL_BORDERS = { reflect_101: 0, replicate: 1 } as const;
 
