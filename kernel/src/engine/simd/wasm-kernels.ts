@@ -5,7 +5,8 @@
  * Why WebAssembly: V8 runs scalar loops, about one pixel operation per nanosecond; a 128-bit
  * SIMD instruction works on 16 uint8 or 8 uint16 pixels at once, which is what OpenCV's own
  * kernels do. Each call copies its image into the module's memory and the result out again
- * (both native memcpy), so only kernels that do more than a pass over memory live here.
+ * (both native memcpy); for single passes over memory (lookups, bitwise masks, flips) those
+ * copies and the output's allocation are most of the time, and the gain is smaller.
  *
  * The module is compiled synchronously once per thread (worker threads load their own).
  * Without it (a build that skipped `build:wasm`, a runtime without SIMD) `imageKernels()` is
@@ -294,7 +295,8 @@ let bypassed = false;
 
 /**
  * Runs fn with the kernels switched off, so that every module takes its TypeScript loop:
- * tests compare the two paths, benchmarks time them side by side.
+ * simd.test.ts compares the two paths. (A whole process runs without them under
+ * MEDFLOW_NO_SIMD=1, e.g. `MEDFLOW_NO_SIMD=1 node bench/ops.mjs --ours-only`.)
  */
 export function withoutImageKernels<T>(fn: () => T): T {
   const before = bypassed;
