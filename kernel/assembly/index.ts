@@ -9,7 +9,7 @@ export * from './median';
 export * from './separable';
 export * from './correlate';
 export * from './point';
-export * from './float-separable';
+export * from './unsharp';
 export * from './canny';
 export * from './geometry';
 export * from './warp';

@@ -1,10 +1,11 @@
 /**
- * Separable correlation of one-channel u8 / u16 images with integer weights, in exact 32-bit
- * integer arithmetic, then division by the kernel's scale with rounding half to even: the
- * Gaussian blur's fixed 3/5/7-tap kernels (weights over a power of two) and box blurs (all
- * weights 1, an odd scale), with reflect_101 borders (cv2.GaussianBlur, cv2.blur) or replicated
- * ones (cv2.adaptiveThreshold's local mean). The values equal the engine's float64 separableFilter, whose
- * sums of these weights are exact. Rows need at least 4 pixels.
+ * Separable correlation of one-channel u8 / u16 images with integer weights, in exact integer
+ * arithmetic, then division by the kernel's scale: the Gaussian blur's fixed-point kernels
+ * (OpenCV's bit-exact cv2.GaussianBlur: weights over 2^8 for u8, 2^16 for u16, rounded half
+ * up) and box blurs (all weights 1, an odd scale, rounded half to even as cv2.blur), with
+ * reflect_101 borders or replicated ones (cv2.adaptiveThreshold's local mean). The values
+ * equal the engine's float64 separableFilter, whose sums of these weights are exact. Rows
+ * need at least 4 pixels.
  */
 
 import { borderAt } from './borders';
@@ -18,76 +19,105 @@ function store4<T>(p: usize, v: v128): void {
 }
 
 /**
- * Sums of rows × weights: horizontal pass into `sums` (h·w i32), vertical pass into dst.
- * `pad` is scratch: one padded source row (w + taps − 1 values of T), then 20 bytes per tap,
- * 16-byte aligned. The result is
- * round_half_even(sum / scale): `shift` ≥ 0 divides by 2^shift, else `scale` (odd, with
- * sums small enough for an exact float32 quotient; the caller checks) divides in float32.
+ * Each weight splat over four i32 lanes at `lanes` (16-byte aligned), followed by `taps`
+ * pointers for the source rows of the output row at hand. Returns `lanes`.
+ */
+function splatWeights(lanes: usize, weights: usize, taps: i32): usize {
+  for (let t = 0; t < taps; t++) {
+    v128.store(lanes + ((<usize>t) << 4), i32x4.splat(load<i32>(weights + ((<usize>t) << 2))));
+  }
+  return lanes;
+}
+
+/**
+ * The vertical pass of one output row y: line[r + x] = Σ weight[t] · src[border(y + t − r), x]
+ * as u32 (the caller keeps max · Σ weights below 2^32), then the r values on each side of the
+ * line extrapolated by `border`, ready for the horizontal pass.
+ */
+function columnSums<T>(
+  src: usize,
+  line: usize,
+  lanes: usize,
+  rows: usize,
+  y: i32,
+  h: i32,
+  w: i32,
+  taps: i32,
+  border: i32
+): void {
+  const size = <usize>sizeof<T>();
+  const r = taps >> 1;
+  for (let t = 0; t < taps; t++) {
+    store<usize>(
+      rows + ((<usize>t) << 2),
+      src + <usize>(borderAt(y + t - r, h, border) * w) * size
+    );
+  }
+  const out = line + ((<usize>r) << 2);
+  for (let i = 0; i < w; i += 4) {
+    const x = step(i, w, 4);
+    let acc = i32x4.splat(0);
+    for (let t = 0; t < taps; t++) {
+      const v = load4<T>(load<usize>(rows + ((<usize>t) << 2)) + <usize>x * size);
+      acc = i32x4.add(acc, i32x4.mul(v, v128.load(lanes + ((<usize>t) << 4))));
+    }
+    v128.store(out + ((<usize>x) << 2), acc);
+  }
+  for (let i = 0; i < r; i++) {
+    store<u32>(
+      line + ((<usize>i) << 2),
+      load<u32>(out + ((<usize>borderAt(i - r, w, border)) << 2))
+    );
+    store<u32>(
+      line + ((<usize>(r + w + i)) << 2),
+      load<u32>(out + ((<usize>borderAt(w + i, w, border)) << 2))
+    );
+  }
+}
+
+/**
+ * Sums of rows × weights, row by row: the vertical pass into `line` (w + taps u32 values,
+ * which stay in the cache), then the horizontal pass into dst. `scratch` holds 20 bytes per
+ * tap, 16-byte aligned. The result is sum / scale rounded: `shift` ≥ 0 divides by 2^shift,
+ * half up with `halfUp`, else half to even; a negative `shift` divides by `scale` (odd, with
+ * sums small enough for an exact float32 quotient; the caller checks) in float32, half to even.
  */
 function separableOf<T>(
   src: usize,
   dst: usize,
-  sums: usize,
-  pad: usize,
+  line: usize,
+  scratch: usize,
   h: i32,
   w: i32,
   weights: usize,
   taps: i32,
   shift: i32,
   scale: i32,
-  border: i32
+  border: i32,
+  halfUp: bool
 ): void {
   const size = <usize>sizeof<T>();
-  const r = taps >> 1;
-  // Scratch after the padded row: each weight splat over four lanes, and each tap's row.
-  const lanes = (pad + <usize>(w + taps) * size + 15) & ~15;
+  const lanes = splatWeights(scratch, weights, taps);
   const rows = lanes + ((<usize>taps) << 4);
-  for (let t = 0; t < taps; t++) {
-    v128.store(lanes + ((<usize>t) << 4), i32x4.splat(load<i32>(weights + ((<usize>t) << 2))));
-  }
-  for (let y = 0; y < h; y++) {
-    const row = src + <usize>(y * w) * size;
-    memory.copy(pad + <usize>r * size, row, <usize>w * size);
-    for (let i = 0; i < r; i++) {
-      store<T>(pad + <usize>i * size, load<T>(row + <usize>borderAt(i - r, w, border) * size));
-      store<T>(
-        pad + <usize>(r + w + i) * size,
-        load<T>(row + <usize>borderAt(w + i, w, border) * size)
-      );
-    }
-    const out = sums + ((<usize>(y * w)) << 2);
-    for (let i = 0; i < w; i += 4) {
-      const x = step(i, w, 4);
-      let acc = i32x4.splat(0);
-      for (let t = 0; t < taps; t++) {
-        const v = load4<T>(pad + <usize>(x + t) * size);
-        acc = i32x4.add(acc, i32x4.mul(v, v128.load(lanes + ((<usize>t) << 4))));
-      }
-      v128.store(out + ((<usize>x) << 2), acc);
-    }
-  }
-  const half = shift > 0 ? (1 << (shift - 1)) - 1 : 0;
+  const half = shift > 0 ? (1 << (shift - 1)) - (halfUp ? 0 : 1) : 0;
   const inverse = f32x4.splat(<f32>scale);
   for (let y = 0; y < h; y++) {
-    for (let t = 0; t < taps; t++) {
-      store<usize>(
-        rows + ((<usize>t) << 2),
-        sums + ((<usize>(borderAt(y + t - r, h, border) * w)) << 2)
-      );
-    }
+    columnSums<T>(src, line, lanes, rows, y, h, w, taps, border);
     const to = dst + <usize>(y * w) * size;
     for (let i = 0; i < w; i += 4) {
       const x = step(i, w, 4);
+      const at = line + ((<usize>x) << 2);
       let acc = i32x4.splat(0);
       for (let t = 0; t < taps; t++) {
-        const v = v128.load(load<usize>(rows + ((<usize>t) << 2)) + ((<usize>x) << 2));
+        const v = v128.load(at + ((<usize>t) << 2));
         acc = i32x4.add(acc, i32x4.mul(v, v128.load(lanes + ((<usize>t) << 4))));
       }
       let q: v128;
       if (shift >= 0) {
-        // (s + 2^(shift−1) − 1 + odd(s >> shift)) >> shift: halves go to the even neighbour.
-        const odd = v128.and(i32x4.shr_u(acc, shift), i32x4.splat(1));
-        q = i32x4.shr_u(i32x4.add(acc, i32x4.add(i32x4.splat(half), odd)), shift);
+        // Half to even: (s + 2^(shift−1) − 1 + odd(s >> shift)) >> shift.
+        let bias = i32x4.splat(half);
+        if (!halfUp) bias = i32x4.add(bias, v128.and(i32x4.shr_u(acc, shift), i32x4.splat(1)));
+        q = i32x4.shr_u(i32x4.add(acc, bias), shift);
       } else {
         q = i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_u(acc), inverse)));
       }
@@ -97,12 +127,97 @@ function separableOf<T>(
 }
 
 /**
- * separable for u8 images whose sums stay below 2^16 (max · scale² ≤ 65535: the 3- and 5-tap
- * Gaussians, boxes up to 15) and symmetric kernels (the caller checks): 16-bit lanes instead
- * of 32-bit ones, and the two taps of each symmetric pair summed before one multiply. Each output row
- * sums its source rows first (into `line`, padded by reflection), then along the row, so the
- * intermediate values never leave the cache. `line` is scratch: (w + taps) u16 values, then
- * 20 bytes per tap, 16-byte aligned.
+ * separableOf for u16 images whose sums need more than 32 bits (OpenCV's Gaussian weights
+ * over 2^16: up to 65535 · 2^32): the horizontal pass in 64-bit lanes, rounded half up.
+ */
+function separableWideU16(
+  src: usize,
+  dst: usize,
+  line: usize,
+  scratch: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
+  border: i32
+): void {
+  const lanes = splatWeights(scratch, weights, taps);
+  const rows = lanes + ((<usize>taps) << 4);
+  const bias = i64x2.splat((<i64>1) << (shift - 1));
+  for (let y = 0; y < h; y++) {
+    columnSums<u16>(src, line, lanes, rows, y, h, w, taps, border);
+    const to = dst + ((<usize>(y * w)) << 1);
+    for (let i = 0; i < w; i += 4) {
+      const x = step(i, w, 4);
+      const at = line + ((<usize>x) << 2);
+      let lo = i64x2.splat(0);
+      let hi = i64x2.splat(0);
+      for (let t = 0; t < taps; t++) {
+        const v = v128.load(at + ((<usize>t) << 2));
+        const wt = v128.load(lanes + ((<usize>t) << 4));
+        lo = i64x2.add(lo, i64x2.extmul_low_i32x4_u(v, wt));
+        hi = i64x2.add(hi, i64x2.extmul_high_i32x4_u(v, wt));
+      }
+      lo = i64x2.shr_u(i64x2.add(lo, bias), shift);
+      hi = i64x2.shr_u(i64x2.add(hi, bias), shift);
+      // The low 32 bits of the four 64-bit lanes.
+      const q = i8x16.shuffle(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27);
+      store4<u16>(to + ((<usize>x) << 1), q);
+    }
+  }
+}
+
+/**
+ * The horizontal pass of separableNarrowU8 when its sums need 32 bits: 8 outputs of the u16
+ * `line` (padded) times the 16-bit weights at `lanes`, widened per tap, divided by 2^shift
+ * (rounded half up or half to even) and stored as u8 at `to`.
+ */
+function rowSumsWideU8(
+  line: usize,
+  to: usize,
+  lanes: usize,
+  w: i32,
+  taps: i32,
+  shift: i32,
+  halfUp: bool
+): void {
+  const half = i32x4.splat((1 << (shift - 1)) - (halfUp ? 0 : 1));
+  const one = i32x4.splat(1);
+  for (let i = 0; i < w; i += 8) {
+    const x = step(i, w, 8);
+    const at = line + ((<usize>x) << 1);
+    let lo = i32x4.splat(0);
+    let hi = i32x4.splat(0);
+    for (let t = 0; t < taps; t++) {
+      const v = v128.load(at + ((<usize>t) << 1));
+      const wt = v128.load(lanes + ((<usize>t) << 4));
+      lo = i32x4.add(lo, i32x4.extmul_low_i16x8_u(v, wt));
+      hi = i32x4.add(hi, i32x4.extmul_high_i16x8_u(v, wt));
+    }
+    let biasLo = half;
+    let biasHi = half;
+    if (!halfUp) {
+      biasLo = i32x4.add(half, v128.and(i32x4.shr_u(lo, shift), one));
+      biasHi = i32x4.add(half, v128.and(i32x4.shr_u(hi, shift), one));
+    }
+    const q = i16x8.narrow_i32x4_u(
+      i32x4.shr_u(i32x4.add(lo, biasLo), shift),
+      i32x4.shr_u(i32x4.add(hi, biasHi), shift)
+    );
+    v128.store64_lane(to + <usize>x, i8x16.narrow_i16x8_u(q, q), 0);
+  }
+}
+
+/**
+ * separable for u8 images with symmetric kernels whose vertical sums stay below 2^16
+ * (max · scale ≤ 65535; the caller checks): 16-bit lanes instead of 32-bit ones, and the two
+ * taps of each symmetric pair summed before one multiply. Each output row sums its source rows
+ * first (into `line`, padded by reflection), then along the row, so the intermediate values
+ * never leave the cache. The horizontal pass stays in 16-bit lanes where the whole sum fits
+ * (max · scale² ≤ 65535: the 3- and 5-tap Gaussians, boxes up to 15), else (`wide`: OpenCV's
+ * Gaussian weights over 2^8) widens to 32 bits, dividing by 2^shift. `line` is scratch:
+ * (w + taps) u16 values, then 20 bytes per tap, 16-byte aligned.
  */
 function separableNarrowU8(
   src: usize,
@@ -114,10 +229,12 @@ function separableNarrowU8(
   taps: i32,
   shift: i32,
   scale: i32,
-  border: i32
+  border: i32,
+  halfUp: bool,
+  wide: bool
 ): void {
   const r = taps >> 1;
-  const halfValue: i32 = shift > 0 ? (1 << (shift - 1)) - 1 : 0;
+  const halfValue: i32 = shift > 0 ? (1 << (shift - 1)) - (halfUp ? 0 : 1) : 0;
   const half = i16x8.splat(<i16>halfValue);
   const one = i16x8.splat(1);
   const divisor = f32x4.splat(<f32>scale);
@@ -176,8 +293,12 @@ function separableNarrowU8(
         load<u16>(line + ((<usize>(r + borderAt(w + i, w, border))) << 1))
       );
     }
-    // Horizontal, then round half to even and store.
+    // Horizontal, then round and store.
     const to = dst + <usize>(y * w);
+    if (wide) {
+      rowSumsWideU8(line, to, lanes, w, taps, shift, halfUp);
+      continue;
+    }
     for (let i = 0; i < w; i += 8) {
       const x = step(i, w, 8);
       const at = line + ((<usize>x) << 1);
@@ -191,8 +312,9 @@ function separableNarrowU8(
       }
       let q: v128;
       if (shift >= 0) {
-        const odd = v128.and(i16x8.shr_u(acc, shift), one);
-        q = i16x8.shr_u(i16x8.add(acc, i16x8.add(half, odd)), shift);
+        let bias = half;
+        if (!halfUp) bias = i16x8.add(bias, v128.and(i16x8.shr_u(acc, shift), one));
+        q = i16x8.shr_u(i16x8.add(acc, bias), shift);
       } else {
         const lo = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(acc));
         const hi = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(acc));
@@ -216,9 +338,11 @@ export function separableU8Narrow(
   taps: i32,
   shift: i32,
   scale: i32,
-  border: i32
+  border: i32,
+  halfUp: bool,
+  wide: bool
 ): void {
-  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale, border);
+  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale, border, halfUp, wide);
 }
 
 /** separable for u8 (size 1) or u16 (size 2) values. */
@@ -226,18 +350,38 @@ export function separable(
   size: i32,
   src: usize,
   dst: usize,
-  sums: usize,
-  pad: usize,
+  line: usize,
+  scratch: usize,
   h: i32,
   w: i32,
   weights: usize,
   taps: i32,
   shift: i32,
   scale: i32,
+  border: i32,
+  halfUp: bool
+): void {
+  if (size == 1) {
+    separableOf<u8>(src, dst, line, scratch, h, w, weights, taps, shift, scale, border, halfUp);
+  } else {
+    separableOf<u16>(src, dst, line, scratch, h, w, weights, taps, shift, scale, border, halfUp);
+  }
+}
+
+/** separableWideU16: u16 values, sums up to 2^48, divided by 2^shift rounding half up. */
+export function separableU16Wide(
+  src: usize,
+  dst: usize,
+  line: usize,
+  scratch: usize,
+  h: i32,
+  w: i32,
+  weights: usize,
+  taps: i32,
+  shift: i32,
   border: i32
 ): void {
-  if (size == 1) separableOf<u8>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
-  else separableOf<u16>(src, dst, sums, pad, h, w, weights, taps, shift, scale, border);
+  separableWideU16(src, dst, line, scratch, h, w, weights, taps, shift, border);
 }
 
 /**

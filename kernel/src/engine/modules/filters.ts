@@ -7,7 +7,7 @@ import type { NumericArray } from '../data/ndarray';
 import { scratchFloat64 } from './typed-loops';
 import { minMaxChainSimd, type MaskRun } from '../simd/min-max';
 import { kernelPixels } from '../simd/wasm-kernels';
-import { blurFloatSimd, separableSimd } from '../simd/separable';
+import { boxWeights, separableSimd } from '../simd/separable';
 import type { DataDict } from '../data/datadict';
 import { withImage } from './image';
 import { storeFiltered } from './filtered';
@@ -273,9 +273,8 @@ export function separableFilter(
 
 /**
  * A blur with the same kernel along both axes (reflect_101 borders), stored in the image's
- * dtype: one-channel uint8 / uint16 images in the SIMD kernels (integer arithmetic for
- * integer-over-scale kernels, float64 lanes for the others), everything else through
- * separableFilter, with the same values.
+ * dtype: box kernels of one-channel uint8 / uint16 images in the SIMD kernels (exact integer
+ * sums), everything else through separableFilter, with the same values.
  */
 export function blur(
   data: DataDict,
@@ -286,14 +285,14 @@ export function blur(
   kernel: ArrayLike<number>
 ): DataDict {
   const gray = kernelPixels(src, c);
-  if (gray) {
-    const out = separableSimd(gray, h, w, kernel) ?? blurFloatSimd(gray, h, w, kernel);
-    if (out)
-      return withImage(data, {
-        ...data.image.array,
-        data: out,
-        shape: data.image.array.shape.slice()
-      });
+  const box = boxWeights(kernel);
+  const out = gray && box && separableSimd(gray, h, w, box);
+  if (out) {
+    return withImage(data, {
+      ...data.image.array,
+      data: out,
+      shape: data.image.array.shape.slice()
+    });
   }
   return storeFiltered(data, separableFilter(src, h, w, c, kernel, kernel, 'reflect_101'));
 }
@@ -653,32 +652,6 @@ export function minMaxChain<T extends NumericArray>(
   let cur = src;
   for (const op of ops) cur = minMaxFilter(cur, h, w, c, mask, kh, kw, op);
   return cur;
-}
-
-/** Gaussian kernel as cv2.getGaussianKernel (fixed small kernels when sigma <= 0). */
-export function gaussianKernel(size: number, sigma: number): Float64Array {
-  const fixed: Record<number, number[]> = {
-    1: [1],
-    3: [0.25, 0.5, 0.25],
-    5: [0.0625, 0.25, 0.375, 0.25, 0.0625],
-    7: [0.03125, 0.109375, 0.21875, 0.28125, 0.21875, 0.109375, 0.03125]
-  };
-  if (sigma <= 0 && fixed[size]) return Float64Array.from(fixed[size]);
-  const s = sigma > 0 ? sigma : ((size - 1) * 0.5 - 1) * 0.3 + 0.8;
-  const k = new Float64Array(size);
-  let sum = 0;
-  for (let i = 0; i < size; i++) {
-    const x = i - (size - 1) * 0.5;
-    k[i] = Math.exp(-(x * x) / (2 * s * s));
-    sum += k[i];
-  }
-  for (let i = 0; i < size; i++) k[i] /= sum;
-  return k;
-}
-
-/** Kernel size OpenCV picks for a sigma when the size is 0 (8-bit: 3σ, else 4σ, odd). */
-export function gaussianSizeFor(sigma: number, eightBit: boolean): number {
-  return Math.max(1, Math.round(sigma * (eightBit ? 3 : 4) * 2 + 1) | 1);
 }
 
 /**

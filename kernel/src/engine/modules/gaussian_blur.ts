@@ -1,10 +1,11 @@
 /**
  * Gaussian blur as cv2.GaussianBlur: separable kernel from kernel_size and sigma (either may be
- * 0 to derive it from the other, as OpenCV does), reflect_101 borders.
+ * 0 to derive it from the other, as OpenCV does), reflect_101 borders, and OpenCV's bit-exact
+ * fixed point for 8- and 16-bit images (modules/gaussian.ts).
  */
 import type { ModuleDefinition } from './types';
-import { pixels, planarShape } from './image';
-import { blur, gaussianKernel, gaussianSizeFor } from './filters';
+import { pixels, planarShape, withImage } from './image';
+import { gaussianBlurValues, gaussianSizeFor } from './gaussian';
 
 export interface GaussianBlurParams {
   kernel_size: number;
@@ -48,8 +49,10 @@ export const gaussianBlur: ModuleDefinition<GaussianBlurParams> = {
       : [],
   apply(data, { kernel_size, sigma }) {
     const [h, w, c] = planarShape(data, 'gaussian_blur');
-    const size = kernel_size || gaussianSizeFor(sigma, data.image.array.dtype === 'uint8');
-    const k = gaussianKernel(size, sigma);
-    return blur(data, pixels(data, 'gaussian_blur'), h, w, c, k);
+    const { dtype, shape } = data.image.array;
+    const size = kernel_size || gaussianSizeFor(sigma, dtype === 'uint8');
+    const src = pixels(data, 'gaussian_blur');
+    const out = gaussianBlurValues(src, dtype, h, w, c, size, sigma);
+    return withImage(data, { data: out, shape: shape.slice(), dtype });
   }
 };

@@ -1,14 +1,16 @@
 /**
  * Sharpening, two ways: unsharp mask (v + amount · (v − GaussianBlur(v, sigma)), the blurred
  * image kept in the input dtype as cv2.GaussianBlur gives it) or the 3×3 kernel
- * [0 −a 0; −a 1+4a −a; 0 −a 0] (cv2.filter2D, reflect_101). Saturated to the dtype.
+ * [0 −a 0; −a 1+4a −a; 0 −a 0] (cv2.filter2D, reflect_101). Saturated to the dtype. The
+ * blur is cv2.GaussianBlur's, bit-exact fixed point for 8/16-bit images (modules/gaussian.ts),
+ * and the sum is cv2.addWeighted's: float32 for 8/16-bit images, float64 here for the others.
  */
 import type { ModuleDefinition } from './types';
 import { pixels, planarShape, withImage } from './image';
 import { unsharpSimd } from '../simd/separable';
 import { kernelPixels } from '../simd/wasm-kernels';
-import { storeValues } from './typed-loops';
-import { filter2D, gaussianKernel, gaussianSizeFor, separableFilter } from './filters';
+import { filter2D } from './filters';
+import { fixedPointGaussian, gaussianBlurValues, gaussianSizeFor } from './gaussian';
 import { storeFiltered } from './filtered';
 
 export interface SharpenParams {
@@ -65,22 +67,31 @@ export const sharpen: ModuleDefinition<SharpenParams> = {
       return storeFiltered(data, filter2D(src, h, w, c, k, 3, 3, 'reflect_101'));
     }
     const size = gaussianSizeFor(sigma, dtype === 'uint8');
-    const g = gaussianKernel(size, sigma);
-    const gray = kernelPixels(src, c);
-    if (gray) {
-      const simd = unsharpSimd(gray, h, w, g, amount);
-      if (simd)
+    // The blurred image is in the dtype, as cv2.GaussianBlur returns it.
+    if (dtype === 'uint8' || dtype === 'uint16') {
+      // cv2.addWeighted of 8/16-bit images: float32 weights and float32 arithmetic.
+      const alpha = Math.fround(1 + amount);
+      const beta = Math.fround(-amount);
+      const gray = kernelPixels(src, c);
+      const kernel = fixedPointGaussian(size, sigma, dtype);
+      const simd = gray && unsharpSimd(gray, h, w, kernel, alpha, beta);
+      if (simd) {
         return withImage(data, {
           ...data.image.array,
           data: simd,
           shape: data.image.array.shape.slice()
         });
+      }
+      const blurred = gaussianBlurValues(src, dtype, h, w, c, size, sigma);
+      const out = new Float32Array(src.length);
+      for (let i = 0; i < src.length; i++) {
+        out[i] = Math.fround(src[i] * alpha) + Math.fround(blurred[i] * beta);
+      }
+      return storeFiltered(data, out);
     }
-    const blurred = separableFilter(src, h, w, c, g, g, 'reflect_101');
-    // The blurred image is rounded to the dtype first, as cv2.GaussianBlur returns it.
-    const rounded = storeValues(dtype, blurred);
+    const blurred = gaussianBlurValues(src, dtype, h, w, c, size, sigma);
     const out = new Float64Array(src.length);
-    for (let i = 0; i < src.length; i++) out[i] = src[i] * (1 + amount) - rounded[i] * amount;
+    for (let i = 0; i < src.length; i++) out[i] = src[i] * (1 + amount) - blurred[i] * amount;
     return storeFiltered(data, out);
   }
 };

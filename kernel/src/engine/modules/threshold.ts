@@ -8,7 +8,8 @@ import type { ModuleDefinition } from './types';
 import type { NumericArray } from '../data/ndarray';
 import type { DataDict } from '../data/datadict';
 import { pixels, planarShape, requireDType, storeAs, withImage } from './image';
-import { gaussianKernel, separableFilter } from './filters';
+import { separableFilter } from './filters';
+import { boxKernel, gaussianKernel, integerBlur, smallGaussian } from './gaussian';
 import { storeFiltered } from './filtered';
 import { adaptiveThresholdSimd } from '../simd/separable';
 import {
@@ -212,17 +213,23 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
     const out = new Float64Array(src.length);
     if (p.method === 'adaptive') {
       requireDType(data, 'threshold (adaptive)', ['uint8']);
-      const k =
-        p.adaptive_method === 'mean'
-          ? new Float64Array(p.block_size).fill(1 / p.block_size)
-          : gaussianKernel(p.block_size, 0);
+      // The local mean in uint8 as cv2.adaptiveThreshold computes it: cv2.blur (box sums
+      // over an odd count) or cv2.GaussianBlur of the image in float32, both rounded half to
+      // even. The small Gaussians (block_size ≤ 7) have dyadic weights, exact as integers.
+      const kernel =
+        p.adaptive_method === 'mean' ? boxKernel(p.block_size) : smallGaussian(p.block_size);
       const delta = p.invert ? Math.floor(p.C) : Math.ceil(p.C);
-      if (c === 1 && src instanceof Uint8Array) {
-        const simd = adaptiveThresholdSimd(src, h, w, k, delta, fg, p.invert);
+      const u8 = src as Uint8Array;
+      if (c === 1 && kernel) {
+        const simd = adaptiveThresholdSimd(u8, h, w, kernel, delta, fg, p.invert);
         if (simd) return binary(data, simd);
       }
-      const mean = separableFilter(src, h, w, c, k, k, 'replicate');
-      const rounded = storeValues('uint8', mean);
+      let rounded: NumericArray;
+      if (kernel) rounded = integerBlur(u8, h, w, c, kernel, 'replicate');
+      else {
+        const k = gaussianKernel(p.block_size, 0);
+        rounded = storeValues('uint8', separableFilter(src, h, w, c, k, k, 'replicate'));
+      }
       for (let i = 0; i < src.length; i++) {
         const diff = src[i] - rounded[i];
         out[i] = p.invert ? (diff <= -delta ? fg : 0) : diff > -delta ? fg : 0;

@@ -1,28 +1,36 @@
 /**
  * Separable blurs of one-channel uint8 / uint16 images in the SIMD kernels of
  * kernel/assembly/separable.ts, for kernels whose weights are integers over a common scale:
- * the Gaussian's fixed 3/5/7-tap kernels (over 4, 16, 64) and box kernels (all equal, odd
- * length). Integer sums are exact, and so are the engine's float64 sums of such weights, so
- * both give the same rounded values.
+ * OpenCV's fixed-point Gaussians (over 2^8 for uint8, 2^16 for uint16, rounded half up) and
+ * box kernels (all equal, odd length, rounded half to even). Integer sums are exact, and so
+ * are the engine's float64 sums of such weights, so both give the same rounded values.
  */
 import { imageKernels, KERNEL_BORDERS, type ImageKernels, type PixelArray } from './wasm-kernels';
 
-/** The kernel as integer weights over `scale`, or null when it is not of that form. */
-export function integerWeights(
-  kernel: ArrayLike<number>
-): { weights: Int32Array; scale: number } | null {
+/** Integer weights over `scale` (a power of two or odd), and how the quotient rounds. */
+export interface IntegerKernel {
+  weights: Int32Array;
+  scale: number;
+  halfUp: boolean;
+}
+
+/** A box kernel (every weight 1/taps, odd taps) as integer weights, or null for another kernel. */
+export function boxWeights(kernel: ArrayLike<number>): IntegerKernel | null {
   const taps = kernel.length;
   if (taps % 2 === 0) return null;
-  if (Array.prototype.every.call(kernel, (v: number) => v === kernel[0])) {
-    // Box: every weight 1/taps (as the caller built it), sum over taps.
-    return kernel[0] === 1 / taps ? { weights: new Int32Array(taps).fill(1), scale: taps } : null;
+  const box = Array.prototype.every.call(kernel, (v: number) => v === 1 / taps);
+  return box ? { weights: new Int32Array(taps).fill(1), scale: taps, halfUp: false } : null;
+}
+
+/** The kernel with common factors of two taken out of its weights and its (even) scale. */
+function reduced({ weights, scale, halfUp }: IntegerKernel): IntegerKernel {
+  let w = weights;
+  let s = scale;
+  while (s % 2 === 0 && w.every(v => v % 2 === 0)) {
+    w = w.map(v => v / 2);
+    s /= 2;
   }
-  for (let scale = 2; scale <= 4096; scale *= 2) {
-    const weights = Int32Array.from(kernel, v => v * scale);
-    const exact = weights.every((v, i) => v === kernel[i] * scale && v > 0);
-    if (exact && weights.reduce((a, b) => a + b, 0) === scale) return { weights, scale };
-  }
-  return null;
+  return { weights: w, scale: s, halfUp };
 }
 
 export type SeparableBorder = keyof typeof KERNEL_BORDERS;
@@ -37,43 +45,68 @@ function blurInMemory(
   size: number,
   h: number,
   w: number,
-  kernel: ArrayLike<number>,
+  kernel: IntegerKernel,
   border: SeparableBorder
 ): number | null {
-  const integer = integerWeights(kernel);
-  if (!integer || w < 4) return null;
-  const { weights, scale } = integer;
+  if (w < 4 || kernel.weights.length % 2 === 0) return null;
+  const { weights, scale, halfUp } = reduced(kernel);
   const area = scale * scale;
+  const max = size === 1 ? 255 : 65535;
   const powerOfTwo = (scale & (scale - 1)) === 0;
   // An odd scale divides in float32: exact and never near a tie while max·area < 2^23.
-  if (!powerOfTwo && (size === 1 ? 255 : 65535) * area >= 1 << 23) return null;
+  if (!powerOfTwo && max * area >= 1 << 23) return null;
   const shift = powerOfTwo ? Math.log2(area) : -1;
   const to = k.alloc(h * w * size);
   const taps = k.put(weights);
   const mode = KERNEL_BORDERS[border];
+  const up = halfUp ? 1 : 0;
   const scratch = 16 + 20 * weights.length;
   const symmetric = weights.every((v, i) => v === weights[weights.length - 1 - i]);
-  if (size === 1 && 255 * area <= 65535 && w >= 16 && symmetric) {
-    // Sums fit 16 bits: eight lanes, one cached line of vertical sums per row.
+  const narrow = max * area + area / 2 <= 65535;
+  if (size === 1 && w >= 16 && symmetric && (narrow || (powerOfTwo && max * scale <= 65535))) {
+    // Vertical sums fit 16 bits (the whole sum too, unless `wide`): eight lanes, one cached
+    // line of vertical sums per row.
     const line = k.alloc((w + weights.length) * 2 + scratch);
-    k.exports.separableU8Narrow(from, to, line, h, w, taps, weights.length, shift, area, mode);
+    const wide = narrow ? 0 : 1;
+    const n = weights.length;
+    k.exports.separableU8Narrow(from, to, line, h, w, taps, n, shift, area, mode, up, wide);
     return to;
   }
-  const sums = k.alloc(h * w * 4);
-  const pad = k.alloc((w + weights.length) * size + scratch);
-  k.exports.separable(size, from, to, sums, pad, h, w, taps, weights.length, shift, area, mode);
+  const line = k.alloc((w + weights.length) * 4);
+  const lanes = k.alloc(scratch);
+  if (powerOfTwo && max * area + area / 2 >= 2 ** 32) {
+    // uint16 with 16-bit weights: the horizontal sums need 64-bit lanes (rounded half up).
+    if (!halfUp) return null;
+    k.exports.separableU16Wide(from, to, line, lanes, h, w, taps, weights.length, shift, mode);
+    return to;
+  }
+  k.exports.separable(
+    size,
+    from,
+    to,
+    line,
+    lanes,
+    h,
+    w,
+    taps,
+    weights.length,
+    shift,
+    area,
+    mode,
+    up
+  );
   return to;
 }
 
 /**
- * src correlated with kernel ⊗ kernel, rounded half to even into src's type; null where these
- * kernels do not apply.
+ * src correlated with kernel ⊗ kernel, divided by its scale and rounded into src's type; null
+ * where these kernels do not apply.
  */
 export function separableSimd<T extends PixelArray>(
   src: T,
   h: number,
   w: number,
-  kernel: ArrayLike<number>,
+  kernel: IntegerKernel,
   border: SeparableBorder = 'reflect_101'
 ): T | null {
   const k = imageKernels();
@@ -92,7 +125,7 @@ export function adaptiveThresholdSimd(
   src: Uint8Array,
   h: number,
   w: number,
-  kernel: ArrayLike<number>,
+  kernel: IntegerKernel,
   delta: number,
   fg: number,
   invert: boolean
@@ -109,60 +142,27 @@ export function adaptiveThresholdSimd(
 }
 
 /**
- * Blurs the image at `from` with any float64 kernel (⊗ itself, reflect_101) into a new buffer
- * of the kernels' memory, with the values of the engine's float64 separableFilter rounded
- * into the image's type; returns its address.
- */
-function blurFloatInMemory(
-  k: ImageKernels,
-  from: number,
-  size: number,
-  h: number,
-  w: number,
-  kernel: ArrayLike<number>
-): number {
-  const taps = kernel.length;
-  const to = k.alloc(h * w * size);
-  const row = k.alloc((w + taps) * 8);
-  const sums = k.alloc(h * w * 8);
-  const rows = k.alloc(taps * 4);
-  const weights = k.put(Float64Array.from(kernel));
-  k.exports.blurFloat(size, from, to, row, sums, rows, h, w, weights, taps);
-  return to;
-}
-
-/** separableSimd for any odd-length float64 kernel with reflect_101 borders (two lanes). */
-export function blurFloatSimd<T extends PixelArray>(
-  src: T,
-  h: number,
-  w: number,
-  kernel: ArrayLike<number>
-): T | null {
-  const k = imageKernels();
-  if (!k || w < 2 || kernel.length % 2 === 0) return null;
-  k.reset();
-  const to = blurFloatInMemory(k, k.put(src), src.BYTES_PER_ELEMENT, h, w, kernel);
-  return k.take(src, to, h * w);
-}
-
-/**
- * Unsharp masking as the sharpen module does it: the blur rounded into the image's type, then
- * round(src · (1 + amount) − blurred · amount), saturated.
+ * Unsharp masking as the sharpen module does it for 8/16-bit images: the blur (an integer
+ * kernel, rounded into the image's type as cv2.GaussianBlur returns it), then src · α +
+ * blurred · β in float32 (cv2.addWeighted), rounded half to even and saturated; null where
+ * these kernels do not apply.
  */
 export function unsharpSimd<T extends PixelArray>(
   src: T,
   h: number,
   w: number,
-  kernel: ArrayLike<number>,
-  amount: number
+  kernel: IntegerKernel,
+  alpha: number,
+  beta: number
 ): T | null {
   const k = imageKernels();
-  if (!k || w < 2 || kernel.length % 2 === 0) return null;
   const size = src.BYTES_PER_ELEMENT;
+  if (!k || h * w * size < 16) return null;
   k.reset();
   const from = k.put(src);
-  const blurred = blurFloatInMemory(k, from, size, h, w, kernel);
+  const blurred = blurInMemory(k, from, size, h, w, kernel, 'reflect_101');
+  if (blurred === null) return null;
   const to = k.alloc(h * w * size);
-  k.exports.unsharp(size, from, blurred, to, h * w, amount);
+  k.exports.unsharp(size, from, blurred, to, h * w, alpha, beta);
   return k.take(src, to, h * w);
 }

@@ -61,6 +61,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ['gaussian_blur', { kernel_size: 7 }],
   ['gaussian_blur', { kernel_size: 0, sigma: 1.5 }],
   ['gaussian_blur', { kernel_size: 9, sigma: 0 }],
+  ['gaussian_blur', { kernel_size: 0, sigma: 1 }],
+  ['gaussian_blur', { kernel_size: 3, sigma: 0.1 }],
   ['sharpen', {}],
   ['sharpen', { amount: 2.5, sigma: 0.6 }],
   ['box_blur', { kernel_size: 3 }],
@@ -108,7 +110,9 @@ const CASES: [string, Record<string, unknown>][] = [
   ['threshold', { method: 'otsu' }],
   ['threshold', { method: 'adaptive', block_size: 11, C: 2 }],
   ['threshold', { method: 'adaptive', block_size: 3, C: -3.5, invert: true, max_value: 200 }],
-  ['threshold', { method: 'adaptive', block_size: 5, C: 0 }]
+  ['threshold', { method: 'adaptive', block_size: 5, C: 0 }],
+  ['threshold', { method: 'adaptive', adaptive_method: 'gaussian', block_size: 5, C: 1 }],
+  ['threshold', { method: 'adaptive', adaptive_method: 'gaussian', block_size: 11, C: 2 }]
 ];
 
 it('loads the kernels (npm run build:wasm)', () => {

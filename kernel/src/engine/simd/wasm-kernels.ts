@@ -65,14 +65,27 @@ export interface ImageKernelExports {
     size: number,
     src: number,
     dst: number,
-    sums: number,
-    pad: number,
+    line: number,
+    scratch: number,
     h: number,
     w: number,
     weights: number,
     taps: number,
     shift: number,
     scale: number,
+    border: number,
+    halfUp: number
+  ): void;
+  separableU16Wide(
+    src: number,
+    dst: number,
+    line: number,
+    scratch: number,
+    h: number,
+    w: number,
+    weights: number,
+    taps: number,
+    shift: number,
     border: number
   ): void;
   separableU8Narrow(
@@ -85,7 +98,9 @@ export interface ImageKernelExports {
     taps: number,
     shift: number,
     scale: number,
-    border: number
+    border: number,
+    halfUp: number,
+    wide: number
   ): void;
   adaptiveThresholdU8(
     src: number,
@@ -137,19 +152,15 @@ export interface ImageKernelExports {
   histogramU8(src: number, hist: number, n: number): void;
   histogramU16(src: number, hist: number, n: number): void;
   bitwise(src: number, dst: number, bytes: number, mask: number, and: number): void;
-  blurFloat(
+  unsharp(
     size: number,
     src: number,
+    blurred: number,
     dst: number,
-    row: number,
-    sums: number,
-    rows: number,
-    h: number,
-    w: number,
-    kernel: number,
-    taps: number
+    n: number,
+    alpha: number,
+    beta: number
   ): void;
-  unsharp(size: number, src: number, blurred: number, dst: number, n: number, amount: number): void;
   flip(size: number, src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
   quarterTurn(size: number, src: number, dst: number, h: number, w: number, ccw: number): void;
   warp(
