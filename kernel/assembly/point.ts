@@ -116,3 +116,30 @@ export function bitwise(src: usize, dst: usize, bytes: i32, mask: i32, and: bool
     store<u8>(dst + <usize>i, and ? v & b : v ^ b);
   }
 }
+
+/** binaryOf for one type: dst = src > t ? on : off, t an integer in [0, max of T). */
+function binaryOf<T>(src: usize, dst: usize, n: i32, t: i32, on: i32, off: i32): void {
+  const size = <usize>sizeof<T>();
+  const lanes = 16 / sizeof<T>();
+  const limit = sizeof<T>() == 1 ? i8x16.splat(<i8>t) : i16x8.splat(<i16>t);
+  const yes = sizeof<T>() == 1 ? i8x16.splat(<i8>on) : i16x8.splat(<i16>on);
+  const no = sizeof<T>() == 1 ? i8x16.splat(<i8>off) : i16x8.splat(<i16>off);
+  let i = 0;
+  for (; i + lanes <= n; i += lanes) {
+    const v = v128.load(src + <usize>i * size);
+    const above = sizeof<T>() == 1 ? i8x16.gt_u(v, limit) : i16x8.gt_u(v, limit);
+    v128.store(dst + <usize>i * size, v128.bitselect(yes, no, above));
+  }
+  for (; i < n; i++) {
+    store<T>(dst + <usize>i * size, <T>(<i32>load<T>(src + <usize>i * size) > t ? on : off));
+  }
+}
+
+/**
+ * cv2.threshold's binary map of n u8 (size 1) or u16 (size 2) values: on where the value is
+ * above t (an integer in [0, max)), else off.
+ */
+export function binary(size: i32, src: usize, dst: usize, n: i32, t: i32, on: i32, off: i32): void {
+  if (size == 1) binaryOf<u8>(src, dst, n, t, on, off);
+  else binaryOf<u16>(src, dst, n, t, on, off);
+}

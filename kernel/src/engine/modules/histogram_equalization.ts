@@ -46,6 +46,18 @@ function equalizeGlobal(src: Uint8Array | Uint16Array, bins: number): Uint8Array
     : lookupUint16(src, lut as Uint16Array);
 }
 
+/**
+ * saturate() for float32 values v ≥ 0 below 2^31: rounds half to even and caps at top, in
+ * integer arithmetic (v + 0.5 is exact; truncating it rounds half up, and at a tie clearing
+ * the lowest bit gives the even neighbour). Math.round and a float modulo cost several times
+ * more in this, CLAHE's innermost loop.
+ */
+function roundToTop(v: number, top: number): number {
+  let r = (v + 0.5) | 0;
+  if (r - v === 0.5) r &= ~1;
+  return r > top ? top : r;
+}
+
 /** CLAHE on one channel (h×w, values < bins), tilesY × tilesX tiles. */
 function clahe(
   src: ArrayLike<number>,
@@ -75,13 +87,17 @@ function clahe(
   // that occur, so a 65536-bin histogram costs one pass over the bins per tile, not four.
   const values = new Int32Array(area);
   const top = bins - 1;
+  // Source column of each column of the extended image.
+  const columns = new Int32Array(ew);
+  for (let x = 0; x < ew; x++) columns[x] = borderIndex(x, w, 'reflect_101');
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
       let n = 0;
+      const x0 = tx * tw;
       for (let y = ty * th; y < (ty + 1) * th; y++) {
-        const sy = borderIndex(y, h, 'reflect_101');
-        for (let x = tx * tw; x < (tx + 1) * tw; x++) {
-          const v = src[sy * w + borderIndex(x, w, 'reflect_101')];
+        const row = borderIndex(y, h, 'reflect_101') * w;
+        for (let x = x0; x < x0 + tw; x++) {
+          const v = src[row + columns[x]];
           values[n++] = v;
           hist[v]++;
         }
@@ -114,11 +130,7 @@ function clahe(
           residual--;
           nextExtra = residual > 0 ? i + step : bins;
         }
-        // saturate() inlined: the value is never negative here.
-        const v = f32(sum * lutScale);
-        let r = Math.round(v);
-        if (r - v === 0.5 && r % 2 !== 0) r--;
-        luts[base + i] = r > top ? top : r;
+        luts[base + i] = roundToTop(f32(sum * lutScale), top);
       }
       for (let j = 0; j < n; j++) hist[values[j]] = 0;
     }
@@ -150,11 +162,12 @@ function clahe(
     ty2 = Math.min(ty2, tilesY - 1);
     const p1 = ty1 * tilesX * bins;
     const p2 = ty2 * tilesX * bins;
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const v = src[y * w + x];
+      const v = src[row + x];
       const a = f32(f32(luts[p1 + ind1[x] + v] * xa1[x]) + f32(luts[p1 + ind2[x] + v] * xa[x]));
       const b = f32(f32(luts[p2 + ind1[x] + v] * xa1[x]) + f32(luts[p2 + ind2[x] + v] * xa[x]));
-      out[y * w + x] = saturate(f32(f32(a * ya1) + f32(b * ya)), bins - 1);
+      out[row + x] = roundToTop(f32(f32(a * ya1) + f32(b * ya)), top);
     }
   }
 }

@@ -12,6 +12,7 @@ import { separableFilter } from './filters';
 import { boxKernel, gaussianKernel, integerBlur, smallGaussian } from './gaussian';
 import { storeFiltered } from './filtered';
 import { adaptiveThresholdSimd } from '../simd/separable';
+import { binarySimd } from '../simd/point';
 import {
   integerHistogram,
   lookupUint16,
@@ -210,7 +211,6 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
     const fg = storeAs(dtype, p.max_value);
     const on = p.invert ? 0 : fg;
     const off = p.invert ? fg : 0;
-    const out = new Float64Array(src.length);
     if (p.method === 'adaptive') {
       requireDType(data, 'threshold (adaptive)', ['uint8']);
       // The local mean in uint8 as cv2.adaptiveThreshold computes it: cv2.blur (box sums
@@ -230,10 +230,12 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
         const k = gaussianKernel(p.block_size, 0);
         rounded = storeValues('uint8', separableFilter(src, h, w, c, k, k, 'replicate'));
       }
+      const out = new Uint8Array(src.length);
       for (let i = 0; i < src.length; i++) {
         const diff = src[i] - rounded[i];
         out[i] = p.invert ? (diff <= -delta ? fg : 0) : diff > -delta ? fg : 0;
       }
+      return binary(data, out);
     } else {
       let t = p.threshold;
       if (p.method === 'otsu') {
@@ -242,27 +244,32 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
         else if (dtype === 'float32' || dtype === 'float64') t = otsuFloat(src);
         else requireDType(data, 'threshold (otsu)', ['uint8', 'uint16', 'float32', 'float64']);
       }
-      // 8/16-bit images: the binary map is a table lookup.
+      // 8/16-bit images: the binary map is a lane comparison, or a table lookup.
       if (src instanceof Uint8Array && dtype === 'uint8') {
+        const simd = binarySimd(src, t, on, off);
         return binary(
           data,
-          lookupUint8(
-            src,
-            tableUint8(v => (v > t ? on : off))
-          )
+          simd ??
+            lookupUint8(
+              src,
+              tableUint8(v => (v > t ? on : off))
+            )
         );
       }
       if (src instanceof Uint16Array && dtype === 'uint16') {
+        const simd = binarySimd(src, t, on, off);
         return binary(
           data,
-          lookupUint16(
-            src,
-            tableUint16(v => (v > t ? on : off))
-          )
+          simd ??
+            lookupUint16(
+              src,
+              tableUint16(v => (v > t ? on : off))
+            )
         );
       }
+      const out = new Float64Array(src.length);
       for (let i = 0; i < src.length; i++) out[i] = src[i] > t ? on : off;
+      return binary(data, storeFiltered(data, out).image.array.data as NumericArray);
     }
-    return binary(data, storeFiltered(data, out).image.array.data as NumericArray);
   }
 };

@@ -1,5 +1,5 @@
 /**
- * Table lookups, histograms and bitwise masks of uint8 / uint16 images in the kernels of
+ * Table lookups, histograms, bitwise masks and binary thresholds of uint8 / uint16 images in the kernels of
  * kernel/assembly/point.ts. Each returns null where the kernels are not loaded, and the
  * caller (modules/typed-loops.ts) loops in TypeScript instead.
  */
@@ -57,5 +57,31 @@ export function bitwiseSimd<T extends PixelArray>(
   const from = k.put(src);
   const to = k.alloc(src.byteLength);
   k.exports.bitwise(from, to, src.byteLength, mask | 0, op === 'and' ? 1 : 0);
+  return k.take(src, to, src.length);
+}
+
+/**
+ * on where src > t, else off (values of src's type), for any threshold t: integer values are
+ * above t exactly when they are above floor(t).
+ */
+export function binarySimd<T extends PixelArray>(
+  src: T,
+  t: number,
+  on: number,
+  off: number
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  const max = src instanceof Uint8Array ? 255 : 65535;
+  const floor = Math.floor(t);
+  if (floor < 0 || floor >= max) {
+    const out =
+      src instanceof Uint8Array ? new Uint8Array(src.length) : new Uint16Array(src.length);
+    return out.fill(floor < 0 ? on : off) as T;
+  }
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(src.byteLength);
+  k.exports.binary(src.BYTES_PER_ELEMENT, from, to, src.length, floor, on, off);
   return k.take(src, to, src.length);
 }

@@ -152,6 +152,15 @@ export interface ImageKernelExports {
   histogramU8(src: number, hist: number, n: number): void;
   histogramU16(src: number, hist: number, n: number): void;
   bitwise(src: number, dst: number, bytes: number, mask: number, and: number): void;
+  binary(
+    size: number,
+    src: number,
+    dst: number,
+    n: number,
+    t: number,
+    on: number,
+    off: number
+  ): void;
   unsharp(
     size: number,
     src: number,
