@@ -88,6 +88,7 @@ const CASES: [string, Record<string, unknown>][] = [
   ['rotate', { angle: 270 }],
   ['rotate', { angle: -90 }],
   ['rotate', { angle: 30 }],
+  ['rotate', { angle: 12.5, fill: 40 }],
   ['rotate', { angle: -47.5, interpolation: 'nearest', fill: 17 }],
   ['random_rotate', {}],
   ['random_affine', {}],
