@@ -15,6 +15,7 @@ export * from './geometry';
 export * from './warp';
 export * from './resize';
 export * from './color';
+export * from './clahe';
 
 /** First byte the caller may use: everything below belongs to this module's data and stack. */
 export function heapBase(): usize {

@@ -11,6 +11,7 @@ import { allocate } from '../data/ndarray';
 import { pixels, planarShape, requireDType, roundHalfEven, withImage } from './image';
 import { borderIndex } from './filters';
 import { integerHistogram, lookupUint16, lookupUint8, scratchUint16 } from './typed-loops';
+import { claheSimd } from '../simd/clahe';
 
 export interface HistEqParams {
   method: 'global' | 'adaptive';
@@ -58,6 +59,68 @@ function roundToTop(v: number, top: number): number {
   return r > top ? top : r;
 }
 
+/**
+ * What both CLAHE paths (these loops and the SIMD kernels) share: the tile geometry over the
+ * image extended (reflect_101) to a multiple of the grid, as OpenCV extends it for the
+ * histograms; the clip limit in counts; and per column the offsets of the left and right
+ * tiles' tables and the float32 weights of the right (wx) and left (wx1) one.
+ */
+export interface ClaheGrid {
+  th: number;
+  tw: number;
+  clip: number;
+  lutScale: number;
+  invTh: number;
+  columns: Int32Array;
+  left: Int32Array;
+  right: Int32Array;
+  wx: Float32Array;
+  wx1: Float32Array;
+}
+
+function claheGrid(
+  h: number,
+  w: number,
+  bins: number,
+  tilesY: number,
+  tilesX: number,
+  limit: number
+): ClaheGrid {
+  const eh = h % tilesY === 0 ? h : h + tilesY - (h % tilesY);
+  const ew = w % tilesX === 0 ? w : w + tilesX - (w % tilesX);
+  const th = eh / tilesY;
+  const tw = ew / tilesX;
+  const area = th * tw;
+  // Source column of each column of the extended image.
+  const columns = new Int32Array(ew);
+  for (let x = 0; x < ew; x++) columns[x] = borderIndex(x, w, 'reflect_101');
+  const invTw = f32(1 / tw);
+  const left = new Int32Array(w);
+  const right = new Int32Array(w);
+  const wx = new Float32Array(w);
+  const wx1 = new Float32Array(w);
+  for (let x = 0; x < w; x++) {
+    const txf = f32(f32(x * invTw) - 0.5);
+    const tx1 = Math.floor(txf);
+    wx[x] = f32(txf - tx1);
+    wx1[x] = f32(1 - wx[x]);
+    left[x] = Math.max(tx1, 0) * bins;
+    right[x] = Math.min(tx1 + 1, tilesX - 1) * bins;
+  }
+  return {
+    th,
+    tw,
+    clip: limit > 0 ? Math.max(Math.trunc((limit * area) / bins), 1) : 0,
+    lutScale: f32((bins - 1) / area),
+    invTh: f32(1 / th),
+    columns,
+    left,
+    right,
+    wx,
+    wx1
+  };
+}
+
 /** CLAHE on one channel (h×w, values < bins), tilesY × tilesX tiles. */
 function clahe(
   src: ArrayLike<number>,
@@ -66,17 +129,12 @@ function clahe(
   bins: number,
   tilesY: number,
   tilesX: number,
-  limit: number,
+  grid: ClaheGrid,
   out: Uint8Array | Uint16Array
 ) {
-  // OpenCV extends the image (reflect_101) to a multiple of the tile grid for the histograms.
-  const eh = h % tilesY === 0 ? h : h + tilesY - (h % tilesY);
-  const ew = w % tilesX === 0 ? w : w + tilesX - (w % tilesX);
-  const th = eh / tilesY;
-  const tw = ew / tilesX;
+  const { th, tw, clip, lutScale, invTh, columns } = grid;
+  const { left: ind1, right: ind2, wx: xa, wx1: xa1 } = grid;
   const area = th * tw;
-  const lutScale = f32((bins - 1) / area);
-  const clip = limit > 0 ? Math.max(Math.trunc((limit * area) / bins), 1) : 0;
   // Table entries are saturated integers < bins: 16-bit storage (a quarter of float64's).
   const luts =
     bins <= 256
@@ -87,9 +145,6 @@ function clahe(
   // that occur, so a 65536-bin histogram costs one pass over the bins per tile, not four.
   const values = new Int32Array(area);
   const top = bins - 1;
-  // Source column of each column of the extended image.
-  const columns = new Int32Array(ew);
-  for (let x = 0; x < ew; x++) columns[x] = borderIndex(x, w, 'reflect_101');
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
       let n = 0;
@@ -134,23 +189,6 @@ function clahe(
       }
       for (let j = 0; j < n; j++) hist[values[j]] = 0;
     }
-  }
-  const invTw = f32(1 / tw);
-  const invTh = f32(1 / th);
-  const ind1 = new Int32Array(w);
-  const ind2 = new Int32Array(w);
-  const xa = new Float64Array(w);
-  const xa1 = new Float64Array(w);
-  for (let x = 0; x < w; x++) {
-    const txf = f32(f32(x * invTw) - 0.5);
-    let tx1 = Math.floor(txf);
-    let tx2 = tx1 + 1;
-    xa[x] = f32(txf - tx1);
-    xa1[x] = f32(1 - xa[x]);
-    tx1 = Math.max(tx1, 0);
-    tx2 = Math.min(tx2, tilesX - 1);
-    ind1[x] = tx1 * bins;
-    ind2[x] = tx2 * bins;
   }
   for (let y = 0; y < h; y++) {
     const tyf = f32(f32(y * invTh) - 0.5);
@@ -231,9 +269,13 @@ export const histogramEqualization: ModuleDefinition<HistEqParams> = {
     if (method === 'global') {
       return withImage(data, { data: equalizeGlobal(src, bins), shape: shape.slice(), dtype });
     }
-    const out = allocate(dtype, src.length) as Uint8Array | Uint16Array;
     const [ty, tx] = tileGrid(h, w, kernel_size);
-    clahe(src, h, w, bins, ty, tx, limit, out);
+    const grid = claheGrid(h, w, bins, ty, tx, limit);
+    let out = claheSimd(src, h, w, bins, ty, tx, grid);
+    if (!out) {
+      out = allocate(dtype, src.length) as Uint8Array | Uint16Array;
+      clahe(src, h, w, bins, ty, tx, grid, out);
+    }
     return withImage(data, { data: out, shape: shape.slice(), dtype });
   }
 };

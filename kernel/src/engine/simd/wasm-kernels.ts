@@ -152,6 +152,38 @@ export interface ImageKernelExports {
   histogramU8(src: number, hist: number, n: number): void;
   histogramU16(src: number, hist: number, n: number): void;
   bitwise(src: number, dst: number, bytes: number, mask: number, and: number): void;
+  claheTables(
+    size: number,
+    src: number,
+    h: number,
+    w: number,
+    bins: number,
+    tilesY: number,
+    tilesX: number,
+    th: number,
+    tw: number,
+    clip: number,
+    lutScale: number,
+    luts: number,
+    hist: number,
+    columns: number
+  ): void;
+  claheBlend(
+    size: number,
+    src: number,
+    dst: number,
+    h: number,
+    w: number,
+    bins: number,
+    tilesY: number,
+    tilesX: number,
+    invTh: number,
+    luts: number,
+    left: number,
+    right: number,
+    wx: number,
+    wx1: number
+  ): void;
   binary(
     size: number,
     src: number,
