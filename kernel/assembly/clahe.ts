@@ -7,7 +7,28 @@
  * and sum to float32 exactly as the engine's Math.fround chain does, so the values are the same.
  */
 import { reflect101 } from './borders';
-import { load4 } from './lanes';
+import { lanesOf, load4, vmax } from './lanes';
+
+/** The largest of n values of T at src. */
+function maxOf<T>(src: usize, n: i32): i32 {
+  const size = <usize>sizeof<T>();
+  let m = i32x4.splat(0);
+  let i = 0;
+  for (; i + lanesOf<T>() <= n; i += lanesOf<T>()) m = vmax<T>(m, v128.load(src + <usize>i * size));
+  // Fold the upper half of the lanes onto the lower half until one lane is left.
+  m = vmax<T>(m, i8x16.shuffle(m, m, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7));
+  m = vmax<T>(m, i8x16.shuffle(m, m, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3));
+  m = vmax<T>(m, i8x16.shuffle(m, m, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1));
+  let best: i32;
+  if (sizeof<T>() == 1) {
+    m = vmax<T>(m, i8x16.shuffle(m, m, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0));
+    best = <i32>i8x16.extract_lane_u(m, 0);
+  } else {
+    best = <i32>i16x8.extract_lane_u(m, 0);
+  }
+  for (; i < n; i++) best = max(best, <i32>load<T>(src + <usize>i * size));
+  return best;
+}
 
 /**
  * One tile's table from its histogram `hist` (bins u32, zero again on return): the clipped
@@ -21,9 +42,10 @@ function tileTable<L>(
   batch: i32,
   residual: i32,
   step: i32,
-  lutScale: f32
+  lutScale: f32,
+  used: i32
 ): void {
-  for (let k = 0; k < residual; k++) {
+  for (let k = 0; k < residual && k * step < used; k++) {
     const at = hist + ((<usize>(k * step)) << 2);
     store<u32>(at, load<u32>(at) + 1);
   }
@@ -32,7 +54,7 @@ function tileTable<L>(
   const top = f32x4.splat(<f32>(bins - 1));
   const zero = i32x4.splat(0);
   let carry = i32x4.splat(0);
-  for (let i = 0; i < bins; i += 4) {
+  for (let i = 0; i < used; i += 4) {
     const at = hist + ((<usize>i) << 2);
     // Prefix sums within the four lanes, then the total so far.
     let x = i32x4.add(v128.load(at), extra);
@@ -45,7 +67,9 @@ function tileTable<L>(
       i8x16.shuffle(zero, x, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
     );
     x = i32x4.add(x, carry);
-    carry = i32x4.splat(i32x4.extract_lane(x, 3));
+    // Lane 3 broadcast by one shuffle: the carry is the loop's dependency chain, and an
+    // extract + splat would triple its latency.
+    carry = i8x16.shuffle(x, x, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15);
     v128.store(at, zero);
     // Counts stay below 2^24, so their float32 values are exact.
     const v = f32x4.min(f32x4.nearest(f32x4.mul(f32x4.convert_i32x4_s(x), scale)), top);
@@ -78,6 +102,9 @@ function tablesOf<T, L>(
   columns: usize
 ): void {
   const size = <usize>sizeof<T>();
+  // Table entries above the image's largest value are never read: 12-bit CT in 16-bit
+  // pixels needs the first 4096 of 65536.
+  const used = min((maxOf<T>(src, h * w) + 4) & ~3, bins);
   for (let ty = 0; ty < tilesY; ty++) {
     for (let tx = 0; tx < tilesX; tx++) {
       const x0 = tx * tw;
@@ -112,7 +139,7 @@ function tablesOf<T, L>(
         if (residual != 0) step = max(bins / residual, 1);
       }
       const lut = luts + <usize>((ty * tilesX + tx) * bins) * sizeof<L>();
-      tileTable<L>(hist, lut, bins, batch, residual, step, lutScale);
+      tileTable<L>(hist, lut, bins, batch, residual, step, lutScale, used);
     }
   }
 }

@@ -162,3 +162,19 @@ describe.each(CASES)('%s %j: SIMD = TypeScript', (name, params) => {
     });
   });
 });
+
+describe('CLAHE of 12-bit values in 16-bit pixels: SIMD = TypeScript', () => {
+  // The kernels build each tile's table only up to the image's largest value.
+  it.each([
+    [37, 41, 4095],
+    [64, 64, 1000],
+    [19, 23, 3]
+  ])('%i×%i, values ≤ %i', (h, w, top) => {
+    const data = pixels(h * w, 'uint16', 5).map(v => v % (top + 1));
+    const item = image(data, h, w, 'uint16');
+    const params = { method: 'adaptive', kernel_size: 8, limit: 2 };
+    const run = () =>
+      applyModule('histogram_equalization', item, params)?.image.array.data as NumericArray;
+    expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
+  });
+});
