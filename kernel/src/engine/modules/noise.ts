@@ -7,7 +7,7 @@ import type { ModuleDefinition } from './types';
 import { allocate } from '../data/ndarray';
 import { pixels, storeAs, withImage } from './image';
 import { itemRandom, poisson, SEED_PARAM } from './random';
-import type { Rng } from '../util/random';
+import { fillNormals } from '../util/normal';
 import { storeValues, valuesFor } from './typed-loops';
 
 export interface NoiseParams {
@@ -16,23 +16,6 @@ export interface NoiseParams {
   amount: number;
   salt_ratio: number;
   seed: number;
-}
-
-/**
- * n draws of N(0, sd²), two per accepted point of Marsaglia's polar method (no trigonometry,
- * and both values of each pair used).
- */
-function normals(rng: Rng, n: number, sd: number, out: Float64Array): Float64Array {
-  for (let i = 0; i < n;) {
-    const u = 2 * rng() - 1;
-    const v = 2 * rng() - 1;
-    const s = u * u + v * v;
-    if (s >= 1 || s === 0) continue;
-    const f = sd * Math.sqrt((-2 * Math.log(s)) / s);
-    out[i++] = u * f;
-    if (i < n) out[i++] = v * f;
-  }
-  return out;
 }
 
 export const noise: ModuleDefinition<NoiseParams> = {
@@ -100,7 +83,7 @@ export const noise: ModuleDefinition<NoiseParams> = {
     const span = hi - lo || 1;
     const out = allocate(dtype, src.length);
     if (p.type === 'gaussian') {
-      const values = normals(
+      const values = fillNormals(
         rng,
         src.length,
         p.sigma * span,

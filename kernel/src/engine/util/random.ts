@@ -4,9 +4,11 @@ export type Rng = () => number;
 
 /** A generator of uniform numbers in [0, 1), fully determined by the 32-bit seed. */
 export function seededRandom(seed: number): Rng {
-  let a = seed >>> 0;
+  // The state lives in an Int32Array: a captured number above 2^30 would be re-boxed as a
+  // heap number on every draw (most of a draw's cost). The bits are the same.
+  const state = new Int32Array([seed | 0]);
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    const a = (state[0] = (state[0] + 0x6d2b79f5) | 0);
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
