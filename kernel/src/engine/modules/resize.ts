@@ -13,6 +13,25 @@ import { allocate, type NumericArray } from '../data/ndarray';
 import { areaDownSimd, resizeNearestSimd, resizeTwoTapSimd, type AreaTaps } from '../simd/geometry';
 import { kernelPixels } from '../simd/wasm-kernels';
 
+/**
+ * Taps depend only on the two lengths, and a dataset resizes every image alike: each kind is
+ * built once per (source, destination) pair and reused (read-only) for the next images.
+ */
+const tapCache = new Map<(src: number, dst: number) => unknown, Map<number, unknown>>();
+
+function taps<T>(build: (src: number, dst: number) => T, src: number, dst: number): T {
+  let byLengths = tapCache.get(build);
+  if (!byLengths) tapCache.set(build, (byLengths = new Map()));
+  const key = src * 65536 + dst;
+  let found = byLengths.get(key) as T | undefined;
+  if (found === undefined) {
+    if (byLengths.size >= 64) byLengths.clear();
+    found = build(src, dst);
+    byLengths.set(key, found);
+  }
+  return found;
+}
+
 export interface ResizeParams {
   height: number;
   width: number;
@@ -266,22 +285,22 @@ export const resize: ModuleDefinition<ResizeParams> = {
     const gray = kernelPixels(src, c);
     let out: NumericArray;
     if (interpolation === 'nearest') {
-      const ys = nearestTaps(h, height);
-      const xs = nearestTaps(w, width);
+      const ys = taps(nearestTaps, h, height);
+      const xs = taps(nearestTaps, w, width);
       out =
         (gray && resizeNearestSimd(gray, w, height, width, ys, xs)) ||
         nearest(src, w, c, ys, xs, allocate(dtype, height * width * c));
     } else if (interpolation === 'area' && h >= height && w >= width) {
-      const ty = flatAreaTaps(h, height);
-      const tx = flatAreaTaps(w, width);
+      const ty = taps(flatAreaTaps, h, height);
+      const tx = taps(flatAreaTaps, w, width);
       const simd = gray && areaDownSimd(gray, h, w, ty, tx);
       // The area sums live in a scratch buffer: float64 images get their own copy.
       const values = simd ? null : areaDown(src, h, w, c, ty, tx);
       out = simd || storeValues(dtype, dtype === 'float64' ? values!.slice() : values!);
     } else {
       const area = interpolation === 'area';
-      const ty = area ? areaUpTaps(h, height) : linearTaps(h, height);
-      const tx = area ? areaUpTaps(w, width) : linearTaps(w, width);
+      const ty = taps(area ? areaUpTaps : linearTaps, h, height);
+      const tx = taps(area ? areaUpTaps : linearTaps, w, width);
       out =
         (gray && resizeTwoTapSimd(gray, w, height, width, ty, tx)) ||
         storeValues(

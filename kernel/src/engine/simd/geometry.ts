@@ -96,9 +96,17 @@ export function resizeNearestSimd<T extends PixelArray>(
   return k.take(src, to, H * W);
 }
 
+const halvingTaps = new WeakMap<TwoTaps, boolean>();
+
 /** Taps that average pixel pairs 2d, 2d + 1 with equal weights (an exact halving). */
-function halving({ i0, i1, f }: TwoTaps): boolean {
-  return i0.every((v, d) => v === 2 * d && i1[d] === v + 1 && f[d] === 0.5);
+function halving(taps: TwoTaps): boolean {
+  let found = halvingTaps.get(taps);
+  if (found === undefined) {
+    const { i0, i1, f } = taps;
+    found = i0.every((v, d) => v === 2 * d && i1[d] === v + 1 && f[d] === 0.5);
+    halvingTaps.set(taps, found);
+  }
+  return found;
 }
 
 /** src (…×w) resized to H×W by two-tap interpolation (rows ty, columns tx), or null. */

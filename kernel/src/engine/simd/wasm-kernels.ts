@@ -326,9 +326,16 @@ export class ImageKernels {
 
   /** An owned copy of n values like `like` at ptr. */
   take<T extends PixelArray>(like: T, ptr: number, n: number): T {
-    const out = new (like.constructor as new (n: number) => T)(n);
-    out.set(this.view(like, ptr, n));
-    return out;
+    // Two monomorphic branches: a `new` through like.constructor costs microseconds here.
+    const buffer = this.exports.memory.buffer;
+    if (like instanceof Uint8Array) {
+      const out = new Uint8Array(n);
+      out.set(new Uint8Array(buffer, ptr, n));
+      return out as T;
+    }
+    const out = new Uint16Array(n);
+    out.set(new Uint16Array(buffer, ptr, n));
+    return out as T;
   }
 }
 
