@@ -1,8 +1,9 @@
 /**
  * Separable correlation of one-channel u8 / u16 images with integer weights, in exact integer
- * arithmetic, then division by the kernel's scale: the Gaussian blur's fixed-point kernels
- * (OpenCV's bit-exact cv2.GaussianBlur: weights over 2^8 for u8, 2^16 for u16, rounded half
- * up) and box blurs (all weights 1, an odd scale, rounded half to even as cv2.blur), with
+ * arithmetic, then division by the kernel's scale, a power of two: the Gaussian blur's
+ * fixed-point kernels (OpenCV's bit-exact cv2.GaussianBlur: weights over 2^8 for u8, 2^16 for
+ * u16, rounded half up) and the small dyadic ones; and box blurs by running sums (all weights
+ * 1, divided by the odd count, rounded half to even as cv2.blur), with
  * reflect_101 borders or replicated ones (cv2.adaptiveThreshold's local mean). The values
  * equal the engine's float64 separableFilter, whose sums of these weights are exact. Rows
  * need at least 4 pixels.
@@ -78,9 +79,8 @@ function columnSums<T>(
 /**
  * Sums of rows × weights, row by row: the vertical pass into `line` (w + taps u32 values,
  * which stay in the cache), then the horizontal pass into dst. `scratch` holds 20 bytes per
- * tap, 16-byte aligned. The result is sum / scale rounded: `shift` ≥ 0 divides by 2^shift,
- * half up with `halfUp`, else half to even; a negative `shift` divides by `scale` (odd, with
- * sums small enough for an exact float32 quotient; the caller checks) in float32, half to even.
+ * tap, 16-byte aligned. The result is sum / 2^shift rounded half up with `halfUp`, else half
+ * to even.
  */
 function separableOf<T>(
   src: usize,
@@ -92,7 +92,6 @@ function separableOf<T>(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32,
   border: i32,
   halfUp: bool
 ): void {
@@ -100,7 +99,6 @@ function separableOf<T>(
   const lanes = splatWeights(scratch, weights, taps);
   const rows = lanes + ((<usize>taps) << 4);
   const half = shift > 0 ? (1 << (shift - 1)) - (halfUp ? 0 : 1) : 0;
-  const inverse = f32x4.splat(<f32>scale);
   for (let y = 0; y < h; y++) {
     columnSums<T>(src, line, lanes, rows, y, h, w, taps, border);
     const to = dst + <usize>(y * w) * size;
@@ -112,15 +110,10 @@ function separableOf<T>(
         const v = v128.load(at + ((<usize>t) << 2));
         acc = i32x4.add(acc, i32x4.mul(v, v128.load(lanes + ((<usize>t) << 4))));
       }
-      let q: v128;
-      if (shift >= 0) {
-        // Half to even: (s + 2^(shift−1) − 1 + odd(s >> shift)) >> shift.
-        let bias = i32x4.splat(half);
-        if (!halfUp) bias = i32x4.add(bias, v128.and(i32x4.shr_u(acc, shift), i32x4.splat(1)));
-        q = i32x4.shr_u(i32x4.add(acc, bias), shift);
-      } else {
-        q = i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(f32x4.convert_i32x4_u(acc), inverse)));
-      }
+      // Half to even: (s + 2^(shift−1) − 1 + odd(s >> shift)) >> shift.
+      let bias = i32x4.splat(half);
+      if (!halfUp) bias = i32x4.add(bias, v128.and(i32x4.shr_u(acc, shift), i32x4.splat(1)));
+      const q = i32x4.shr_u(i32x4.add(acc, bias), shift);
       store4<T>(to + <usize>x * size, q);
     }
   }
@@ -215,7 +208,7 @@ function rowSumsWideU8(
  * taps of each symmetric pair summed before one multiply. Each output row sums its source rows
  * first (into `line`, padded by reflection), then along the row, so the intermediate values
  * never leave the cache. The horizontal pass stays in 16-bit lanes where the whole sum fits
- * (max · scale² ≤ 65535: the 3- and 5-tap Gaussians, boxes up to 15), else (`wide`: OpenCV's
+ * (max · scale² ≤ 65535: the 3- and 5-tap Gaussians), else (`wide`: OpenCV's
  * Gaussian weights over 2^8) widens to 32 bits, dividing by 2^shift. `line` is scratch:
  * (w + taps) u16 values, then 20 bytes per tap, 16-byte aligned.
  */
@@ -228,7 +221,6 @@ function separableNarrowU8(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32,
   border: i32,
   halfUp: bool,
   wide: bool
@@ -237,7 +229,6 @@ function separableNarrowU8(
   const halfValue: i32 = shift > 0 ? (1 << (shift - 1)) - (halfUp ? 0 : 1) : 0;
   const half = i16x8.splat(<i16>halfValue);
   const one = i16x8.splat(1);
-  const divisor = f32x4.splat(<f32>scale);
   // Scratch after the line: each weight splat over eight lanes, and each tap's source row.
   const lanes = (line + ((<usize>(w + taps)) << 1) + 15) & ~15;
   const rows = lanes + ((<usize>taps) << 4);
@@ -310,19 +301,9 @@ function separableNarrowU8(
         );
         acc = i16x8.add(acc, i16x8.mul(pair, v128.load(lanes + ((<usize>t) << 4))));
       }
-      let q: v128;
-      if (shift >= 0) {
-        let bias = half;
-        if (!halfUp) bias = i16x8.add(bias, v128.and(i16x8.shr_u(acc, shift), one));
-        q = i16x8.shr_u(i16x8.add(acc, bias), shift);
-      } else {
-        const lo = f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(acc));
-        const hi = f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(acc));
-        q = i16x8.narrow_i32x4_u(
-          i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(lo, divisor))),
-          i32x4.trunc_sat_f32x4_u(f32x4.nearest(f32x4.div(hi, divisor)))
-        );
-      }
+      let bias = half;
+      if (!halfUp) bias = i16x8.add(bias, v128.and(i16x8.shr_u(acc, shift), one));
+      const q = i16x8.shr_u(i16x8.add(acc, bias), shift);
       v128.store64_lane(to + <usize>x, i8x16.narrow_i16x8_u(q, q), 0);
     }
   }
@@ -337,12 +318,11 @@ export function separableU8Narrow(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32,
   border: i32,
   halfUp: bool,
   wide: bool
 ): void {
-  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, scale, border, halfUp, wide);
+  separableNarrowU8(src, dst, line, h, w, weights, taps, shift, border, halfUp, wide);
 }
 
 /** separable for u8 (size 1) or u16 (size 2) values. */
@@ -357,14 +337,13 @@ export function separable(
   weights: usize,
   taps: i32,
   shift: i32,
-  scale: i32,
   border: i32,
   halfUp: bool
 ): void {
   if (size == 1) {
-    separableOf<u8>(src, dst, line, scratch, h, w, weights, taps, shift, scale, border, halfUp);
+    separableOf<u8>(src, dst, line, scratch, h, w, weights, taps, shift, border, halfUp);
   } else {
-    separableOf<u16>(src, dst, line, scratch, h, w, weights, taps, shift, scale, border, halfUp);
+    separableOf<u16>(src, dst, line, scratch, h, w, weights, taps, shift, border, halfUp);
   }
 }
 
@@ -409,4 +388,154 @@ export function adaptiveThresholdU8(
     if (invert) above = v128.not(above);
     v128.store(dst + at, v128.and(above, on));
   }
+}
+
+/**
+ * Box sums (all weights 1, an odd number k of taps) of one-channel u8 / u16 images by running
+ * sums, whatever k: per output row the column sums move down by adding the row that enters and
+ * subtracting the row that leaves; along the row, the window sums are differences of prefix
+ * sums (in wrapping u32 arithmetic, exact since each window sum stays below 2^32). The sum is
+ * then multiplied by `inverse` (1 / k²) in float64 lanes and rounded half to even: the
+ * quotient is never within 1 / (2k²) of a half, far more than float64's error.
+ * `line` is scratch for 2 · (w + k) + 4 u32 values.
+ */
+function boxOf<T>(
+  src: usize,
+  dst: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  k: i32,
+  border: i32,
+  inverse: f64
+): void {
+  const size = <usize>sizeof<T>();
+  const r = k >> 1;
+  const columns = line; // w u32: sums of the k rows around y
+  const prefix = line + ((<usize>(w + 4)) << 2); // w + k + 1 u32 over the padded row
+  const factor = f64x2.splat(inverse);
+  for (let x = 0; x < w; x++) store<u32>(columns + ((<usize>x) << 2), 0);
+  for (let t = -r; t <= r; t++)
+    addRow<T>(columns, src + <usize>(borderAt(t, h, border) * w) * size, w, 1);
+  for (let y = 0; y < h; y++) {
+    prefixSums(columns, prefix, w, r, border);
+    const out = dst + <usize>(y * w) * size;
+    let x = 0;
+    for (; x + 4 <= w; x += 4) {
+      const at = prefix + ((<usize>x) << 2);
+      const sum = i32x4.sub(v128.load(at + ((<usize>k) << 2)), v128.load(at));
+      const lo = f64x2.nearest(f64x2.mul(f64x2.convert_low_i32x4_u(sum), factor));
+      const hi = f64x2.nearest(
+        f64x2.mul(
+          f64x2.convert_low_i32x4_u(
+            i8x16.shuffle(sum, sum, 8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15)
+          ),
+          factor
+        )
+      );
+      const q = i8x16.shuffle(
+        i32x4.trunc_sat_f64x2_u_zero(lo),
+        i32x4.trunc_sat_f64x2_u_zero(hi),
+        0,
+        1,
+        2,
+        3,
+        4,
+        5,
+        6,
+        7,
+        16,
+        17,
+        18,
+        19,
+        20,
+        21,
+        22,
+        23
+      );
+      store4<T>(out + <usize>x * size, q);
+    }
+    for (; x < w; x++) {
+      const at = prefix + ((<usize>x) << 2);
+      const sum = load<u32>(at + ((<usize>k) << 2)) - load<u32>(at);
+      store<T>(out + <usize>x * size, <T>(<u32>nearest(<f64>sum * inverse)));
+    }
+    if (y + 1 < h) {
+      addRow<T>(columns, src + <usize>(borderAt(y + 1 + r, h, border) * w) * size, w, 1);
+      addRow<T>(columns, src + <usize>(borderAt(y - r, h, border) * w) * size, w, -1);
+    }
+  }
+}
+
+/**
+ * prefix[i] = Σ of the first i values of the column sums extended by r values on each side
+ * (by `border`), for i ≤ w + 2r, in wrapping u32: the extension one value at a time, the row
+ * itself four per step, each step's lanes summed by two shifted adds plus the running total.
+ */
+function prefixSums(columns: usize, prefix: usize, w: i32, r: i32, border: i32): void {
+  let total: u32 = 0;
+  store<u32>(prefix, 0);
+  for (let i = 0; i < r; i++) {
+    total += load<u32>(columns + ((<usize>borderAt(i - r, w, border)) << 2));
+    store<u32>(prefix + ((<usize>(i + 1)) << 2), total);
+  }
+  const zero = i32x4.splat(0);
+  let carry = i32x4.splat(total);
+  const base = prefix + ((<usize>(r + 1)) << 2);
+  let x = 0;
+  for (; x + 4 <= w; x += 4) {
+    let v = v128.load(columns + ((<usize>x) << 2));
+    v = i32x4.add(
+      v,
+      i8x16.shuffle(zero, v, 0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27)
+    );
+    v = i32x4.add(
+      v,
+      i8x16.shuffle(zero, v, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+    );
+    v = i32x4.add(v, carry);
+    v128.store(base + ((<usize>x) << 2), v);
+    carry = i8x16.shuffle(v, v, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15);
+  }
+  total = <u32>i32x4.extract_lane(carry, 0);
+  for (; x < w; x++) {
+    total += load<u32>(columns + ((<usize>x) << 2));
+    store<u32>(base + ((<usize>x) << 2), total);
+  }
+  for (let i = 0; i < r; i++) {
+    total += load<u32>(columns + ((<usize>borderAt(w + i, w, border)) << 2));
+    store<u32>(prefix + ((<usize>(r + w + i + 1)) << 2), total);
+  }
+}
+
+/** columns[x] += sign · row[x] for the w values of one source row (u32 lanes, wrapping). */
+function addRow<T>(columns: usize, row: usize, w: i32, sign: i32): void {
+  const size = <usize>sizeof<T>();
+  let x = 0;
+  for (; x + 4 <= w; x += 4) {
+    const at = columns + ((<usize>x) << 2);
+    const v = load4<T>(row + <usize>x * size);
+    v128.store(at, sign > 0 ? i32x4.add(v128.load(at), v) : i32x4.sub(v128.load(at), v));
+  }
+  for (; x < w; x++) {
+    const at = columns + ((<usize>x) << 2);
+    const v = <u32>load<T>(row + <usize>x * size);
+    store<u32>(at, sign > 0 ? load<u32>(at) + v : load<u32>(at) - v);
+  }
+}
+
+/** boxOf for u8 (size 1) or u16 (size 2) values. */
+export function box(
+  size: i32,
+  src: usize,
+  dst: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  k: i32,
+  border: i32,
+  inverse: f64
+): void {
+  if (size == 1) boxOf<u8>(src, dst, line, h, w, k, border, inverse);
+  else boxOf<u16>(src, dst, line, h, w, k, border, inverse);
 }

@@ -2,7 +2,7 @@
  * Separable blurs of one-channel uint8 / uint16 images in the SIMD kernels of
  * kernel/assembly/separable.ts, for kernels whose weights are integers over a common scale:
  * OpenCV's fixed-point Gaussians (over 2^8 for uint8, 2^16 for uint16, rounded half up) and
- * box kernels (all equal, odd length, rounded half to even). Integer sums are exact, and so
+ * box kernels (all equal, odd length, by running sums, rounded half to even). Integer sums are exact, and so
  * are the engine's float64 sums of such weights, so both give the same rounded values.
  */
 import { imageKernels, KERNEL_BORDERS, type ImageKernels, type PixelArray } from './wasm-kernels';
@@ -49,52 +49,45 @@ function blurInMemory(
   border: SeparableBorder
 ): number | null {
   if (w < 4 || kernel.weights.length % 2 === 0) return null;
+  const n = kernel.weights.length;
+  if (!kernel.halfUp && kernel.scale === n && kernel.weights.every(v => v === 1)) {
+    // A box of any size: running sums, the same cost for 3 taps as for 99.
+    const to = k.alloc(h * w * size);
+    const line = k.alloc((2 * (w + n) + 8) * 4);
+    k.exports.box(size, from, to, line, h, w, n, KERNEL_BORDERS[border], 1 / (n * n));
+    return to;
+  }
   const { weights, scale, halfUp } = reduced(kernel);
+  // Other kernels divide by a power of two (a shift).
+  if ((scale & (scale - 1)) !== 0) return null;
   const area = scale * scale;
   const max = size === 1 ? 255 : 65535;
-  const powerOfTwo = (scale & (scale - 1)) === 0;
-  // An odd scale divides in float32: exact and never near a tie while max·area < 2^23.
-  if (!powerOfTwo && max * area >= 1 << 23) return null;
-  const shift = powerOfTwo ? Math.log2(area) : -1;
+  const shift = Math.log2(area);
   const to = k.alloc(h * w * size);
   const taps = k.put(weights);
+  const count = weights.length;
   const mode = KERNEL_BORDERS[border];
   const up = halfUp ? 1 : 0;
-  const scratch = 16 + 20 * weights.length;
-  const symmetric = weights.every((v, i) => v === weights[weights.length - 1 - i]);
+  const scratch = 16 + 20 * count;
+  const symmetric = weights.every((v, i) => v === weights[count - 1 - i]);
   const narrow = max * area + area / 2 <= 65535;
-  if (size === 1 && w >= 16 && symmetric && (narrow || (powerOfTwo && max * scale <= 65535))) {
+  if (size === 1 && w >= 16 && symmetric && (narrow || max * scale <= 65535)) {
     // Vertical sums fit 16 bits (the whole sum too, unless `wide`): eight lanes, one cached
     // line of vertical sums per row.
-    const line = k.alloc((w + weights.length) * 2 + scratch);
+    const line = k.alloc((w + count) * 2 + scratch);
     const wide = narrow ? 0 : 1;
-    const n = weights.length;
-    k.exports.separableU8Narrow(from, to, line, h, w, taps, n, shift, area, mode, up, wide);
+    k.exports.separableU8Narrow(from, to, line, h, w, taps, count, shift, mode, up, wide);
     return to;
   }
-  const line = k.alloc((w + weights.length) * 4);
+  const line = k.alloc((w + count) * 4);
   const lanes = k.alloc(scratch);
-  if (powerOfTwo && max * area + area / 2 >= 2 ** 32) {
+  if (max * area + area / 2 >= 2 ** 32) {
     // uint16 with 16-bit weights: the horizontal sums need 64-bit lanes (rounded half up).
     if (!halfUp) return null;
-    k.exports.separableU16Wide(from, to, line, lanes, h, w, taps, weights.length, shift, mode);
+    k.exports.separableU16Wide(from, to, line, lanes, h, w, taps, count, shift, mode);
     return to;
   }
-  k.exports.separable(
-    size,
-    from,
-    to,
-    line,
-    lanes,
-    h,
-    w,
-    taps,
-    weights.length,
-    shift,
-    area,
-    mode,
-    up
-  );
+  k.exports.separable(size, from, to, line, lanes, h, w, taps, count, shift, mode, up);
   return to;
 }
 

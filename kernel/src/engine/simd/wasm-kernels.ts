@@ -72,9 +72,19 @@ export interface ImageKernelExports {
     weights: number,
     taps: number,
     shift: number,
-    scale: number,
     border: number,
     halfUp: number
+  ): void;
+  box(
+    size: number,
+    src: number,
+    dst: number,
+    line: number,
+    h: number,
+    w: number,
+    k: number,
+    border: number,
+    inverse: number
   ): void;
   separableU16Wide(
     src: number,
@@ -97,7 +107,6 @@ export interface ImageKernelExports {
     weights: number,
     taps: number,
     shift: number,
-    scale: number,
     border: number,
     halfUp: number,
     wide: number

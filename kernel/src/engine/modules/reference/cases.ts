@@ -202,9 +202,17 @@ export const CASES: ReferenceCase[] = [
   {
     module: 'box_blur',
     params: { kernel_size: 3 },
-    inputs: ['u8b', 'rgb'],
+    inputs: ['u8b', 'rgb', 'u16'],
+    tol: 0
+  },
+  { module: 'box_blur', params: { kernel_size: 31 }, inputs: ['u8b'], tol: 0 },
+  {
+    module: 'box_blur',
+    params: { kernel_size: 31 },
+    inputs: ['u16'],
     tol: 1,
-    why: FIXED_POINT
+    mismatch: 0.005,
+    why: 'exact means here; cv2.blur of uint16 with large kernels is off by one on 0.2 % of pixels'
   },
   { module: 'box_blur', params: { kernel_size: 5 }, inputs: ['f32'], tol: 1e-5 },
   {
