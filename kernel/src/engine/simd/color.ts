@@ -11,7 +11,8 @@ export function grayRgbSimd(
   { r, g, b }: { r: number; g: number; b: number }
 ): Uint8Array | null {
   const k = imageKernels();
-  if (!k || n < 16) return null;
+  // The kernel's 16-bit dot products take weights below 2^15.
+  if (!k || n < 16 || Math.max(r, g, b) >= 32768) return null;
   k.reset();
   const from = k.put(src);
   const to = k.alloc(n);
