@@ -17,7 +17,8 @@ export default tseslint.config(
       'ui-tests/artifacts/',
       'test-results/',
       'data/',
-      'kernel/assembly/median-network.ts'
+      'kernel/assembly/median-network.ts',
+      'kernel/assembly/transpose.ts'
     ]
   },
   js.configs.recommended,

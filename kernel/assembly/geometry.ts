@@ -1,10 +1,10 @@
 /**
  * Exact geometric copies of one-channel u8 / u16 images: flips (cv2.flip) with each row
- * reversed by a lane shuffle, and quarter turns (cv2.rotate) in 32×32 tiles so that the
- * column-wise reads stay in cache. The same results as flip.ts and rotate.ts in
+ * reversed by a lane shuffle, and quarter turns (cv2.rotate) as block transposes in registers. The same results as flip.ts and rotate.ts in
  * kernel/src/engine/modules.
  */
 import { lanesOf, step } from './lanes';
+import { turnBlockU16, turnBlockU8 } from './transpose';
 
 /** The lanes of v in reverse order (values of T). */
 function reverseLanes<T>(v: v128): v128 {
@@ -33,35 +33,51 @@ function flipOf<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): 
   }
 }
 
+/** One value of a quarter turn: dst[y][x] from src (h × w). */
+function turnedAt<T>(src: usize, h: i32, w: i32, y: i32, x: i32, ccw: bool): T {
+  return load<T>(src + <usize>(ccw ? x * w + (w - 1 - y) : (h - 1 - x) * w + y) * sizeof<T>());
+}
+
 /**
  * A quarter turn: dst (w × h) = src rotated 90° counter-clockwise (ccw) or clockwise.
  * 90° CCW: dst[y][x] = src[x][w − 1 − y]; clockwise: dst[y][x] = src[h − 1 − x][y].
+ * Whole n × n blocks (n = 16 u8, 8 u16) are transposed in registers (./transpose.ts): n source
+ * rows in (bottom-up for clockwise), n destination rows out. The strips that do not fill a
+ * block go value by value.
  */
 function quarterTurnOf<T>(src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
-  const size = <usize>sizeof<T>();
-  const tile = 32;
-  for (let y0 = 0; y0 < w; y0 += tile) {
-    const y1 = min(w, y0 + tile);
-    for (let x0 = 0; x0 < h; x0 += tile) {
-      const x1 = min(h, x0 + tile);
-      for (let y = y0; y < y1; y++) {
-        let d = dst + <usize>(y * h + x0) * size;
-        if (ccw) {
-          let s = src + <usize>(x0 * w + (w - 1 - y)) * size;
-          for (let x = x0; x < x1; x++) {
-            store<T>(d, load<T>(s));
-            d += size;
-            s += <usize>w * size;
-          }
-        } else {
-          let s = src + <usize>((h - 1 - x0) * w + y) * size;
-          for (let x = x0; x < x1; x++) {
-            store<T>(d, load<T>(s));
-            d += size;
-            s -= <usize>w * size;
-          }
+  const size = <isize>sizeof<T>();
+  const n = lanesOf<T>();
+  const fullH = h - (h % n); // source rows in whole blocks = destination columns [0, fullH)
+  const fullW = w - (w % n);
+  const rowStep = <isize>w * size;
+  const dstRow = <isize>h * size;
+  // Tiles of 64 × 64 values, so that both the rows read and the rows written stay in cache.
+  for (let R = 0; R < fullH; R += 64) {
+    for (let C = 0; C < fullW; C += 64) {
+      for (let c0 = C; c0 < min(C + 64, fullW); c0 += n) {
+        for (let r0 = R; r0 < min(R + 64, fullH); r0 += n) {
+          const from = ccw ? (<isize>r0 * w + c0) * size : (<isize>(h - 1 - r0) * w + c0) * size;
+          const first = ccw ? (<isize>(w - 1 - c0) * h + r0) * size : (<isize>c0 * h + r0) * size;
+          const stride = ccw ? rowStep : -rowStep;
+          const step = ccw ? -dstRow : dstRow;
+          if (sizeof<T>() == 1) turnBlockU8(<usize>(<isize>src + from), stride, dst, first, step);
+          else turnBlockU16(<usize>(<isize>src + from), stride, dst, first, step);
         }
       }
+    }
+  }
+  // Destination columns past the blocks, then the destination rows the blocks did not reach.
+  for (let y = 0; y < w; y++) {
+    for (let x = fullH; x < h; x++) {
+      store<T>(dst + <usize>(y * h + x) * sizeof<T>(), turnedAt<T>(src, h, w, y, x, ccw));
+    }
+  }
+  const rowsFrom = ccw ? 0 : fullW;
+  const rowsTo = ccw ? w - fullW : w;
+  for (let y = rowsFrom; y < rowsTo; y++) {
+    for (let x = 0; x < fullH; x++) {
+      store<T>(dst + <usize>(y * h + x) * sizeof<T>(), turnedAt<T>(src, h, w, y, x, ccw));
     }
   }
 }

@@ -178,3 +178,23 @@ describe('CLAHE of 12-bit values in 16-bit pixels: SIMD = TypeScript', () => {
     expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
   });
 });
+
+describe('quarter turns of whole-block and mixed shapes: SIMD = TypeScript', () => {
+  // Blocks of 16 (uint8) or 8 (uint16) values turn in registers, in 64×64 tiles; the rest
+  // value by value.
+  it.each([
+    [48, 80],
+    [80, 48],
+    [128, 72],
+    [70, 129],
+    [16, 8]
+  ])('%i×%i', (h, w) => {
+    for (const dtype of ['uint8', 'uint16'] as DType[]) {
+      const item = image(pixels(h * w, dtype, 9), h, w, dtype);
+      for (const angle of [90, -90]) {
+        const run = () => applyModule('rotate', item, { angle })?.image.array.data as NumericArray;
+        expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
+      }
+    }
+  });
+});
