@@ -14,6 +14,7 @@ import type { DType, NumericArray } from '../data/ndarray';
 import { separableSimd, type IntegerKernel, type SeparableBorder } from '../simd/separable';
 import { kernelPixels, type PixelArray } from '../simd/wasm-kernels';
 import { separableFilter } from './filters';
+import { roundHalfEven } from './image';
 import { storeValues } from './typed-loops';
 
 /** cv2.getGaussianKernel's fixed kernels for sizes up to 7 when sigma ≤ 0. */
@@ -57,12 +58,6 @@ export function gaussianSizeFor(sigma: number, eightBit: boolean): number {
   return Math.max(1, Math.round(sigma * (eightBit ? 3 : 4) * 2 + 1) | 1);
 }
 
-/** Rounds half to even, as OpenCV's cvRound. */
-function roundEven(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
 /**
  * The odd-length kernel in fixed point with `bits` fraction bits, as OpenCV's
  * getGaussianKernelFixedPoint_ED: each outer weight rounded after adding the rounding error
@@ -77,7 +72,7 @@ export function fixedPointWeights(kernel: ArrayLike<number>, bits: number): Int3
   let sum = 0;
   for (let i = 0; i < n >> 1; i++) {
     const adjusted = kernel[i] * one + error;
-    const v = roundEven(adjusted);
+    const v = roundHalfEven(adjusted);
     error = adjusted - v;
     weights[i] = weights[n - 1 - i] = v;
     sum += v;
@@ -108,11 +103,6 @@ export function smallGaussian(size: number): IntegerKernel | null {
   return { weights: Int32Array.from(k, v => v * scale), scale, halfUp: false };
 }
 
-/** A box kernel of odd size (every weight 1), rounded half to even as cv2.blur. */
-export function boxKernel(size: number): IntegerKernel {
-  return { weights: new Int32Array(size).fill(1), scale: size, halfUp: false };
-}
-
 /**
  * src (h×w×c values) correlated with kernel ⊗ kernel, divided by scale² and rounded as the
  * kernel says, in src's type: the SIMD kernels for one channel, else float64 sums, which are
@@ -137,7 +127,7 @@ export function integerBlur<T extends PixelArray>(
   if (kernel.halfUp) {
     for (let i = 0; i < sums.length; i++) out[i] = Math.floor((sums[i] + area / 2) / area);
   } else {
-    for (let i = 0; i < sums.length; i++) out[i] = roundEven(sums[i] / area);
+    for (let i = 0; i < sums.length; i++) out[i] = roundHalfEven(sums[i] / area);
   }
   return out;
 }

@@ -9,9 +9,9 @@ import type { NumericArray } from '../data/ndarray';
 import type { DataDict } from '../data/datadict';
 import { pixels, planarShape, requireDType, storeAs, withImage } from './image';
 import { separableFilter } from './filters';
-import { boxKernel, gaussianKernel, integerBlur, smallGaussian } from './gaussian';
+import { gaussianKernel, integerBlur, smallGaussian } from './gaussian';
 import { storeFiltered } from './filtered';
-import { adaptiveThresholdSimd } from '../simd/separable';
+import { adaptiveThresholdSimd, boxKernel } from '../simd/separable';
 import { binarySimd } from '../simd/point';
 import {
   integerHistogram,

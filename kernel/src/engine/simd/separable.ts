@@ -14,12 +14,17 @@ export interface IntegerKernel {
   halfUp: boolean;
 }
 
+/** A box kernel of odd size (every weight 1), rounded half to even as cv2.blur. */
+export function boxKernel(size: number): IntegerKernel {
+  return { weights: new Int32Array(size).fill(1), scale: size, halfUp: false };
+}
+
 /** A box kernel (every weight 1/taps, odd taps) as integer weights, or null for another kernel. */
 export function boxWeights(kernel: ArrayLike<number>): IntegerKernel | null {
   const taps = kernel.length;
   if (taps % 2 === 0) return null;
   const box = Array.prototype.every.call(kernel, (v: number) => v === 1 / taps);
-  return box ? { weights: new Int32Array(taps).fill(1), scale: taps, halfUp: false } : null;
+  return box ? boxKernel(taps) : null;
 }
 
 /** The kernel with common factors of two taken out of its weights and its (even) scale. */
