@@ -77,35 +77,20 @@ function sum8(x: usize, ptrs: usize, weights: usize, count: i32): v128 {
   return acc;
 }
 
-/** sqrt(gx² + gy²) of four i32 lanes: in float32 (wide = false; exact sums) or float64. */
-function magnitude4(gx: v128, gy: v128, wide: bool): v128 {
-  if (!wide) {
-    const fx = f32x4.convert_i32x4_s(gx);
-    const fy = f32x4.convert_i32x4_s(gy);
-    return f32x4.sqrt(f32x4.add(f32x4.mul(fx, fx), f32x4.mul(fy, fy)));
-  }
-  const lo = f64x2.sqrt(
-    f64x2.add(
-      f64x2.mul(f64x2.convert_low_i32x4_s(gx), f64x2.convert_low_i32x4_s(gx)),
-      f64x2.mul(f64x2.convert_low_i32x4_s(gy), f64x2.convert_low_i32x4_s(gy))
-    )
-  );
-  const gxh = i32x4.shuffle(gx, gx, 2, 3, 0, 1);
-  const gyh = i32x4.shuffle(gy, gy, 2, 3, 0, 1);
-  const hi = f64x2.sqrt(
-    f64x2.add(
-      f64x2.mul(f64x2.convert_low_i32x4_s(gxh), f64x2.convert_low_i32x4_s(gxh)),
-      f64x2.mul(f64x2.convert_low_i32x4_s(gyh), f64x2.convert_low_i32x4_s(gyh))
-    )
-  );
-  return i32x4.shuffle(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+/**
+ * sqrt(gx² + gy²) of four i32 lanes in float32 arithmetic, as cv2.magnitude: the sums convert
+ * exactly (callers keep them below 2^24), then each square, the sum and the root round to
+ * float32.
+ */
+function magnitude4(gx: v128, gy: v128): v128 {
+  const fx = f32x4.convert_i32x4_s(gx);
+  const fy = f32x4.convert_i32x4_s(gy);
+  return f32x4.sqrt(f32x4.add(f32x4.mul(fx, fx), f32x4.mul(fy, fy)));
 }
 
 /**
  * dst (float32) = the correlation with taps (magnitude = 0), or sqrt(gx² + gy²) of the
- * correlations with taps and taps2: in float32 (magnitude = 1; the caller checks that
- * gx² + gy² < 2^24, so the sum is exact and the rounded root is the float64 root rounded), or
- * in float64 and then rounded to float32 (magnitude = 2), as the engine does. `narrow`: u8
+ * correlations with taps and taps2 (magnitude = 1, magnitude4). `narrow`: u8
  * images whose sums fit 16 bits, eight lanes at a time (plain correlation only). `scratch`:
  * 20 bytes per tap of both lists, 16-byte aligned.
  */
@@ -152,7 +137,7 @@ function correlateOf<T>(
       const v =
         magnitude == 0
           ? f32x4.convert_i32x4_s(gx)
-          : magnitude4(gx, sum4<T>(x, ptrs2, weights2, count2), magnitude == 2);
+          : magnitude4(gx, sum4<T>(x, ptrs2, weights2, count2));
       v128.store(out + (x << 2), v);
     }
   }
@@ -300,4 +285,103 @@ export function sobel3PairU8(
 /** padImage for callers that run several kernels on one padded image. */
 export function padImageU8(src: usize, padded: usize, h: i32, w: i32, r: i32, border: i32): void {
   padImage<u8>(src, padded, h, w, r, border);
+}
+
+/** padImage for uint16 images (sobel3U16, laplacian3U16). */
+export function padImageU16(src: usize, padded: usize, h: i32, w: i32, r: i32, border: i32): void {
+  padImage<u16>(src, padded, h, w, r, border);
+}
+
+/**
+ * sobelLines for a u16 image in i32 lanes (four columns a vector): smooth = a + 2b + c and
+ * diff = c − a of the three source rows of output row y, over w + 2 columns.
+ */
+function sobelLinesU16(padded: usize, pw: usize, y: i32, w: i32, smooth: usize, diff: usize): void {
+  const a = padded + ((<usize>y * pw) << 1);
+  const b = a + (pw << 1);
+  const c = b + (pw << 1);
+  for (let i = 0; i < w + 2; i += 4) {
+    const x = <usize>step(i, w + 2, 4);
+    const va = v128.load16x4_u(a + (x << 1));
+    const vb = v128.load16x4_u(b + (x << 1));
+    const vc = v128.load16x4_u(c + (x << 1));
+    v128.store(smooth + (x << 2), i32x4.add(i32x4.add(va, vc), i32x4.shl(vb, 1)));
+    v128.store(diff + (x << 2), i32x4.sub(vc, va));
+  }
+}
+
+/**
+ * sobel3U8 for u16 images: the same separable 3×3 Sobel in i32 lanes (|g| ≤ 4 · 65535, exact
+ * in float32). `line` is scratch for 2 × (w + 2) i32 values; rows need at least 4 pixels.
+ */
+export function sobel3U16(padded: usize, dst: usize, line: usize, h: i32, w: i32, what: i32): void {
+  const pw = <usize>(w + 2);
+  const smooth = line;
+  const diff = line + (pw << 2);
+  for (let y = 0; y < h; y++) {
+    sobelLinesU16(padded, pw, y, w, smooth, diff);
+    const out = dst + ((<usize>(y * w)) << 2);
+    for (let i = 0; i < w; i += 4) {
+      const at = (<usize>step(i, w, 4)) << 2;
+      const gx = i32x4.sub(v128.load(smooth + at + 8), v128.load(smooth + at));
+      const gy = i32x4.add(
+        i32x4.add(v128.load(diff + at), v128.load(diff + at + 8)),
+        i32x4.shl(v128.load(diff + at + 4), 1)
+      );
+      v128.store(
+        out + at,
+        what == 2 ? magnitude4(gx, gy) : f32x4.convert_i32x4_s(what == 0 ? gx : gy)
+      );
+    }
+  }
+}
+
+/** The sum of four u16 vectors' low (high = false) or high halves in i32 lanes. */
+function sum4Half(a: v128, b: v128, c: v128, d: v128, high: bool): v128 {
+  if (high)
+    return i32x4.add(
+      i32x4.add(i32x4.extend_high_i16x8_u(a), i32x4.extend_high_i16x8_u(b)),
+      i32x4.add(i32x4.extend_high_i16x8_u(c), i32x4.extend_high_i16x8_u(d))
+    );
+  return i32x4.add(
+    i32x4.add(i32x4.extend_low_i16x8_u(a), i32x4.extend_low_i16x8_u(b)),
+    i32x4.add(i32x4.extend_low_i16x8_u(c), i32x4.extend_low_i16x8_u(d))
+  );
+}
+
+/**
+ * The 3×3 Laplacians of cv2.Laplacian on a u16 image padded by one pixel, to float32:
+ * corners = false, ksize 1 (the four neighbours − 4 · centre); corners = true, ksize 3
+ * (2 · (the four corners − 4 · centre)). Shifts instead of multiplies, eight columns a step
+ * in two i32 vectors; rows need at least 8 pixels.
+ */
+export function laplacian3U16(padded: usize, dst: usize, h: i32, w: i32, corners: bool): void {
+  const pw = (<usize>(w + 2)) << 1;
+  for (let y = 0; y < h; y++) {
+    const up = padded + <usize>y * pw;
+    const mid = up + pw;
+    const down = mid + pw;
+    const out = dst + ((<usize>(y * w)) << 2);
+    for (let i = 0; i < w; i += 8) {
+      const x = <usize>step(i, w, 8);
+      const at = x << 1;
+      const centre = v128.load(mid + at + 2);
+      // The four taps: the corners (ksize 3) or the edge neighbours (ksize 1).
+      const a = corners ? v128.load(up + at) : v128.load(up + at + 2);
+      const b = corners ? v128.load(up + at + 4) : v128.load(mid + at);
+      const c = corners ? v128.load(down + at) : v128.load(mid + at + 4);
+      const d = corners ? v128.load(down + at + 4) : v128.load(down + at + 2);
+      const shift = corners ? 1 : 0;
+      const lo = i32x4.sub(
+        sum4Half(a, b, c, d, false),
+        i32x4.shl(i32x4.extend_low_i16x8_u(centre), 2)
+      );
+      const hi = i32x4.sub(
+        sum4Half(a, b, c, d, true),
+        i32x4.shl(i32x4.extend_high_i16x8_u(centre), 2)
+      );
+      v128.store(out + (x << 2), f32x4.convert_i32x4_s(i32x4.shl(lo, shift)));
+      v128.store(out + (x << 2), f32x4.convert_i32x4_s(i32x4.shl(hi, shift)), 16);
+    }
+  }
 }

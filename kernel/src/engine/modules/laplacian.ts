@@ -6,7 +6,7 @@ import type { ModuleDefinition } from './types';
 import { pixels, planarShape } from './image';
 import { filter2D, separableFilter, sobelKernel } from './filters';
 import { storeFiltered } from './filtered';
-import { correlateSimd, outer, type Kernel2D } from '../simd/correlate';
+import { correlateSimd, laplacian3Simd, outer, type Kernel2D } from '../simd/correlate';
 import { kernelPixels } from '../simd/wasm-kernels';
 
 export interface LaplacianParams {
@@ -51,7 +51,9 @@ export const laplacian: ModuleDefinition<LaplacianParams> = {
     const src = pixels(data, 'laplacian');
     const gray = kernelPixels(src, c);
     if (gray) {
-      const simd = correlateSimd(gray, h, w, laplacianKernel(kernel_size));
+      const simd =
+        laplacian3Simd(gray, h, w, kernel_size) ??
+        correlateSimd(gray, h, w, laplacianKernel(kernel_size));
       if (simd) return storeFiltered(data, simd, 'float32');
     }
     if (kernel_size <= 3) {

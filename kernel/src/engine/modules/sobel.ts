@@ -17,6 +17,18 @@ export interface SobelParams {
 }
 
 /**
+ * sqrt(gx² + gy²) in float32 arithmetic, as cv2.magnitude computes it (and the SIMD kernels):
+ * each square, the sum and the root rounded to float32. Each step in float64 then fround
+ * gives exactly the float32 result: float64 has more than twice float32's precision plus
+ * two bits, so rounding twice cannot differ from rounding once for +, × and √.
+ */
+function magnitude32(gx: number, gy: number): number {
+  const fx = Math.fround(gx);
+  const fy = Math.fround(gy);
+  return Math.fround(Math.sqrt(Math.fround(Math.fround(fx * fx) + Math.fround(fy * fy))));
+}
+
+/**
  * The 3×3 Sobel derivatives from padded float64 rows in one pass (reflect_101 borders, as
  * cv2.Sobel): gx = [1 2 1]ᵀ ⊗ [−1 0 1], gy its transpose; the magnitude of the float32
  * derivatives, as cv2.magnitude.
@@ -55,11 +67,7 @@ function sobel3(
         (padded[d + i + c2] - padded[a + i + c2]);
       if (direction === 'x') out[o + i] = gx;
       else if (direction === 'y') out[o + i] = gy;
-      else {
-        const fx = Math.fround(gx);
-        const fy = Math.fround(gy);
-        out[o + i] = Math.sqrt(fx * fx + fy * fy);
-      }
+      else out[o + i] = magnitude32(gx, gy);
     }
   }
   return out;
@@ -97,11 +105,11 @@ export const sobel: ModuleDefinition<SobelParams> = {
     const s = sobelKernel(0, kernel_size);
     const gray = kernelPixels(src, c);
     if (gray) {
-      // uint8 3×3: separably in 16-bit lanes; otherwise the kernel's integer taps.
+      // 3×3: separably in 16-bit (uint8) or 32-bit lanes; otherwise the kernel's integer taps.
       const x = outer(d, s);
       const y = outer(s, d);
       const simd =
-        (kernel_size === 3 && gray instanceof Uint8Array && sobel3Simd(gray, h, w, direction)) ||
+        (kernel_size === 3 && sobel3Simd(gray, h, w, direction)) ||
         (direction === 'magnitude'
           ? correlateSimd(gray, h, w, x, y)
           : correlateSimd(gray, h, w, direction === 'x' ? x : y));
@@ -115,11 +123,7 @@ export const sobel: ModuleDefinition<SobelParams> = {
     const x = gx();
     const y = gy();
     const out = new Float32Array(src.length);
-    for (let i = 0; i < out.length; i++) {
-      const a = Math.fround(x[i]);
-      const b = Math.fround(y[i]);
-      out[i] = Math.sqrt(a * a + b * b);
-    }
+    for (let i = 0; i < out.length; i++) out[i] = magnitude32(x[i], y[i]);
     return storeFiltered(data, out, 'float32');
   }
 };

@@ -52,9 +52,7 @@ export function correlateSimd(
   const max = src instanceof Uint8Array ? 255 : 65535;
   const absSum = (t: Int32Array) => t.reduce((s, v, i) => (i % 3 === 2 ? s + Math.abs(v) : s), 0);
   if (max * Math.max(absSum(taps), absSum(taps2)) >= 1 << 24) return null;
-  // The magnitude in float32 where gx² + gy² stays exact there, else in float64.
   const largest = max * Math.max(absSum(taps), absSum(taps2));
-  const magnitude = !second ? 0 : 2 * largest * largest < 1 << 24 ? 1 : 2;
   const r = kernel.size >> 1;
   const size = src.BYTES_PER_ELEMENT;
   k.reset();
@@ -81,30 +79,60 @@ export function correlateSimd(
     count,
     at2,
     count2,
-    magnitude,
+    second ? 1 : 0,
     narrow
   );
   return k.takeFloat32(to, h * w);
 }
 
 /**
- * The 3×3 Sobel derivative (x or y) or gradient magnitude of a uint8 image as float32
- * (reflect_101 borders), separably in 16-bit lanes; null where the kernels do not apply.
+ * The 3×3 Sobel derivative (x or y) or gradient magnitude of a uint8 / uint16 image as float32
+ * (reflect_101 borders), separably in 16-bit (uint8) or 32-bit lanes; null where the kernels
+ * do not apply.
  */
 export function sobel3Simd(
-  src: Uint8Array,
+  src: PixelArray,
   h: number,
   w: number,
   direction: 'x' | 'y' | 'magnitude'
 ): Float32Array | null {
   const k = imageKernels();
-  if (!k || w < 8) return null;
+  const wide = src instanceof Uint16Array;
+  if (!k || w < (wide ? 4 : 8)) return null;
   k.reset();
   const from = k.put(src);
-  const padded = k.alloc((h + 2) * (w + 2));
-  const line = k.alloc(4 * (w + 2) + 16);
+  const padded = k.alloc((h + 2) * (w + 2) * src.BYTES_PER_ELEMENT);
+  const line = k.alloc((wide ? 8 : 4) * (w + 2) + 16);
   const to = k.alloc(h * w * 4);
-  k.exports.padImageU8(from, padded, h, w, 1, KERNEL_BORDERS.reflect_101);
-  k.exports.sobel3U8(padded, to, line, h, w, { x: 0, y: 1, magnitude: 2 }[direction]);
+  const what = { x: 0, y: 1, magnitude: 2 }[direction];
+  if (wide) {
+    k.exports.padImageU16(from, padded, h, w, 1, KERNEL_BORDERS.reflect_101);
+    k.exports.sobel3U16(padded, to, line, h, w, what);
+  } else {
+    k.exports.padImageU8(from, padded, h, w, 1, KERNEL_BORDERS.reflect_101);
+    k.exports.sobel3U8(padded, to, line, h, w, what);
+  }
+  return k.takeFloat32(to, h * w);
+}
+
+/**
+ * cv2.Laplacian with ksize 1 or 3 of a uint16 image as float32 (reflect_101 borders), by
+ * shifts and adds; null where the kernels do not apply (uint8 takes correlateSimd's 16-bit
+ * lanes).
+ */
+export function laplacian3Simd(
+  src: PixelArray,
+  h: number,
+  w: number,
+  kernelSize: number
+): Float32Array | null {
+  const k = imageKernels();
+  if (!k || !(src instanceof Uint16Array) || w < 8 || kernelSize > 3) return null;
+  k.reset();
+  const from = k.put(src);
+  const padded = k.alloc((h + 2) * (w + 2) * 2);
+  const to = k.alloc(h * w * 4);
+  k.exports.padImageU16(from, padded, h, w, 1, KERNEL_BORDERS.reflect_101);
+  k.exports.laplacian3U16(padded, to, h, w, kernelSize === 3 ? 1 : 0);
   return k.takeFloat32(to, h * w);
 }

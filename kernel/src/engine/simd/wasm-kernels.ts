@@ -138,6 +138,9 @@ export interface ImageKernelExports {
   ): void;
   padImageU8(src: number, padded: number, h: number, w: number, r: number, border: number): void;
   sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
+  padImageU16(src: number, padded: number, h: number, w: number, r: number, border: number): void;
+  sobel3U16(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
+  laplacian3U16(padded: number, dst: number, h: number, w: number, corners: number): void;
   sobel3PairU8(padded: number, gx: number, gy: number, line: number, h: number, w: number): void;
   cannyU8(
     gx: number,

@@ -229,7 +229,7 @@ export const CASES: ReferenceCase[] = [
   ...(['x', 'y', 'magnitude'] as const).map(direction => ({
     module: 'sobel',
     params: { direction, kernel_size: 3 },
-    inputs: ['u8b', 'f32'] as InputName[],
+    inputs: ['u8b', 'u16', 'f32'] as InputName[],
     tol: 1e-3,
     why: 'float32 sums in OpenCV, float64 here'
   })),
@@ -244,7 +244,7 @@ export const CASES: ReferenceCase[] = [
   ...[1, 3, 5].map(kernel_size => ({
     module: 'laplacian',
     params: { kernel_size },
-    inputs: ['u8b', 'f32'] as InputName[],
+    inputs: ['u8b', 'u16', 'f32'] as InputName[],
     tol: 1e-3
   })),
   // binary
