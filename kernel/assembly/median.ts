@@ -1,6 +1,6 @@
 /**
  * 3×3 median of one-channel u8 / u16 images with replicated borders (cv2.medianBlur): the
- * SIMD version of median3x3 in kernel/src/engine/modules/median_filter.ts. Each padded
+ * SIMD version of median3x3 in kernel/src/engine/modules/median_filter.ts. Each
  * column's three values are sorted once per row and shared by the three windows containing
  * it; the median of nine is med3(max of the minima, med3 of the middles, min of the maxima).
  * Rows need at least one vector of pixels (w ≥ 16 for u8, 8 for u16); the last vector of a
@@ -18,32 +18,34 @@ function median3x3Of<T>(src: usize, dst: usize, scratch: usize, h: i32, w: i32):
   const size = <usize>sizeof<T>();
   const lanes = lanesOf<T>();
   const padded = <usize>(w + 2) * size;
-  // scratch: the three source rows padded by one replicated pixel, then lo / mid / hi.
-  const rows = scratch;
-  const lo = scratch + 3 * padded;
+  // scratch: lo / mid / hi of each column, padded by one replicated column on each side.
+  const lo = scratch;
   const mid = lo + padded;
   const hi = mid + padded;
+  const last = <usize>(w + 1) * size;
   for (let y = 0; y < h; y++) {
-    for (let r = 0; r < 3; r++) {
-      let sy = y + r - 1;
-      sy = sy < 0 ? 0 : sy >= h ? h - 1 : sy;
-      const from = src + <usize>(sy * w) * size;
-      const to = rows + <usize>r * padded;
-      memory.copy(to + size, from, <usize>w * size);
-      store<T>(to, load<T>(from));
-      store<T>(to + <usize>(w + 1) * size, load<T>(from + <usize>(w - 1) * size));
-    }
-    for (let i = 0; i < w + 2; i += lanes) {
-      const at = <usize>step(i, w + 2, lanes) * size;
-      const a = v128.load(rows + at);
-      const b = v128.load(rows + padded + at);
-      const c = v128.load(rows + 2 * padded + at);
+    // The rows above and below, replicated at the top and bottom edges.
+    const above = src + <usize>((y > 0 ? y - 1 : 0) * w) * size;
+    const row = src + <usize>(y * w) * size;
+    const below = src + <usize>((y < h - 1 ? y + 1 : h - 1) * w) * size;
+    for (let i = 0; i < w; i += lanes) {
+      const at = <usize>step(i, w, lanes) * size;
+      const a = v128.load(above + at);
+      const b = v128.load(row + at);
+      const c = v128.load(below + at);
       const ab0 = vmin<T>(a, b);
       const ab1 = vmax<T>(a, b);
-      v128.store(lo + at, vmin<T>(ab0, c));
-      v128.store(hi + at, vmax<T>(ab1, c));
-      v128.store(mid + at, vmax<T>(ab0, vmin<T>(ab1, c)));
+      v128.store(lo + at + size, vmin<T>(ab0, c));
+      v128.store(hi + at + size, vmax<T>(ab1, c));
+      v128.store(mid + at + size, vmax<T>(ab0, vmin<T>(ab1, c)));
     }
+    // Replicated border columns have the sorted triples of the first and last columns.
+    store<T>(lo, load<T>(lo + size));
+    store<T>(mid, load<T>(mid + size));
+    store<T>(hi, load<T>(hi + size));
+    store<T>(lo + last, load<T>(lo + last - size));
+    store<T>(mid + last, load<T>(mid + last - size));
+    store<T>(hi + last, load<T>(hi + last - size));
     const out = dst + <usize>(y * w) * size;
     for (let x = 0; x < w; x += lanes) {
       const at = <usize>step(x, w, lanes) * size;
@@ -67,7 +69,7 @@ function median3x3Of<T>(src: usize, dst: usize, scratch: usize, h: i32, w: i32):
 
 /** Scratch bytes median3x3U8 / U16 need for width w and a value size of `size` bytes. */
 export function median3x3ScratchBytes(w: i32, size: i32): i32 {
-  return 6 * (w + 2) * size;
+  return 3 * (w + 2) * size;
 }
 
 /** median3x3 for u8 (size 1) or u16 (size 2) values. */
