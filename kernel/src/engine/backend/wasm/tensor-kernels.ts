@@ -1,0 +1,85 @@
+/**
+ * medflow's SIMD tensor kernels (kernel/assembly/tensor, built by `npm run build:wasm`),
+ * instantiated on the wasm backend's own memory so that they read and write tensors in place.
+ * The threaded backend's heap is shared memory and takes the build that declares it shared.
+ * Kernels that use them keep a TypeScript loop for when they are not available (not built,
+ * or MEDFLOW_NO_SIMD=1).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { BackendWasm, TensorInfo } from './util';
+
+export interface TensorKernelExports {
+  maxPoolGrad2x2F32(
+    x: number,
+    g: number,
+    dx: number,
+    outRows: number,
+    outWidth: number,
+    c: number
+  ): void;
+}
+
+/** The emscripten module's memory: exported by the plain build, created by JS for threads. */
+interface EmscriptenMemory {
+  wasmMemory?: WebAssembly.Memory;
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const bound = new WeakMap<object, TensorKernelExports | null>();
+
+/** dist's file of the build for plain or shared memory (next to this file, or dist from src). */
+function wasmFile(shared: boolean): string | null {
+  const name = shared ? 'tensor-kernels-shared.wasm' : 'tensor-kernels.wasm';
+  const candidates = [
+    path.join(__dirname, name),
+    path.resolve(__dirname, '../../../../../dist/kernel/engine/backend/wasm', name)
+  ];
+  return candidates.find(p => existsSync(p)) ?? null;
+}
+
+/** Whether a wasm binary has a data section (id 11): it would write into the backend's heap. */
+export function hasDataSection(binary: Uint8Array): boolean {
+  let at = 8;
+  while (at < binary.length) {
+    const id = binary[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const byte = binary[at++];
+      size += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) break;
+    }
+    if (id === 11) return true;
+    at += size;
+  }
+  return false;
+}
+
+/** The tensor kernels on this backend's heap, or null where they cannot run. */
+export function tensorKernels(backend: BackendWasm): TensorKernelExports | null {
+  const cached = bound.get(backend);
+  if (cached !== undefined) return cached;
+  let kernels: TensorKernelExports | null = null;
+  const module = backend.wasm as unknown as EmscriptenMemory;
+  const memory = module.wasmMemory ?? module.asm?.memory;
+  if (process.env.MEDFLOW_NO_SIMD !== '1' && memory) {
+    const shared = memory.buffer instanceof SharedArrayBuffer;
+    const file = wasmFile(shared);
+    if (file) {
+      const binary = readFileSync(file);
+      if (!hasDataSection(binary)) {
+        const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), {
+          env: { memory }
+        });
+        kernels = instance.exports as unknown as TensorKernelExports;
+      }
+    }
+  }
+  bound.set(backend, kernels);
+  return kernels;
+}
+
+/** A tensor's byte address in the backend's heap. */
+export function heapAddress(backend: BackendWasm, info: TensorInfo): number {
+  return backend.getMemoryOffset(info.dataId);
+}
