@@ -22,12 +22,12 @@ export function maxPoolGrad2x2F32(
   c: i32
 ): void {
   const pixel = (<usize>c) << 2;
-  const row = pixel * (<usize>(2 * outWidth));
+  const row = pixel * <usize>(2 * outWidth);
   let gi = g;
   for (let r = 0; r < outRows; r++) {
-    const top = (<usize>(2 * r)) * row;
+    const top = <usize>(2 * r) * row;
     for (let ox = 0; ox < outWidth; ox++) {
-      const i0 = top + (<usize>(2 * ox)) * pixel;
+      const i0 = top + <usize>(2 * ox) * pixel;
       const i1 = i0 + pixel;
       const i2 = i0 + row;
       const i3 = i2 + pixel;
