@@ -58,3 +58,57 @@ export function maxPoolGrad2x2F32(
     }
   }
 }
+
+/**
+ * dst[c][m][n] = src[n][m][c] for 32-bit values: the first and last axes of an n × m × c
+ * tensor swapped (tfjs's Transpose with perm [r−1, 1, …, r−2, 0]; [1, 0] for a matrix), in
+ * 4 × 4 blocks transposed in registers, the edges one value at a time.
+ */
+export function swapOuterInner32(src: usize, dst: usize, n: i32, m: i32, c: i32): void {
+  const srcRow = (<usize>m * <usize>c) << 2; // one step of n in src
+  const dstRow = (<usize>m * <usize>n) << 2; // one step of c in dst
+  const n4 = n & ~3;
+  const c4 = c & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const s0 = src + <usize>i * srcRow;
+    const d0 = dst + ((<usize>i) << 2);
+    for (let k = 0; k < m; k++) {
+      const s = s0 + ((<usize>k * <usize>c) << 2);
+      const d = d0 + ((<usize>k * <usize>n) << 2);
+      for (let j = 0; j < c4; j += 4) {
+        const at = (<usize>j) << 2;
+        const r0 = v128.load(s + at);
+        const r1 = v128.load(s + srcRow + at);
+        const r2 = v128.load(s + 2 * srcRow + at);
+        const r3 = v128.load(s + 3 * srcRow + at);
+        const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+        const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+        const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+        const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+        const o = d + <usize>j * dstRow;
+        v128.store(o, i64x2.shuffle(t0, t1, 0, 2));
+        v128.store(o + dstRow, i64x2.shuffle(t0, t1, 1, 3));
+        v128.store(o + 2 * dstRow, i64x2.shuffle(t2, t3, 0, 2));
+        v128.store(o + 3 * dstRow, i64x2.shuffle(t2, t3, 1, 3));
+      }
+      for (let j = c4; j < c; j++) {
+        for (let q = 0; q < 4; q++) {
+          store<u32>(
+            d + <usize>j * dstRow + ((<usize>q) << 2),
+            load<u32>(s + <usize>q * srcRow + ((<usize>j) << 2))
+          );
+        }
+      }
+    }
+  }
+  for (let i = n4; i < n; i++) {
+    for (let k = 0; k < m; k++) {
+      for (let j = 0; j < c; j++) {
+        store<u32>(
+          dst + ((<usize>j * <usize>m + <usize>k) * <usize>n + <usize>i) * 4,
+          load<u32>(src + ((<usize>i * <usize>m + <usize>k) * <usize>c + <usize>j) * 4)
+        );
+      }
+    }
+  }
+}

@@ -15,18 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-/**
- * The part of the WebAssembly JS API used here (the kernel's lib is ES2022 without the DOM,
- * which is where TypeScript declares WebAssembly).
- */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-};
+import { Wasm, type WasmMemory } from '../util/webassembly';
 
 /**
  * The kernels exported by kernel/assembly/index.ts. Pointers are byte offsets into the
@@ -394,8 +383,8 @@ export function imageKernels(): ImageKernels | null {
     return loaded;
   }
   try {
-    const module = new WebAssembly.Module(readFileSync(file));
-    const instance = new WebAssembly.Instance(module, {
+    const module = new Wasm.Module(readFileSync(file));
+    const instance = new Wasm.Instance(module, {
       env: {
         abort: () => {
           throw new Error(`image-kernels.wasm aborted`);

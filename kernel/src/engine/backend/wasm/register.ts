@@ -16,6 +16,7 @@ import { maxPoolGradConfig } from './max_pool_grad';
 import { makeMeanConfig, makeSumConfig } from './reduce_leading';
 import { makeSliceConfig } from './slice';
 import { makeSquareConfig } from './square';
+import { makeTransposeConfig } from './transpose';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -39,7 +40,8 @@ const FIXES: Record<string, Fix> = {
   Slice: needsStock('Slice', makeSliceConfig),
   Square: needsStock('Square', makeSquareConfig),
   Cast: needsStock('Cast', makeCastConfig),
-  FusedBatchNorm: needsStock('FusedBatchNorm', makeBatchNormConfig)
+  FusedBatchNorm: needsStock('FusedBatchNorm', makeBatchNormConfig),
+  Transpose: needsStock('Transpose', makeTransposeConfig)
 };
 
 let registered = false;

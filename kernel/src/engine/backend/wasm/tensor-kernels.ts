@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { BackendWasm, TensorInfo } from './util';
+import { Wasm, type WasmMemory } from '../../util/webassembly';
 
 export interface TensorKernelExports {
   maxPoolGrad2x2F32(
@@ -18,12 +19,13 @@ export interface TensorKernelExports {
     outWidth: number,
     c: number
   ): void;
+  swapOuterInner32(src: number, dst: number, n: number, m: number, c: number): void;
 }
 
 /** The emscripten module's memory: exported by the plain build, created by JS for threads. */
 interface EmscriptenMemory {
-  wasmMemory?: WebAssembly.Memory;
-  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WasmMemory;
+  asm?: { memory?: WasmMemory };
 }
 
 const bound = new WeakMap<object, TensorKernelExports | null>();
@@ -68,7 +70,7 @@ export function tensorKernels(backend: BackendWasm): TensorKernelExports | null 
     if (file) {
       const binary = readFileSync(file);
       if (!hasDataSection(binary)) {
-        const instance = new WebAssembly.Instance(new WebAssembly.Module(binary), {
+        const instance = new Wasm.Instance(new Wasm.Module(binary), {
           env: { memory }
         });
         kernels = instance.exports as unknown as TensorKernelExports;

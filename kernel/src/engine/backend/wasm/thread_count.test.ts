@@ -2,7 +2,8 @@
  * Results must not depend on the number of wasm threads (a machine's core count): run the same
  * gradients in child processes with 1 and 2 threads and compare the bytes. The thread count is
  * fixed when the module starts, hence separate processes running a plain-JS build of this
- * folder (transpiled here, so the test needs no prior `tsc`).
+ * folder and the engine utilities it imports (transpiled here, so the test needs no prior
+ * `tsc`), with the SIMD tensor kernels where `npm run build:wasm` has built them.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -10,9 +11,12 @@ import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 
-const BACKEND_DIR = path.resolve(__dirname, '..');
-const NODE_MODULES = path.resolve(__dirname, '../../../../../node_modules');
+const ENGINE_DIR = path.resolve(__dirname, '../..');
+const ROOT = path.resolve(__dirname, '../../../../..');
+const NODE_MODULES = path.join(ROOT, 'node_modules');
+const TENSOR_KERNELS = path.join(ROOT, 'dist/kernel/engine/backend/wasm');
 
+/** engine/backend and engine/util as CommonJS under out/ (same layout), and the built kernels. */
 function transpileBackend(out: string): void {
   const walk = (dir: string): string[] =>
     fs.readdirSync(dir, { withFileTypes: true }).flatMap(e => {
@@ -20,7 +24,8 @@ function transpileBackend(out: string): void {
       if (e.isDirectory()) return walk(p);
       return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [p] : [];
     });
-  for (const file of walk(BACKEND_DIR)) {
+  const sources = ['backend', 'util'].flatMap(d => walk(path.join(ENGINE_DIR, d)));
+  for (const file of sources) {
     const js = ts.transpileModule(fs.readFileSync(file, 'utf8'), {
       compilerOptions: {
         module: ts.ModuleKind.CommonJS,
@@ -28,9 +33,14 @@ function transpileBackend(out: string): void {
         esModuleInterop: true
       }
     }).outputText;
-    const target = path.join(out, path.relative(BACKEND_DIR, file)).replace(/\.ts$/, '.js');
+    const target = path.join(out, path.relative(ENGINE_DIR, file)).replace(/\.ts$/, '.js');
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, js);
+  }
+  for (const name of fs.existsSync(TENSOR_KERNELS) ? fs.readdirSync(TENSOR_KERNELS) : []) {
+    if (name.endsWith('.wasm')) {
+      fs.copyFileSync(path.join(TENSOR_KERNELS, name), path.join(out, 'backend/wasm', name));
+    }
   }
 }
 
@@ -54,11 +64,11 @@ describe('wasm results do not depend on the thread count', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'medflow-backend-'));
     try {
       transpileBackend(dir);
-      fs.writeFileSync(path.join(dir, 'run.js'), SCRIPT);
+      fs.writeFileSync(path.join(dir, 'backend/run.js'), SCRIPT);
       const run = (threads: number) =>
         JSON.parse(
           execFileSync(process.execPath, ['run.js'], {
-            cwd: dir,
+            cwd: path.join(dir, 'backend'),
             env: { ...process.env, NODE_PATH: NODE_MODULES, MEDFLOW_WASM_THREADS: String(threads) },
             encoding: 'utf8',
             timeout: 60_000

@@ -1,0 +1,11 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const { tf, ensureBackend } = require('../dist/kernel/engine/backend/index.js');
+await ensureBackend('wasm');
+const x = tf.randomNormal([32,32,32,16]); const dy = tf.randomNormal([32,32,32,32]);
+const dyT = tf.transpose(dy, [3,1,2,0]); const xT = tf.transpose(x, [1,2,0,3]);
+const time = (name, f) => { for (let i = 0; i < 3; i++) tf.dispose(f()); let best = 1e9; for (let r = 0; r < 7; r++) { const t0 = performance.now(); const o = f(); o.dataSync(); best = Math.min(best, performance.now() - t0); o.dispose(); } console.log(name.padEnd(20), best.toFixed(2), 'ms'); };
+time('transpose dy', () => tf.transpose(dy, [3,1,2,0]));
+time('transpose x', () => tf.transpose(x, [1,2,0,3]));
+time('conv flipped', () => tf.conv2d(dyT, xT, 1, [[0,0],[1,1],[1,1],[0,0]]));
+time('conv forward L2', () => tf.conv2d(x, tf.randomNormal([3,3,16,32]), 1, 'same'));
