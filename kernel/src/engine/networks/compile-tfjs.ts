@@ -8,6 +8,7 @@ import type { NetworkDocument } from '../../../../schema/documents';
 import { tf } from '../backend';
 import { FastActivation } from './activation-tfjs';
 import { FusedBatchNormalization } from './batch-norm-tfjs';
+import { Conv2DLayer } from './conv-tfjs';
 import { SeededDropout } from './dropout-tfjs';
 import { sides } from './layers/reshaping';
 import type { Params } from './layers/types';
@@ -91,7 +92,7 @@ function convArgs(p: Params, name: string, seed: number) {
 
 const BUILDERS: Record<string, Builder> = {
   Conv2D: (p, name, seed) =>
-    tf.layers.conv2d({
+    new Conv2DLayer({
       ...convArgs(p, name, seed),
       filters: p.filters as number,
       dilationRate: p.dilation_rate as number,
