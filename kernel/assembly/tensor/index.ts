@@ -112,3 +112,82 @@ export function swapOuterInner32(src: usize, dst: usize, n: i32, m: i32, c: i32)
     }
   }
 }
+
+/** The output positions [lo, hi) whose input position o·stride + offset lies in [0, size). */
+function validLo(offset: i32, stride: i32): i32 {
+  return offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+}
+
+function validHi(offset: i32, stride: i32, outSize: i32, size: i32): i32 {
+  const last = size - 1 - offset;
+  if (last < 0) return 0;
+  const hi = last / stride + 1;
+  return hi < outSize ? hi : outSize;
+}
+
+/**
+ * im2colTransposed of kernel/src/engine/backend/wasm/im2col.ts (float32): for images
+ * [n0, n0 + count) of x in [Ci, N, H, W] order, colT[r, p] with r = (i·fw + j)·Ci + c and
+ * p = ((n − n0)·Ho + oy)·Wo + ox is x[c, n, oy·sh + i·dh − top, ox·sw + j·dw − left], or 0
+ * outside the image. Stride-1 rows are one copy each.
+ */
+export function im2colTransposedF32(
+  x: usize,
+  colT: usize,
+  batch: i32,
+  h: i32,
+  w: i32,
+  ci: i32,
+  ho: i32,
+  wo: i32,
+  fh: i32,
+  fw: i32,
+  sh: i32,
+  sw: i32,
+  dh: i32,
+  dw: i32,
+  top: i32,
+  left: i32,
+  n0: i32,
+  count: i32
+): void {
+  const p = <usize>count * <usize>ho * <usize>wo;
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const colOffset = j * dw - left;
+      const lo = min(validLo(colOffset, sw), wo);
+      const hi = max(lo, validHi(colOffset, sw, wo, w));
+      for (let c = 0; c < ci; c++) {
+        const row = colT + ((<usize>((i * fw + j) * ci + c) * p) << 2);
+        for (let n = 0; n < count; n++) {
+          const plane = (<usize>c * <usize>batch + <usize>(n0 + n)) * <usize>h;
+          for (let oy = 0; oy < ho; oy++) {
+            const dst = row + ((<usize>((n * ho + oy) * wo)) << 2);
+            const iy = oy * sh + i * dh - top;
+            if (iy < 0 || iy >= h) {
+              memory.fill(dst, 0, (<usize>wo) << 2);
+              continue;
+            }
+            const src = x + (((plane + <usize>iy) * <usize>w) << 2);
+            if (lo > 0) memory.fill(dst, 0, (<usize>lo) << 2);
+            if (hi < wo) memory.fill(dst + ((<usize>hi) << 2), 0, (<usize>(wo - hi)) << 2);
+            if (sw == 1) {
+              memory.copy(
+                dst + ((<usize>lo) << 2),
+                src + ((<usize>(lo + colOffset)) << 2),
+                (<usize>(hi - lo)) << 2
+              );
+            } else {
+              for (let ox = lo; ox < hi; ox++) {
+                store<f32>(
+                  dst + ((<usize>ox) << 2),
+                  load<f32>(src + ((<usize>(ox * sw + colOffset)) << 2))
+                );
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -19,12 +19,49 @@ import { tf } from '../tf';
 import type { Attrs, BackendWasm, TensorInfo } from './util';
 import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
 import { im2colTransposed, imagesPerGroup } from './im2col';
+import { heapAddress, tensorKernels } from './tensor-kernels';
 
 /** Input channels up to which the GEMM formulation is used (see gemmPays). */
 const FEW_CHANNELS = 8;
 
 /** Floats of one group's patch matrix (16 MB): bounded scratch memory, cache-friendly. */
 const GROUP_FLOATS = 4 << 20;
+
+/** im2colTransposed into colT, in the SIMD tensor kernels where they run (else in JS). */
+function patchMatrix(
+  backend: BackendWasm,
+  xChw: TensorInfo,
+  colT: TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+  n0: number,
+  count: number
+): void {
+  const simd = tensorKernels(backend);
+  if (!simd) {
+    im2colTransposed(heapF32(backend, xChw), heapF32(backend, colT), info, n0, count);
+    return;
+  }
+  simd.im2colTransposedF32(
+    heapAddress(backend, xChw),
+    heapAddress(backend, colT),
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    n0,
+    count
+  );
+}
 
 /**
  * dW by GEMM over groups of images; the groups' products are summed in a fixed order (the
@@ -46,7 +83,7 @@ function byGemm(
     const count = Math.min(group, batchSize - n0);
     const cols = count * outHeight * outWidth;
     const colT = backend.makeOutput([1, rows, cols], 'float32');
-    im2colTransposed(heapF32(backend, xChw), heapF32(backend, colT), info, n0, count);
+    patchMatrix(backend, xChw, colT, info, n0, count);
     const dyPart =
       count === batchSize
         ? dy

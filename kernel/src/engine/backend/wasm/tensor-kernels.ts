@@ -20,6 +20,26 @@ export interface TensorKernelExports {
     c: number
   ): void;
   swapOuterInner32(src: number, dst: number, n: number, m: number, c: number): void;
+  im2colTransposedF32(
+    x: number,
+    colT: number,
+    batch: number,
+    h: number,
+    w: number,
+    ci: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    fw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    top: number,
+    left: number,
+    n0: number,
+    count: number
+  ): void;
 }
 
 /** The emscripten module's memory: exported by the plain build, created by JS for threads. */
