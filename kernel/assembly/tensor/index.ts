@@ -191,3 +191,59 @@ export function im2colTransposedF32(
     }
   }
 }
+
+/**
+ * Per-channel sums of a channels-last batch for BatchNormalization's gradient
+ * (networks/batch-norm-tfjs.ts): sums[ch] = Σ dy and sums[c + ch] = Σ dy·(x − mean[ch]) over
+ * the `positions` rows of c channels (c a multiple of 4), added row by row in order. The sums
+ * are accumulated in `sums` itself (2c floats, L1-resident).
+ */
+export function channelSumsF32(
+  dy: usize,
+  x: usize,
+  mean: usize,
+  sums: usize,
+  positions: i32,
+  c: i32
+): void {
+  const row = (<usize>c) << 2;
+  memory.fill(sums, 0, row << 1);
+  const xcSums = sums + row;
+  for (let p = 0; p < positions; p++) {
+    const at = <usize>p * row;
+    for (let ch: usize = 0; ch < row; ch += 16) {
+      const g = v128.load(dy + at + ch);
+      const xc = f32x4.sub(v128.load(x + at + ch), v128.load(mean + ch));
+      v128.store(sums + ch, f32x4.add(v128.load(sums + ch), g));
+      v128.store(xcSums + ch, f32x4.add(v128.load(xcSums + ch), f32x4.mul(g, xc)));
+    }
+  }
+}
+
+/**
+ * BatchNormalization's input gradient from those sums: dx = dy·k − (x − mean)·xcScale − shift,
+ * per channel (k, xcScale and shift: c floats each; c a multiple of 4), in the order of
+ * operations of the tfjs ops it replaces.
+ */
+export function batchNormDxF32(
+  dy: usize,
+  x: usize,
+  mean: usize,
+  k: usize,
+  xcScale: usize,
+  shift: usize,
+  dx: usize,
+  positions: i32,
+  c: i32
+): void {
+  const row = (<usize>c) << 2;
+  for (let p = 0; p < positions; p++) {
+    const at = <usize>p * row;
+    for (let ch: usize = 0; ch < row; ch += 16) {
+      const xc = f32x4.sub(v128.load(x + at + ch), v128.load(mean + ch));
+      const scaled = f32x4.mul(v128.load(dy + at + ch), v128.load(k + ch));
+      const centred = f32x4.sub(scaled, f32x4.mul(xc, v128.load(xcScale + ch)));
+      v128.store(dx + at + ch, f32x4.sub(centred, v128.load(shift + ch)));
+    }
+  }
+}

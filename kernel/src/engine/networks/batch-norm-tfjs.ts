@@ -10,7 +10,7 @@
  * forward and 7 backward. Inference, saving and loading are tfjs-layers' own (the class keeps
  * its name and weights), and layouts other than channels-last with γ and β use its code too.
  */
-import { tf } from '../backend';
+import { BATCH_NORM_DX, CHANNEL_SUMS, tf } from '../backend';
 
 type Kwargs = { training?: boolean };
 
@@ -35,6 +35,17 @@ function stockBatchNormalization(): LayerClass {
   const entry = map.BatchNormalization;
   if (entry == null) throw new Error('tfjs-layers BatchNormalization is not registered');
   return entry[0] as unknown as LayerClass;
+}
+
+/**
+ * Whether the active backend has medflow's two one-pass kernels for the gradient (wasm:
+ * backend/wasm/batch_norm_training_grad.ts); other backends run the same formula as tfjs ops.
+ */
+function twoPassKernels(): boolean {
+  const backend = tf.getBackend();
+  return (
+    tf.getKernel(CHANNEL_SUMS, backend) != null && tf.getKernel(BATCH_NORM_DX, backend) != null
+  );
 }
 
 /** Mean and biased variance over all axes but the last, and the normalized output. */
@@ -67,14 +78,19 @@ function trainingBatchNorm(
         const g0 = Array.isArray(dy) ? dy[0] : dy;
         const [xs, m, rs, gs] = saved;
         const n = g0.size / g0.shape[g0.rank - 1]!;
-        const xc = tf.sub(xs, m);
-        const sumDy = tf.sum(g0, axes);
-        const sumDyXc = tf.sum(tf.mul(g0, xc), axes);
+        const passes = twoPassKernels();
+        const [sumDy, sumDyXc] = passes
+          ? tf.unstack(tf.engine().runKernel(CHANNEL_SUMS, { dy: g0, x: xs, mean: m }) as tf.Tensor)
+          : [tf.sum(g0, axes), tf.sum(tf.mul(g0, tf.sub(xs, m)), axes)];
         const k = tf.mul(gs, rs);
-        // dx = k·(dy - Σdy/n - xc·r²·Σ(dy·xc)/n)
+        // dx = k·(dy - Σdy/n - xc·r²·Σ(dy·xc)/n), xc = x - mean
         const xcScale = tf.mul(tf.mul(tf.square(rs), sumDyXc), k).div(n);
         const shift = tf.mul(sumDy, k).div(n);
-        const dx = tf.sub(tf.sub(tf.mul(g0, k), tf.mul(xc, xcScale)), shift);
+        const dx = passes
+          ? (tf
+              .engine()
+              .runKernel(BATCH_NORM_DX, { dy: g0, x: xs, mean: m, k, xcScale, shift }) as tf.Tensor)
+          : tf.sub(tf.sub(tf.mul(g0, k), tf.mul(tf.sub(xs, m), xcScale)), shift);
         return [dx, tf.mul(sumDyXc, rs), sumDy];
       }
     };

@@ -6,6 +6,7 @@
 import { tf } from '../tf';
 import { makeBatchMatMulConfig } from './batch_mat_mul';
 import { makeBatchNormConfig } from './batch_norm';
+import { batchNormDxConfig, channelSumsConfig } from './batch_norm_training_grad';
 import { makeCastConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
@@ -41,7 +42,10 @@ const FIXES: Record<string, Fix> = {
   Square: needsStock('Square', makeSquareConfig),
   Cast: needsStock('Cast', makeCastConfig),
   FusedBatchNorm: needsStock('FusedBatchNorm', makeBatchNormConfig),
-  Transpose: needsStock('Transpose', makeTransposeConfig)
+  Transpose: needsStock('Transpose', makeTransposeConfig),
+  // medflow's own (no stock kernel): BatchNormalization's training gradient in two passes.
+  MedflowChannelSums: () => channelSumsConfig,
+  MedflowBatchNormDx: () => batchNormDxConfig
 };
 
 let registered = false;

@@ -40,6 +40,25 @@ export interface TensorKernelExports {
     n0: number,
     count: number
   ): void;
+  channelSumsF32(
+    dy: number,
+    x: number,
+    mean: number,
+    sums: number,
+    positions: number,
+    c: number
+  ): void;
+  batchNormDxF32(
+    dy: number,
+    x: number,
+    mean: number,
+    k: number,
+    xcScale: number,
+    shift: number,
+    dx: number,
+    positions: number,
+    c: number
+  ): void;
 }
 
 /** The emscripten module's memory: exported by the plain build, created by JS for threads. */

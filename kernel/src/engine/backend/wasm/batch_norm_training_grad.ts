@@ -1,0 +1,80 @@
+/**
+ * Two kernels for BatchNormalization's training gradient (networks/batch-norm-tfjs.ts) on
+ * wasm, each one pass over the activations where the tfjs ops take eight (x − mean, two
+ * products, two sums, three broadcast updates):
+ *   MedflowChannelSums (dy, x, mean) → [2, c]: Σ dy and Σ dy·(x − mean) per channel;
+ *   MedflowBatchNormDx (dy, x, mean, k, xcScale, shift) → dx = dy·k − (x − mean)·xcScale − shift.
+ * Channels-last float32 tensors; the SIMD tensor kernels run them in place where c is a
+ * multiple of 4, a plain loop over the heap (same order of operations) otherwise.
+ */
+import { tf } from '../tf';
+import type { BackendWasm, TensorInfo } from './util';
+import { heapF32 } from './util';
+import { heapAddress, tensorKernels } from './tensor-kernels';
+
+export const CHANNEL_SUMS = 'MedflowChannelSums';
+export const BATCH_NORM_DX = 'MedflowBatchNormDx';
+
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
+
+/** Channels (the last axis) and positions (everything else) of a channels-last tensor. */
+function layout(t: TensorInfo): { c: number; positions: number } {
+  const c = t.shape[t.shape.length - 1];
+  return { c, positions: tf.util.sizeFromShape(t.shape) / c };
+}
+
+function channelSums({ inputs, backend: b }: KernelArgs): TensorInfo {
+  const backend = b as BackendWasm;
+  const { dy, x, mean } = inputs as { dy: TensorInfo; x: TensorInfo; mean: TensorInfo };
+  const { c, positions } = layout(dy);
+  const out = backend.makeOutput([2, c], 'float32');
+  const simd = tensorKernels(backend);
+  if (simd && c % 4 === 0) {
+    const [g, xs, m, o] = [dy, x, mean, out].map(t => heapAddress(backend, t));
+    simd.channelSumsF32(g, xs, m, o, positions, c);
+    return out;
+  }
+  const [g, xs, m, sums] = [dy, x, mean, out].map(t => heapF32(backend, t));
+  sums.fill(0);
+  for (let p = 0, at = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++, at++) {
+      sums[ch] += g[at];
+      sums[c + ch] += g[at] * (xs[at] - m[ch]);
+    }
+  }
+  return out;
+}
+
+function batchNormDx({ inputs, backend: b }: KernelArgs): TensorInfo {
+  const backend = b as BackendWasm;
+  const { dy, x, mean, k, xcScale, shift } = inputs as Record<string, TensorInfo>;
+  const { c, positions } = layout(dy);
+  const out = backend.makeOutput(dy.shape, 'float32');
+  const simd = tensorKernels(backend);
+  const all = [dy, x, mean, k, xcScale, shift, out];
+  if (simd && c % 4 === 0) {
+    const [g, xs, m, ks, scale, sh, o] = all.map(t => heapAddress(backend, t));
+    simd.batchNormDxF32(g, xs, m, ks, scale, sh, o, positions, c);
+    return out;
+  }
+  const [g, xs, m, ks, scale, sh, dx] = all.map(t => heapF32(backend, t));
+  for (let p = 0, at = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++, at++) {
+      dx[at] = Math.fround(g[at] * ks[ch]) - Math.fround(Math.fround(xs[at] - m[ch]) * scale[ch]);
+      dx[at] -= sh[ch];
+    }
+  }
+  return out;
+}
+
+export const channelSumsConfig: tf.KernelConfig = {
+  kernelName: CHANNEL_SUMS,
+  backendName: 'wasm',
+  kernelFunc: channelSums as unknown as tf.KernelFunc
+};
+
+export const batchNormDxConfig: tf.KernelConfig = {
+  kernelName: BATCH_NORM_DX,
+  backendName: 'wasm',
+  kernelFunc: batchNormDx as unknown as tf.KernelFunc
+};
