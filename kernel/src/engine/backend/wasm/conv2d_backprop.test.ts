@@ -1,5 +1,6 @@
 import { tf } from '../tf';
 import { randomArray, wasmVsCpu } from '../testing/compare';
+import { withoutTensorKernels } from './tensor-kernels';
 
 type Pad = 'same' | 'valid';
 interface Case {
@@ -20,7 +21,8 @@ const CASES: Case[] = [
   { x: [1, 10, 11, 4], f: [5, 5, 4, 2], strides: [2, 3], pad: 'same' },
   { x: [2, 12, 12, 1], f: [1, 1, 1, 6], strides: 3, pad: 'valid' },
   { x: [4, 6, 6, 8], f: [4, 4, 8, 8], strides: 1, pad: 'same' },
-  // Many input channels: the convolution formulations instead of GEMM + im2col/col2im.
+  // Many input channels: without the tensor kernels, the convolution formulations instead of
+  // GEMM + im2col (the filter gradient), and always for the input gradient (no col2im).
   { x: [2, 7, 7, 12], f: [3, 3, 12, 5], strides: 1, pad: 'same' },
   { x: [3, 9, 8, 10], f: [3, 3, 10, 4], strides: 2, pad: 'valid' },
   // A patch matrix over 4M floats: the filter gradient's GEMM runs in groups of images (4+1).
@@ -35,24 +37,36 @@ function outShape(c: Case): number[] {
   return tf.backend_util.computeConv2DInfo(c.x, c.f, c.strides, 1, c.pad).outShape;
 }
 
+/** The wasm filter gradient against the cpu backend's (max relative difference). */
+function filterGradientDiff(c: Case): Promise<number> {
+  const x = randomArray(tf.util.sizeFromShape(c.x), 1);
+  const dyShape = outShape(c);
+  const dy = randomArray(tf.util.sizeFromShape(dyShape), 2);
+  return wasmVsCpu(
+    () =>
+      tf.engine().runKernel(
+        'Conv2DBackpropFilter',
+        {
+          x: tf.tensor(x, c.x),
+          dy: tf.tensor(dy, dyShape)
+        },
+        { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f }
+      ) as tf.Tensor
+  );
+}
+
 describe('wasm Conv2D gradients match the cpu backend', () => {
   it.each(CASES.map(c => [name(c), c] as const))('filter gradient, %s', async (_, c) => {
-    const x = randomArray(tf.util.sizeFromShape(c.x), 1);
-    const dyShape = outShape(c);
-    const dy = randomArray(tf.util.sizeFromShape(dyShape), 2);
-    const diff = await wasmVsCpu(
-      () =>
-        tf.engine().runKernel(
-          'Conv2DBackpropFilter',
-          {
-            x: tf.tensor(x, c.x),
-            dy: tf.tensor(dy, dyShape)
-          },
-          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.f }
-        ) as tf.Tensor
-    );
-    expect(diff).toBeLessThan(c.tol ?? 1e-5);
+    expect(await filterGradientDiff(c)).toBeLessThan(c.tol ?? 1e-5);
   });
+
+  // Without the SIMD tensor kernels, many input channels take the convolution formulations.
+  it.each(CASES.filter(c => c.x[3] > 8).map(c => [name(c), c] as const))(
+    'filter gradient without the tensor kernels, %s',
+    async (_, c) => {
+      expect(await withoutTensorKernels(() => filterGradientDiff(c))).toBeLessThan(1e-5);
+    }
+  );
 
   it.each(CASES.map(c => [name(c), c] as const))('input gradient, %s', async (_, c) => {
     const f = randomArray(tf.util.sizeFromShape(c.f), 3);

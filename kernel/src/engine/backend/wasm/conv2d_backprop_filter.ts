@@ -2,11 +2,11 @@
  * Conv2DBackpropFilter for wasm: stock tfjs-backend-wasm 4.22 has no such kernel, so no model
  * with a Conv2D layer can train on it ("Kernel 'Conv2DBackpropFilter' not registered").
  *
- * For layers with few input channels (a first layer on gray or RGB images) it is one GEMM,
- * dW[(i,j,ci), co] = Σ_p colT[(i,j,ci), p] · dy[p, co], with the patch matrix colT built per
- * group of images (./im2col.ts) and multiplied by the backend's XNNPACK MatMul: 3-4× faster
- * than the formulations below for one input channel, which run the same sum as an XNNPACK
- * Conv2D with a huge filter that XNNPACK treats as a GEMM only Ci columns wide.
+ * Mostly it is one GEMM, dW[(i,j,ci), co] = Σ_p colT[(i,j,ci), p] · dy[p, co], with the patch
+ * matrix colT built per group of images (./im2col.ts, in the SIMD tensor kernels) and
+ * multiplied by the backend's XNNPACK MatMul: 3-4× faster than the formulations below for one
+ * input channel, which run the same sum as an XNNPACK Conv2D with a huge filter that XNNPACK
+ * treats as a GEMM only Ci columns wide, and 1.1-4× faster for more channels (see gemmPays).
  *
  * Otherwise the filter gradient is computed as a convolution with the backend's Conv2D:
  *   dW[i,j,ci,co] = Σ_{n,y,x} x[n, y·s + i·d - pad, x·s + j·d - pad, ci] · dy[n,y,x,co].
@@ -21,11 +21,14 @@ import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from '.
 import { im2colTransposed, imagesPerGroup } from './im2col';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 
-/** Input channels up to which the GEMM formulation is used (see gemmPays). */
+/** Input channels up to which the GEMM formulation is used without the SIMD im2col. */
 const FEW_CHANNELS = 8;
 
-/** Floats of one group's patch matrix (16 MB): bounded scratch memory, cache-friendly. */
-const GROUP_FLOATS = 4 << 20;
+/**
+ * Floats of one group's patch matrix (32 MB): bounded scratch memory. A batch of 32 small
+ * images (up to 64×64×16 at 3×3) is one group: each further group slices dy.
+ */
+const GROUP_FLOATS = 8 << 20;
 
 /** im2colTransposed into colT, in the SIMD tensor kernels where they run (else in JS). */
 function patchMatrix(
@@ -121,15 +124,17 @@ function byGemm(
 }
 
 /**
- * Where the GEMM wins: few input channels (measured 3-4× faster for 1 channel, 32×64×64 and
- * 32×128×128; from 16 channels on, building the patch matrix in JS costs as much as XNNPACK's
- * convolution, so those keep it), and a patch matrix not much larger than x.
+ * Where the GEMM wins: a patch matrix not much larger than x, built by the SIMD tensor kernels
+ * (batch 32, 2 threads: 3×3 on 32×32×16 → 32 5.7 vs 9.3 ms, 8×8×128 → 128 8.6 vs 19.4 ms,
+ * 1×1 on 16×16×64 → 128 3.3 vs 13.6 ms), or in JS for few input channels (3-4× faster for
+ * 1 channel; from 16 channels on, the JS patch matrix cost as much as XNNPACK's convolution).
  */
-function gemmPays(info: tf.backend_util.Conv2DInfo): boolean {
+function gemmPays(backend: BackendWasm, info: tf.backend_util.Conv2DInfo): boolean {
   const taps = info.filterHeight * info.filterWidth;
   const positions = info.outHeight * info.outWidth;
   const inputs = info.inHeight * info.inWidth;
-  return info.inChannels <= FEW_CHANNELS && taps * positions <= 16 * inputs;
+  const fewChannels = info.inChannels <= FEW_CHANNELS || tensorKernels(backend) != null;
+  return fewChannels && taps * positions <= 16 * inputs;
 }
 
 interface Conv2DBackpropFilterAttrs {
@@ -218,7 +223,7 @@ function conv2DBackpropFilter(args: {
   const { filterHeight: fh, filterWidth: fw, inHeight, inWidth, outHeight, outWidth } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, left } = info.padInfo;
-  if (gemmPays(info)) return byGemm(backend, x, dy, info);
+  if (gemmPays(backend, info)) return byGemm(backend, x, dy, info);
   if (sh === 1 && sw === 1 && dh === 1 && dw === 1) {
     const swapped = byFlippedRoles(backend, x, dy, info);
     if (swapped != null) return swapped;

@@ -67,12 +67,13 @@ export function im2colTransposed(
 
 /**
  * Images per group so that one group's patch matrix stays below `maxFloats` (bounded scratch
- * memory, and a matrix that is still warm in cache when the GEMM reads it).
+ * memory), the batch split into groups of equal size (the last one may be smaller).
  */
 export function imagesPerGroup(info: ConvInfo, maxFloats: number): number {
   const perImage = info.filterHeight * info.filterWidth * info.inChannels;
   const rows = perImage * info.outHeight * info.outWidth;
-  return Math.max(1, Math.min(info.batchSize, Math.floor(maxFloats / rows)));
+  const most = Math.max(1, Math.min(info.batchSize, Math.floor(maxFloats / rows)));
+  return Math.ceil(info.batchSize / Math.ceil(info.batchSize / most));
 }
 
 /**

@@ -68,6 +68,21 @@ interface EmscriptenMemory {
 }
 
 const bound = new WeakMap<object, TensorKernelExports | null>();
+let bypassed = false;
+
+/**
+ * Runs fn with the tensor kernels switched off, so that kernels take their fallbacks (tests of
+ * those paths; a whole process runs without them under MEDFLOW_NO_SIMD=1).
+ */
+export async function withoutTensorKernels<T>(fn: () => Promise<T> | T): Promise<T> {
+  const before = bypassed;
+  bypassed = true;
+  try {
+    return await fn();
+  } finally {
+    bypassed = before;
+  }
+}
 
 /** dist's file of the build for plain or shared memory (next to this file, or dist from src). */
 function wasmFile(shared: boolean): string | null {
@@ -98,6 +113,7 @@ export function hasDataSection(binary: Uint8Array): boolean {
 
 /** The tensor kernels on this backend's heap, or null where they cannot run. */
 export function tensorKernels(backend: BackendWasm): TensorKernelExports | null {
+  if (bypassed) return null;
   const cached = bound.get(backend);
   if (cached !== undefined) return cached;
   let kernels: TensorKernelExports | null = null;

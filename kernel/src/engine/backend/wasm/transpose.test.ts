@@ -1,15 +1,18 @@
 import { tf } from '../tf';
 import { randomArray, runOn, wasmVsCpu } from '../testing/compare';
-import { swapsOuterInner } from './transpose';
+import { outerInnerSwap } from './transpose';
 
 describe('wasm Transpose', () => {
-  it('recognises the swaps of the first and last axes', () => {
-    expect(swapsOuterInner([1, 0])).toBe(true);
-    expect(swapsOuterInner([2, 1, 0])).toBe(true);
-    expect(swapsOuterInner([3, 1, 2, 0])).toBe(true);
-    expect(swapsOuterInner([3, 2, 1, 0])).toBe(false);
-    expect(swapsOuterInner([0, 2, 1])).toBe(false);
-    expect(swapsOuterInner([0])).toBe(false);
+  it('recognises permutations that swap two runs of axes around a third', () => {
+    const shape = [2, 3, 5, 7];
+    expect(outerInnerSwap([4, 6], [1, 0])).toEqual([4, 1, 6]);
+    expect(outerInnerSwap(shape, [3, 1, 2, 0])).toEqual([2, 15, 7]);
+    expect(outerInnerSwap(shape, [3, 0, 1, 2])).toEqual([30, 1, 7]);
+    expect(outerInnerSwap(shape, [1, 2, 3, 0])).toEqual([2, 1, 105]);
+    expect(outerInnerSwap(shape, [2, 3, 1, 0])).toEqual([2, 3, 35]);
+    expect(outerInnerSwap(shape, [3, 2, 1, 0])).toBeNull();
+    expect(outerInnerSwap(shape, [0, 2, 1, 3])).toBeNull();
+    expect(outerInnerSwap(shape, [0, 1, 2, 3])).toBeNull();
   });
 
   it.each([
@@ -34,6 +37,14 @@ describe('wasm Transpose', () => {
     [
       [5, 3, 2, 7],
       [3, 1, 2, 0]
+    ],
+    [
+      [6, 3, 5, 7],
+      [3, 0, 1, 2]
+    ],
+    [
+      [5, 2, 3, 4],
+      [1, 2, 3, 0]
     ],
     [
       [4, 3, 2, 8],
