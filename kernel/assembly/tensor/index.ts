@@ -260,3 +260,85 @@ export function batchNormDxF32(
     }
   }
 }
+
+/**
+ * c (m × n) = a (m × k) · b (k × n), all row-major float32, n a multiple of 4: the product of
+ * a short, very wide a with a tall b (the filter gradient of a convolution with few patch
+ * rows, conv2d_backprop_filter.ts), where XNNPACK's matrix product would first repack all of
+ * b (k·n floats) for a few multiply-adds per value. Three rows of c by sixteen columns stay in
+ * registers while k runs; each sum is accumulated in order over k.
+ */
+export function gemmShortF32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+  const aRow = (<usize>k) << 2;
+  const bRow = (<usize>n) << 2;
+  for (let i = 0; i < m; i += 3) {
+    const rows = min(3, m - i);
+    const a0 = a + <usize>i * aRow;
+    // Rows past m read row i again (their sums are not stored).
+    const a1 = rows > 1 ? a0 + aRow : a0;
+    const a2 = rows > 2 ? a0 + 2 * aRow : a0;
+    const c0 = c + <usize>i * bRow;
+    let j: usize = 0;
+    for (; j + 64 <= bRow; j += 64) {
+      let s00 = f32x4.splat(0);
+      let s01 = f32x4.splat(0);
+      let s02 = f32x4.splat(0);
+      let s03 = f32x4.splat(0);
+      let s10 = f32x4.splat(0);
+      let s11 = f32x4.splat(0);
+      let s12 = f32x4.splat(0);
+      let s13 = f32x4.splat(0);
+      let s20 = f32x4.splat(0);
+      let s21 = f32x4.splat(0);
+      let s22 = f32x4.splat(0);
+      let s23 = f32x4.splat(0);
+      let bp = b + j;
+      for (let p: usize = 0; p < aRow; p += 4, bp += bRow) {
+        const b0 = v128.load(bp);
+        const b1 = v128.load(bp, 16);
+        const b2 = v128.load(bp, 32);
+        const b3 = v128.load(bp, 48);
+        const x0 = v128.load32_splat(a0 + p);
+        const x1 = v128.load32_splat(a1 + p);
+        const x2 = v128.load32_splat(a2 + p);
+        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
+        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
+        s02 = f32x4.add(s02, f32x4.mul(x0, b2));
+        s03 = f32x4.add(s03, f32x4.mul(x0, b3));
+        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
+        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
+        s12 = f32x4.add(s12, f32x4.mul(x1, b2));
+        s13 = f32x4.add(s13, f32x4.mul(x1, b3));
+        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
+        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
+        s22 = f32x4.add(s22, f32x4.mul(x2, b2));
+        s23 = f32x4.add(s23, f32x4.mul(x2, b3));
+      }
+      storeRow4(c0 + j, s00, s01, s02, s03);
+      if (rows > 1) storeRow4(c0 + bRow + j, s10, s11, s12, s13);
+      if (rows > 2) storeRow4(c0 + 2 * bRow + j, s20, s21, s22, s23);
+    }
+    for (; j < bRow; j += 16) {
+      let s0 = f32x4.splat(0);
+      let s1 = f32x4.splat(0);
+      let s2 = f32x4.splat(0);
+      let bp = b + j;
+      for (let p: usize = 0; p < aRow; p += 4, bp += bRow) {
+        const bv = v128.load(bp);
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a0 + p), bv));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1 + p), bv));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2 + p), bv));
+      }
+      v128.store(c0 + j, s0);
+      if (rows > 1) v128.store(c0 + bRow + j, s1);
+      if (rows > 2) v128.store(c0 + 2 * bRow + j, s2);
+    }
+  }
+}
+
+function storeRow4(at: usize, s0: v128, s1: v128, s2: v128, s3: v128): void {
+  v128.store(at, s0);
+  v128.store(at, s1, 16);
+  v128.store(at, s2, 32);
+  v128.store(at, s3, 48);
+}

@@ -1,5 +1,6 @@
 import { tf } from '../tf';
 import { randomArray, wasmVsCpu } from '../testing/compare';
+import { patchLimits } from './conv2d_backprop_filter';
 import { withoutTensorKernels } from './tensor-kernels';
 
 type Pad = 'same' | 'valid';
@@ -58,6 +59,22 @@ function filterGradientDiff(c: Case): Promise<number> {
 describe('wasm Conv2D gradients match the cpu backend', () => {
   it.each(CASES.map(c => [name(c), c] as const))('filter gradient, %s', async (_, c) => {
     expect(await filterGradientDiff(c)).toBeLessThan(c.tol ?? 1e-5);
+  });
+
+  it.each([
+    ['one channel, 8 filters (the short product)', [5, 9, 10, 1], [3, 3, 1, 8]],
+    ['3 channels, 4 filters (the short product)', [5, 7, 7, 3], [3, 3, 3, 4]],
+    ['16 channels (XNNPACK, dy sliced)', [5, 6, 6, 16], [3, 3, 16, 8]]
+  ] as const)('filter gradient over groups of two images, %s', async (_, x, f) => {
+    const limits = patchLimits.groupFloats;
+    // Room for the patch matrices of two images: groups of 2, 2 and 1.
+    patchLimits.groupFloats = 2 * f[0] * f[1] * f[2] * x[1] * x[2];
+    try {
+      const c: Case = { x: [...x], f: [...f], strides: 1, pad: 'same' };
+      expect(await filterGradientDiff(c)).toBeLessThan(1e-5);
+    } finally {
+      patchLimits.groupFloats = limits;
+    }
   });
 
   // Without the SIMD tensor kernels, many input channels take the convolution formulations.

@@ -19,16 +19,25 @@ import { tf } from '../tf';
 import type { Attrs, BackendWasm, TensorInfo } from './util';
 import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
 import { im2colTransposed, imagesPerGroup } from './im2col';
-import { heapAddress, tensorKernels } from './tensor-kernels';
+import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
+
+/**
+ * Patch rows (filter taps × input channels) up to which the product is gemmShortF32 instead of
+ * XNNPACK's: XNNPACK repacks all of dy (its right operand) first, about as costly as the
+ * product when each dy value meets few rows (measured for 9 rows, 32×64×64×1 → 16: 5.8 ms of
+ * which 5.1 repacking).
+ */
+const SHORT_ROWS = 32;
 
 /** Input channels up to which the GEMM formulation is used without the SIMD im2col. */
 const FEW_CHANNELS = 8;
 
 /**
- * Floats of one group's patch matrix (32 MB): bounded scratch memory. A batch of 32 small
- * images (up to 64×64×16 at 3×3) is one group: each further group slices dy.
+ * groupFloats: floats of one group's patch matrix (32 MB), bounded scratch memory. A batch of
+ * 32 small images (up to 64×64×16 at 3×3) is one group: each further group slices dy (or, in
+ * the short product, reads it from an offset). Tests lower it to have several groups.
  */
-const GROUP_FLOATS = 8 << 20;
+export const patchLimits = { groupFloats: 8 << 20 };
 
 /** im2colTransposed into colT, in the SIMD tensor kernels where they run (else in JS). */
 function patchMatrix(
@@ -67,6 +76,60 @@ function patchMatrix(
 }
 
 /**
+ * colT · dy[images n0 … n0 + count) by the backend's MatMul (XNNPACK), dy's rows sliced out
+ * when they are not all of dy.
+ */
+function matMulRows(
+  backend: BackendWasm,
+  colT: TensorInfo,
+  dy: TensorInfo,
+  n0: number,
+  count: number,
+  info: tf.backend_util.Conv2DInfo
+): TensorInfo {
+  const { batchSize, outHeight, outWidth, outChannels } = info;
+  const dyPart =
+    count === batchSize
+      ? dy
+      : runKernel(
+          backend,
+          'Slice',
+          { x: dy },
+          { begin: [n0, 0, 0, 0], size: [count, outHeight, outWidth, outChannels] }
+        );
+  const dyRows: TensorInfo = {
+    dataId: dyPart.dataId,
+    shape: [1, count * outHeight * outWidth, outChannels],
+    dtype: 'float32'
+  };
+  const part = runKernel(
+    backend,
+    'BatchMatMul',
+    { a: colT, b: dyRows },
+    { transposeA: false, transposeB: false }
+  );
+  if (dyPart !== dy) disposeAll(backend, dyPart);
+  return part;
+}
+
+/** colT (rows × cols) · dy's rows from `firstRow` on (cols × co), by gemmShortF32. */
+function shortProduct(
+  backend: BackendWasm,
+  simd: TensorKernelExports,
+  colT: TensorInfo,
+  dy: TensorInfo,
+  firstRow: number,
+  rows: number,
+  cols: number,
+  co: number
+): TensorInfo {
+  const part = backend.makeOutput([1, rows, co], 'float32');
+  const from = heapAddress(backend, dy) + firstRow * co * 4;
+  simd.gemmShortF32(heapAddress(backend, colT), from, heapAddress(backend, part), rows, cols, co);
+  return part;
+}
+
+/**
  * dW by GEMM over groups of images; the groups' products are summed in a fixed order (the
  * result does not depend on thread timing).
  */
@@ -80,35 +143,19 @@ function byGemm(
   const rows = info.filterHeight * info.filterWidth * inChannels;
   // Channel-major x, [Ci, N, H, W]: for one channel that is x's own memory.
   const xChw = inChannels === 1 ? x : transpose(backend, x, [3, 0, 1, 2]);
-  const group = imagesPerGroup(info, GROUP_FLOATS);
+  const group = imagesPerGroup(info, patchLimits.groupFloats);
+  const simd = tensorKernels(backend);
+  const short = simd && rows <= SHORT_ROWS && outChannels % 4 === 0 ? simd : null;
   let sum: TensorInfo | null = null;
   for (let n0 = 0; n0 < batchSize; n0 += group) {
     const count = Math.min(group, batchSize - n0);
     const cols = count * outHeight * outWidth;
     const colT = backend.makeOutput([1, rows, cols], 'float32');
     patchMatrix(backend, xChw, colT, info, n0, count);
-    const dyPart =
-      count === batchSize
-        ? dy
-        : runKernel(
-            backend,
-            'Slice',
-            { x: dy },
-            { begin: [n0, 0, 0, 0], size: [count, outHeight, outWidth, outChannels] }
-          );
-    const dyRows: TensorInfo = {
-      dataId: dyPart.dataId,
-      shape: [1, cols, outChannels],
-      dtype: 'float32'
-    };
-    const part = runKernel(
-      backend,
-      'BatchMatMul',
-      { a: colT, b: dyRows },
-      { transposeA: false, transposeB: false }
-    );
+    const part = short
+      ? shortProduct(backend, short, colT, dy, n0 * outHeight * outWidth, rows, cols, outChannels)
+      : matMulRows(backend, colT, dy, n0, count, info);
     disposeAll(backend, colT);
-    if (dyPart !== dy) disposeAll(backend, dyPart);
     if (sum == null) {
       sum = part;
     } else {
