@@ -5,7 +5,8 @@ import { Conv2DLayer } from './conv-tfjs';
 /** A two-convolution model of either kind with the same weights. */
 function model(ours: boolean, useBias: boolean): tf.Sequential {
   const m = tf.sequential();
-  const make = (args: object) => (ours ? new Conv2DLayer(args) : tf.layers.conv2d(args));
+  type Args = Parameters<typeof tf.layers.conv2d>[0];
+  const make = (args: Args) => (ours ? new Conv2DLayer(args) : tf.layers.conv2d(args));
   m.add(make({ inputShape: [9, 9, 2], filters: 4, kernelSize: 3, padding: 'same', useBias }));
   m.add(make({ filters: 3, kernelSize: 3, strides: 2, useBias, activation: 'linear' }));
   m.setWeights(m.getWeights().map((w, i) => tf.tensor(randomArray(w.size, 30 + i), w.shape)));
