@@ -262,76 +262,87 @@ export function batchNormDxF32(
 }
 
 /**
- * c (m × n) = a (m × k) · b (k × n), all row-major float32, n a multiple of 4: the product of
- * a short, very wide a with a tall b (the filter gradient of a convolution with few patch
- * rows, conv2d_backprop_filter.ts), where XNNPACK's matrix product would first repack all of
- * b (k·n floats) for a few multiply-adds per value. Three rows of c by sixteen columns stay in
- * registers while k runs; each sum is accumulated in order over k.
+ * Rows [i0, i1) of c (m × n) = a (m × k) · b (k × n), all row-major float32, n a multiple of
+ * 4: the filter gradient of a convolution, patch matrix times dy (conv2d_backprop_filter.ts),
+ * where XNNPACK's matrix product would first repack all of b (k·n floats, every step: b is
+ * new each time). Three rows of c by sixteen columns stay in registers while k runs through a
+ * tile of b small enough to stay in cache; each sum runs over k in order, whatever the tiling
+ * and however the rows are split between threads.
  */
-export function gemmShortF32(a: usize, b: usize, c: usize, m: i32, k: i32, n: i32): void {
+export function gemmRowsF32(a: usize, b: usize, c: usize, k: i32, n: i32, i0: i32, i1: i32): void {
   const aRow = (<usize>k) << 2;
   const bRow = (<usize>n) << 2;
-  for (let i = 0; i < m; i += 3) {
-    const rows = min(3, m - i);
-    const a0 = a + <usize>i * aRow;
-    // Rows past m read row i again (their sums are not stored).
-    const a1 = rows > 1 ? a0 + aRow : a0;
-    const a2 = rows > 2 ? a0 + 2 * aRow : a0;
-    const c0 = c + <usize>i * bRow;
-    let j: usize = 0;
-    for (; j + 64 <= bRow; j += 64) {
-      let s00 = f32x4.splat(0);
-      let s01 = f32x4.splat(0);
-      let s02 = f32x4.splat(0);
-      let s03 = f32x4.splat(0);
-      let s10 = f32x4.splat(0);
-      let s11 = f32x4.splat(0);
-      let s12 = f32x4.splat(0);
-      let s13 = f32x4.splat(0);
-      let s20 = f32x4.splat(0);
-      let s21 = f32x4.splat(0);
-      let s22 = f32x4.splat(0);
-      let s23 = f32x4.splat(0);
-      let bp = b + j;
-      for (let p: usize = 0; p < aRow; p += 4, bp += bRow) {
-        const b0 = v128.load(bp);
-        const b1 = v128.load(bp, 16);
-        const b2 = v128.load(bp, 32);
-        const b3 = v128.load(bp, 48);
-        const x0 = v128.load32_splat(a0 + p);
-        const x1 = v128.load32_splat(a1 + p);
-        const x2 = v128.load32_splat(a2 + p);
-        s00 = f32x4.add(s00, f32x4.mul(x0, b0));
-        s01 = f32x4.add(s01, f32x4.mul(x0, b1));
-        s02 = f32x4.add(s02, f32x4.mul(x0, b2));
-        s03 = f32x4.add(s03, f32x4.mul(x0, b3));
-        s10 = f32x4.add(s10, f32x4.mul(x1, b0));
-        s11 = f32x4.add(s11, f32x4.mul(x1, b1));
-        s12 = f32x4.add(s12, f32x4.mul(x1, b2));
-        s13 = f32x4.add(s13, f32x4.mul(x1, b3));
-        s20 = f32x4.add(s20, f32x4.mul(x2, b0));
-        s21 = f32x4.add(s21, f32x4.mul(x2, b1));
-        s22 = f32x4.add(s22, f32x4.mul(x2, b2));
-        s23 = f32x4.add(s23, f32x4.mul(x2, b3));
+  // 256 rows of b: 32 KB for 32 columns.
+  const tile: usize = 1024;
+  for (let kt: usize = 0; kt < aRow; kt += tile) {
+    const kEnd = min(aRow, kt + tile);
+    const first = kt == 0;
+    for (let i = i0; i < i1; i += 3) {
+      const rows = min(3, i1 - i);
+      const a0 = a + <usize>i * aRow;
+      // Rows past i1 read row i again (their sums are not stored).
+      const a1 = rows > 1 ? a0 + aRow : a0;
+      const a2 = rows > 2 ? a0 + 2 * aRow : a0;
+      const c0 = c + <usize>i * bRow;
+      const c1 = rows > 1 ? c0 + bRow : c0;
+      const c2 = rows > 2 ? c0 + 2 * bRow : c0;
+      let j: usize = 0;
+      for (; j + 64 <= bRow; j += 64) {
+        const zero = f32x4.splat(0);
+        let s00 = first ? zero : v128.load(c0 + j);
+        let s01 = first ? zero : v128.load(c0 + j, 16);
+        let s02 = first ? zero : v128.load(c0 + j, 32);
+        let s03 = first ? zero : v128.load(c0 + j, 48);
+        let s10 = first ? zero : v128.load(c1 + j);
+        let s11 = first ? zero : v128.load(c1 + j, 16);
+        let s12 = first ? zero : v128.load(c1 + j, 32);
+        let s13 = first ? zero : v128.load(c1 + j, 48);
+        let s20 = first ? zero : v128.load(c2 + j);
+        let s21 = first ? zero : v128.load(c2 + j, 16);
+        let s22 = first ? zero : v128.load(c2 + j, 32);
+        let s23 = first ? zero : v128.load(c2 + j, 48);
+        let bp = b + (kt >> 2) * bRow + j;
+        for (let p = kt; p < kEnd; p += 4, bp += bRow) {
+          const b0 = v128.load(bp);
+          const b1 = v128.load(bp, 16);
+          const b2 = v128.load(bp, 32);
+          const b3 = v128.load(bp, 48);
+          const x0 = v128.load32_splat(a0 + p);
+          const x1 = v128.load32_splat(a1 + p);
+          const x2 = v128.load32_splat(a2 + p);
+          s00 = f32x4.add(s00, f32x4.mul(x0, b0));
+          s01 = f32x4.add(s01, f32x4.mul(x0, b1));
+          s02 = f32x4.add(s02, f32x4.mul(x0, b2));
+          s03 = f32x4.add(s03, f32x4.mul(x0, b3));
+          s10 = f32x4.add(s10, f32x4.mul(x1, b0));
+          s11 = f32x4.add(s11, f32x4.mul(x1, b1));
+          s12 = f32x4.add(s12, f32x4.mul(x1, b2));
+          s13 = f32x4.add(s13, f32x4.mul(x1, b3));
+          s20 = f32x4.add(s20, f32x4.mul(x2, b0));
+          s21 = f32x4.add(s21, f32x4.mul(x2, b1));
+          s22 = f32x4.add(s22, f32x4.mul(x2, b2));
+          s23 = f32x4.add(s23, f32x4.mul(x2, b3));
+        }
+        if (rows > 2) storeRow4(c2 + j, s20, s21, s22, s23);
+        if (rows > 1) storeRow4(c1 + j, s10, s11, s12, s13);
+        storeRow4(c0 + j, s00, s01, s02, s03);
       }
-      storeRow4(c0 + j, s00, s01, s02, s03);
-      if (rows > 1) storeRow4(c0 + bRow + j, s10, s11, s12, s13);
-      if (rows > 2) storeRow4(c0 + 2 * bRow + j, s20, s21, s22, s23);
-    }
-    for (; j < bRow; j += 16) {
-      let s0 = f32x4.splat(0);
-      let s1 = f32x4.splat(0);
-      let s2 = f32x4.splat(0);
-      let bp = b + j;
-      for (let p: usize = 0; p < aRow; p += 4, bp += bRow) {
-        const bv = v128.load(bp);
-        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a0 + p), bv));
-        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1 + p), bv));
-        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2 + p), bv));
+      for (; j < bRow; j += 16) {
+        const zero = f32x4.splat(0);
+        let s0 = first ? zero : v128.load(c0 + j);
+        let s1 = first ? zero : v128.load(c1 + j);
+        let s2 = first ? zero : v128.load(c2 + j);
+        let bp = b + (kt >> 2) * bRow + j;
+        for (let p = kt; p < kEnd; p += 4, bp += bRow) {
+          const bv = v128.load(bp);
+          s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a0 + p), bv));
+          s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1 + p), bv));
+          s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2 + p), bv));
+        }
+        if (rows > 2) v128.store(c2 + j, s2);
+        if (rows > 1) v128.store(c1 + j, s1);
+        v128.store(c0 + j, s0);
       }
-      v128.store(c0 + j, s0);
-      if (rows > 1) v128.store(c0 + bRow + j, s1);
-      if (rows > 2) v128.store(c0 + 2 * bRow + j, s2);
     }
   }
 }

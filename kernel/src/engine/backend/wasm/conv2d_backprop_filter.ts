@@ -125,7 +125,7 @@ function shortProduct(
 ): TensorInfo {
   const part = backend.makeOutput([1, rows, co], 'float32');
   const from = heapAddress(backend, dy) + firstRow * co * 4;
-  simd.gemmShortF32(heapAddress(backend, colT), from, heapAddress(backend, part), rows, cols, co);
+  simd.gemmRowsF32(heapAddress(backend, colT), from, heapAddress(backend, part), cols, co, 0, rows);
   return part;
 }
 

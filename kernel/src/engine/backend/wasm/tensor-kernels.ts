@@ -40,7 +40,7 @@ export interface TensorKernelExports {
     n0: number,
     count: number
   ): void;
-  gemmShortF32(a: number, b: number, c: number, m: number, k: number, n: number): void;
+  gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
   channelSumsF32(
     dy: number,
     x: number,
