@@ -22,10 +22,11 @@ import { im2colTransposed, imagesPerGroup } from './im2col';
 import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
 
 /**
- * Patch rows (filter taps × input channels) up to which the product is gemmShortF32 instead of
+ * Patch rows (filter taps × input channels) up to which the product is gemmRowsF32 instead of
  * XNNPACK's: XNNPACK repacks all of dy (its right operand) first, about as costly as the
  * product when each dy value meets few rows (measured for 9 rows, 32×64×64×1 → 16: 5.8 ms of
- * which 5.1 repacking).
+ * which 5.1 repacking). For 144 and 288 rows gemmRowsF32 on one thread equals XNNPACK on one
+ * (repacking included) and loses to it on two.
  */
 const SHORT_ROWS = 32;
 
@@ -112,7 +113,7 @@ function matMulRows(
   return part;
 }
 
-/** colT (rows × cols) · dy's rows from `firstRow` on (cols × co), by gemmShortF32. */
+/** colT (rows × cols) · dy's rows from `firstRow` on (cols × co), by gemmRowsF32. */
 function shortProduct(
   backend: BackendWasm,
   simd: TensorKernelExports,
