@@ -353,3 +353,52 @@ function storeRow4(at: usize, s0: v128, s1: v128, s2: v128, s3: v128): void {
   v128.store(at, s2, 32);
   v128.store(at, s3, 48);
 }
+
+/**
+ * Per-channel mean and biased variance of a channels-last batch (positions × c, c a multiple
+ * of 4) for BatchNormalization's training step: out[ch] = Σx / positions, then
+ * out[c + ch] = Σ(x − mean)² / positions, two read-only passes accumulated in out itself.
+ */
+export function channelMomentsF32(x: usize, out: usize, positions: i32, c: i32): void {
+  const row = (<usize>c) << 2;
+  const squares = out + row;
+  memory.fill(out, 0, row << 1);
+  for (let p = 0; p < positions; p++) {
+    const at = x + <usize>p * row;
+    for (let ch: usize = 0; ch < row; ch += 16) {
+      v128.store(out + ch, f32x4.add(v128.load(out + ch), v128.load(at + ch)));
+    }
+  }
+  const count = f32x4.splat(<f32>positions);
+  for (let ch: usize = 0; ch < row; ch += 16) {
+    v128.store(out + ch, f32x4.div(v128.load(out + ch), count));
+  }
+  for (let p = 0; p < positions; p++) {
+    const at = x + <usize>p * row;
+    for (let ch: usize = 0; ch < row; ch += 16) {
+      const d = f32x4.sub(v128.load(at + ch), v128.load(out + ch));
+      v128.store(squares + ch, f32x4.add(v128.load(squares + ch), f32x4.mul(d, d)));
+    }
+  }
+  for (let ch: usize = 0; ch < row; ch += 16) {
+    v128.store(squares + ch, f32x4.div(v128.load(squares + ch), count));
+  }
+}
+
+/**
+ * ReLU's gradient, dx = dy · step(x) with step(x) = 1 for x > 0, NaN for NaN, else 0 (as
+ * tfjs's Step), in one pass over n floats (n a multiple of 4).
+ */
+export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
+  const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
+  const bytes = (<usize>n) << 2;
+  for (let i: usize = 0; i < bytes; i += 16) {
+    const v = v128.load(x + i);
+    const step = v128.bitselect(one, zero, f32x4.gt(v, zero));
+    // NaN inputs keep NaN (v + 0 is NaN exactly where v is).
+    const nan = f32x4.ne(v, v);
+    const s = v128.bitselect(f32x4.add(v, zero), step, nan);
+    v128.store(dx + i, f32x4.mul(v128.load(dy + i), s));
+  }
+}

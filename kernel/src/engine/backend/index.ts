@@ -8,4 +8,4 @@
 export { tf } from './tf';
 export type { BackendInfo, BackendName } from './types';
 export { ensureBackend, backendInfo } from './select';
-export { BATCH_NORM_DX, CHANNEL_SUMS } from './wasm/batch_norm_training_grad';
+export { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './wasm/batch_norm_training';

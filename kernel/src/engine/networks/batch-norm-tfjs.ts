@@ -10,7 +10,7 @@
  * forward and 7 backward. Inference, saving and loading are tfjs-layers' own (the class keeps
  * its name and weights), and layouts other than channels-last with γ and β use its code too.
  */
-import { BATCH_NORM_DX, CHANNEL_SUMS, tf } from '../backend';
+import { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS, tf } from '../backend';
 
 type Kwargs = { training?: boolean };
 
@@ -39,7 +39,7 @@ function stockBatchNormalization(): LayerClass {
 
 /**
  * Whether the active backend has medflow's two one-pass kernels for the gradient (wasm:
- * backend/wasm/batch_norm_training_grad.ts); other backends run the same formula as tfjs ops.
+ * backend/wasm/batch_norm_training.ts); other backends run the same formula as tfjs ops.
  */
 function twoPassKernels(): boolean {
   const backend = tf.getBackend();
@@ -64,8 +64,12 @@ function trainingBatchNorm(
       tf.Tensor1D,
       (tensors: tf.Tensor[]) => void
     ];
-    const mean = tf.mean(input, axes);
-    const variance = tf.mean(tf.square(tf.sub(input, mean)), axes);
+    // One kernel where the backend has it (wasm), else tfjs ops.
+    const moments = tf.getKernel(CHANNEL_MOMENTS, tf.getBackend())
+      ? tf.unstack(tf.engine().runKernel(CHANNEL_MOMENTS, { x: input }) as tf.Tensor)
+      : null;
+    const mean = moments ? moments[0] : tf.mean(input, axes);
+    const variance = moments ? moments[1] : tf.mean(tf.square(tf.sub(input, mean)), axes);
     const r = tf.rsqrt(tf.add(variance, epsilon));
     const y = tf.batchNorm(input, mean, variance, b, g, epsilon);
     // Kept past the op's scope for the moving averages (the caller disposes them).

@@ -6,7 +6,7 @@
 import { tf } from '../tf';
 import { makeBatchMatMulConfig } from './batch_mat_mul';
 import { makeBatchNormConfig } from './batch_norm';
-import { batchNormDxConfig, channelSumsConfig } from './batch_norm_training_grad';
+import { batchNormDxConfig, channelMomentsConfig, channelSumsConfig } from './batch_norm_training';
 import { makeCastConfig } from './cast';
 import { conv2DBackpropFilterConfig } from './conv2d_backprop_filter';
 import { makeConv2DBackpropInputConfig } from './conv2d_backprop_input';
@@ -18,6 +18,7 @@ import { makeMeanConfig, makeSumConfig } from './reduce_leading';
 import { makeSliceConfig } from './slice';
 import { makeSquareConfig } from './square';
 import { makeTransposeConfig } from './transpose';
+import { reluGradConfig, reluGradKernelConfig } from './relu_grad';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -43,9 +44,12 @@ const FIXES: Record<string, Fix> = {
   Cast: needsStock('Cast', makeCastConfig),
   FusedBatchNorm: needsStock('FusedBatchNorm', makeBatchNormConfig),
   Transpose: needsStock('Transpose', makeTransposeConfig),
-  // medflow's own (no stock kernel): BatchNormalization's training gradient in two passes.
+  // medflow's own (no stock kernel): BatchNormalization's training statistics and gradient,
+  // ReLU's gradient, each in one or two passes.
+  MedflowChannelMoments: () => channelMomentsConfig,
   MedflowChannelSums: () => channelSumsConfig,
-  MedflowBatchNormDx: () => batchNormDxConfig
+  MedflowBatchNormDx: () => batchNormDxConfig,
+  MedflowReluGrad: () => reluGradKernelConfig
 };
 
 let registered = false;
@@ -60,8 +64,10 @@ export function registerWasmFixes(): void {
     if (stock != null) tf.unregisterKernel(name, 'wasm');
     tf.registerKernel(config);
   }
-  // Gradients are shared by all backends; this one is plain tfjs ops (see its file).
+  // Gradients are shared by all backends; these run plain tfjs ops where the backend lacks
+  // medflow's kernels (see their files).
   tf.registerGradient(fusedBatchNormGradConfig);
+  tf.registerGradient(reluGradConfig);
 }
 
 /** Names of the kernels this module replaces or adds, for tests and diagnostics. */

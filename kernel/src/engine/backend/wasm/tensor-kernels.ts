@@ -41,6 +41,8 @@ export interface TensorKernelExports {
     count: number
   ): void;
   gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
+  channelMomentsF32(x: number, out: number, positions: number, c: number): void;
+  reluGradF32(dy: number, x: number, dx: number, n: number): void;
   channelSumsF32(
     dy: number,
     x: number,

@@ -1,7 +1,9 @@
 /**
- * Two kernels for BatchNormalization's training gradient (networks/batch-norm-tfjs.ts) on
- * wasm, each one pass over the activations where the tfjs ops take eight (x − mean, two
- * products, two sums, three broadcast updates):
+ * Kernels for BatchNormalization's training step (networks/batch-norm-tfjs.ts) on wasm. The
+ * statistics in two read-only passes where the tfjs ops take four (mean, x − mean, square,
+ * mean), and the gradient in two passes where they take eight (x − mean, two products, two
+ * sums, three broadcast updates):
+ *   MedflowChannelMoments (x) → [2, c]: mean and biased variance per channel;
  *   MedflowChannelSums (dy, x, mean) → [2, c]: Σ dy and Σ dy·(x − mean) per channel;
  *   MedflowBatchNormDx (dy, x, mean, k, xcScale, shift) → dx = dy·k − (x − mean)·xcScale − shift.
  * Channels-last float32 tensors; the SIMD tensor kernels run them in place where c is a
@@ -12,6 +14,7 @@ import type { BackendWasm, TensorInfo } from './util';
 import { heapF32 } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 
+export const CHANNEL_MOMENTS = 'MedflowChannelMoments';
 export const CHANNEL_SUMS = 'MedflowChannelSums';
 export const BATCH_NORM_DX = 'MedflowBatchNormDx';
 
@@ -21,6 +24,32 @@ type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 function layout(t: TensorInfo): { c: number; positions: number } {
   const c = t.shape[t.shape.length - 1];
   return { c, positions: tf.util.sizeFromShape(t.shape) / c };
+}
+
+function channelMoments({ inputs, backend: b }: KernelArgs): TensorInfo {
+  const backend = b as BackendWasm;
+  const { x } = inputs as { x: TensorInfo };
+  const { c, positions } = layout(x);
+  const out = backend.makeOutput([2, c], 'float32');
+  const simd = tensorKernels(backend);
+  if (simd && c % 4 === 0) {
+    simd.channelMomentsF32(heapAddress(backend, x), heapAddress(backend, out), positions, c);
+    return out;
+  }
+  const [xs, stats] = [x, out].map(t => heapF32(backend, t));
+  stats.fill(0);
+  for (let p = 0, at = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++, at++) stats[ch] += xs[at];
+  }
+  for (let ch = 0; ch < c; ch++) stats[ch] /= positions;
+  for (let p = 0, at = 0; p < positions; p++) {
+    for (let ch = 0; ch < c; ch++, at++) {
+      const d = Math.fround(xs[at] - stats[ch]);
+      stats[c + ch] += Math.fround(d * d);
+    }
+  }
+  for (let ch = 0; ch < c; ch++) stats[c + ch] /= positions;
+  return out;
 }
 
 function channelSums({ inputs, backend: b }: KernelArgs): TensorInfo {
@@ -66,6 +95,12 @@ function batchNormDx({ inputs, backend: b }: KernelArgs): TensorInfo {
   }
   return out;
 }
+
+export const channelMomentsConfig: tf.KernelConfig = {
+  kernelName: CHANNEL_MOMENTS,
+  backendName: 'wasm',
+  kernelFunc: channelMoments as unknown as tf.KernelFunc
+};
 
 export const channelSumsConfig: tf.KernelConfig = {
   kernelName: CHANNEL_SUMS,
