@@ -5,10 +5,8 @@
  * every Dense layer multiply by transposed matrices, so this matters for all training.
  */
 import { tf } from '../tf';
-import type { Attrs, BackendWasm, TensorInfo } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { disposeAll, transpose } from './util';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
 /** The permutation that swaps the last two axes of a rank-`rank` tensor. */
 function swapLastTwo(rank: number): number[] {

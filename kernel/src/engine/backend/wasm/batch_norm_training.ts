@@ -10,15 +10,13 @@
  * multiple of 4, a plain loop over the heap (same order of operations) otherwise.
  */
 import { tf } from '../tf';
-import type { BackendWasm, TensorInfo } from './util';
-import { heapF32 } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
+import { heapF32, ownKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 
 export const CHANNEL_MOMENTS = 'MedflowChannelMoments';
 export const CHANNEL_SUMS = 'MedflowChannelSums';
 export const BATCH_NORM_DX = 'MedflowBatchNormDx';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
 /** Channels (the last axis) and positions (everything else) of a channels-last tensor. */
 function layout(t: TensorInfo): { c: number; positions: number } {
@@ -96,20 +94,8 @@ function batchNormDx({ inputs, backend: b }: KernelArgs): TensorInfo {
   return out;
 }
 
-export const channelMomentsConfig: tf.KernelConfig = {
-  kernelName: CHANNEL_MOMENTS,
-  backendName: 'wasm',
-  kernelFunc: channelMoments as unknown as tf.KernelFunc
-};
+export const channelMomentsConfig = ownKernel(CHANNEL_MOMENTS, channelMoments);
 
-export const channelSumsConfig: tf.KernelConfig = {
-  kernelName: CHANNEL_SUMS,
-  backendName: 'wasm',
-  kernelFunc: channelSums as unknown as tf.KernelFunc
-};
+export const channelSumsConfig = ownKernel(CHANNEL_SUMS, channelSums);
 
-export const batchNormDxConfig: tf.KernelConfig = {
-  kernelName: BATCH_NORM_DX,
-  backendName: 'wasm',
-  kernelFunc: batchNormDx as unknown as tf.KernelFunc
-};
+export const batchNormDxConfig = ownKernel(BATCH_NORM_DX, batchNormDx);

@@ -12,7 +12,7 @@
  * by col2im is 3-5× faster.
  */
 import { tf } from '../tf';
-import type { Attrs, BackendWasm, TensorInfo } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
 import { col2im } from './im2col';
 
@@ -53,8 +53,6 @@ interface Conv2DBackpropInputAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
 }
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
 /** dy with (stride - 1) zeros between its rows and between its columns. */
 function insertZeros(backend: BackendWasm, dy: TensorInfo, sh: number, sw: number): TensorInfo {

@@ -7,10 +7,8 @@
  * flipped filter on the backend's XNNPACK kernel.
  */
 import { tf } from '../tf';
-import type { Attrs, BackendWasm, TensorInfo } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { disposeAll, heapF32, runKernel } from './util';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
 interface DepthwiseAttrs {
   strides: number | [number, number];

@@ -9,10 +9,8 @@
  * threads inside one window). Other reductions use the stock kernel.
  */
 import { tf } from '../tf';
-import type { Attrs, BackendWasm, TensorInfo } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { heapF32, runKernel } from './util';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
 /** The number of leading axes `axis` names, or -1 unless they are exactly 0..k-1 with k < rank. */
 export function leadingAxesCount(axis: number | number[], rank: number): number {

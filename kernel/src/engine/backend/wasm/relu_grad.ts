@@ -7,13 +7,11 @@
  * run tfjs-core's formula.
  */
 import { tf } from '../tf';
-import type { BackendWasm, TensorInfo } from './util';
-import { heapF32 } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
+import { heapF32, ownKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 
 export const RELU_GRAD = 'MedflowReluGrad';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
 function reluGrad({ inputs, backend: b }: KernelArgs): TensorInfo {
   const backend = b as BackendWasm;
@@ -34,11 +32,7 @@ function reluGrad({ inputs, backend: b }: KernelArgs): TensorInfo {
   return out;
 }
 
-export const reluGradKernelConfig: tf.KernelConfig = {
-  kernelName: RELU_GRAD,
-  backendName: 'wasm',
-  kernelFunc: reluGrad as unknown as tf.KernelFunc
-};
+export const reluGradKernelConfig = ownKernel(RELU_GRAD, reluGrad);
 
 export const reluGradConfig: tf.GradConfig = {
   kernelName: 'Relu',

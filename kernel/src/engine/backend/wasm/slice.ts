@@ -6,9 +6,7 @@
  * the heap. Strings keep the stock kernel.
  */
 import { tf } from '../tf';
-import type { Attrs, BackendWasm, TensorInfo } from './util';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 
 /** Copies the slice (begin, size) of `src` (shape `shape`, row-major) into `dst`. */
 function copySlice(

@@ -7,10 +7,8 @@
  * place; every other permutation takes the stock kernel.
  */
 import { tf } from '../tf';
-import type { Attrs, BackendWasm, TensorInfo } from './util';
+import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
 
 /**
  * The sizes (n, m, c) when perm moves three runs of consecutive axes, A = [0, a), B = [a, b)

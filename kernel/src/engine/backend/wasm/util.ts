@@ -10,6 +10,17 @@ export type { BackendWasm };
 export type TensorInfo = tf.TensorInfo;
 export type Attrs = tf.NamedAttrMap;
 
+/** The arguments tfjs passes to a kernel function. */
+export type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: Attrs };
+
+/** The registration of one of medflow's own wasm kernels (no stock kernel to replace). */
+export function ownKernel(
+  kernelName: string,
+  kernelFunc: (args: KernelArgs) => TensorInfo
+): tf.KernelConfig {
+  return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}
+
 /** Runs the kernel registered for wasm under `name` (a fixed one where we replaced it). */
 export function runKernel(
   backend: BackendWasm,
