@@ -13,6 +13,8 @@ import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 const require = createRequire(import.meta.url);
 const { loadBuiltin } = require('../dist/kernel/engine/data/builtin.js');
@@ -103,6 +105,11 @@ async function images() {
     rgb: item({ data: rgb, shape: [256, 256, 3], dtype: 'uint8' }, [0, 255])
   };
 }
+
+// A full garbage collection before each measurement, so that no case pays for the garbage of
+// the one before (numpy frees each result at once, by reference counting).
+v8.setFlagsFromString('--expose-gc');
+const collectGarbage = vm.runInNewContext('gc');
 
 /** CPU seconds of this process so far (all its threads: JIT and GC work count against us). */
 function cpuSeconds() {
@@ -242,6 +249,7 @@ for (const [module, params] of CASES) {
       row.ours[kind] = null; // the module refuses this dtype (e.g. canny is 8-bit only)
       continue;
     }
+    collectGarbage();
     // A new item index per call, so random modules draw (and e.g. flip) as in a dataset.
     row.ours[kind] = imagesPerSecond(i => def.apply(data, filled, { index: i, split: 'train' }));
     // The peers right after, so that both sides see the same load on the shared machine.
