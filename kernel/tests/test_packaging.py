@@ -94,7 +94,9 @@ class NpmGlobalInstallTest(unittest.TestCase):
         for needed in ('bin/medflow.js', 'dist/kernel/engine/index.js',
                        'labextension/medflow/package.json', 'app/build/bundle.js',
                        'data/medmnist/pneumoniamnist.npz', 'kernel/python/medflow_worker.py',
-                       'dist/kernel/engine/simd/image-kernels.wasm'):
+                       'dist/kernel/engine/simd/image-kernels.wasm',
+                       'dist/kernel/engine/backend/wasm/tensor-kernels.wasm',
+                       'dist/kernel/engine/backend/wasm/tensor-kernels-shared.wasm'):
             self.assertIn(needed, names)
         self.assertFalse([n for n in names if n.startswith('app/build/') and n.endswith('.map')])
         self.assertFalse([n for n in names if n.endswith('.ts') and not n.endswith('.d.ts')])
