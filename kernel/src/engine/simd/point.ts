@@ -37,8 +37,8 @@ export function histogramSimd(src: PixelArray): Uint32Array | null {
   const bins = src instanceof Uint8Array ? 256 : 65536;
   k.reset();
   const from = k.put(src);
-  // uint8 counts into four sub-histograms (4 KiB of scratch) and sums them into the first.
-  const hist = k.alloc(Math.max(4096, bins * 4));
+  // uint8 counts into eight sub-histograms (8 KiB of scratch) and sums them into the first.
+  const hist = k.alloc(Math.max(8192, bins * 4));
   (bins === 256 ? k.exports.histogramU8 : k.exports.histogramU16)(from, hist, src.length);
   const out = new Uint32Array(bins);
   out.set(new Uint32Array(k.exports.memory.buffer, hist, bins));
