@@ -6,7 +6,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
-import { disposeAll, transpose } from './util';
+import { disposeAll, replacementKernel, transpose } from './util';
 
 /** The permutation that swaps the last two axes of a rank-`rank` tensor. */
 function swapLastTwo(rank: number): number[] {
@@ -35,10 +35,5 @@ export function makeBatchMatMulConfig(stock: tf.KernelConfig): tf.KernelConfig {
     if (b2 !== b) disposeAll(backend, b2);
     return out;
   }
-  return {
-    kernelName: 'BatchMatMul',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: batchMatMul as tf.KernelFunc
-  };
+  return replacementKernel(stock, batchMatMul);
 }

@@ -11,7 +11,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
-import { disposeAll, heapF32, runKernel } from './util';
+import { disposeAll, heapF32, replacementKernel, runKernel } from './util';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -73,10 +73,5 @@ export function makeBatchNormConfig(stock: tf.KernelConfig): tf.KernelConfig {
     y.shape = [...x.shape];
     return y;
   }
-  return {
-    kernelName: 'FusedBatchNorm',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: batchNorm as tf.KernelFunc
-  };
+  return replacementKernel(stock, batchNorm);
 }

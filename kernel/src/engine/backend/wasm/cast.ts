@@ -10,6 +10,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
+import { replacementKernel } from './util';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
@@ -32,10 +33,5 @@ export function makeCastConfig(stock: tf.KernelConfig): tf.KernelConfig {
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype };
   }
-  return {
-    kernelName: 'Cast',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: cast as tf.KernelFunc
-  };
+  return replacementKernel(stock, cast);
 }

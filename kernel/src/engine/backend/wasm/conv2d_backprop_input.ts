@@ -13,7 +13,14 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
-import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
+import {
+  assertChannelsLast,
+  disposeAll,
+  heapF32,
+  replacementKernel,
+  runKernel,
+  transpose
+} from './util';
 import { col2im } from './im2col';
 
 /** Input channels up to which the GEMM + col2im formulation is used. */
@@ -135,10 +142,5 @@ export function makeConv2DBackpropInputConfig(stock: tf.KernelConfig): tf.Kernel
     }
     return dx;
   }
-  return {
-    kernelName: 'Conv2DBackpropInput',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: conv2DBackpropInput as tf.KernelFunc
-  };
+  return replacementKernel(stock, conv2DBackpropInput);
 }

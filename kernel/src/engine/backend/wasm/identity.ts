@@ -7,6 +7,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
+import { replacementKernel } from './util';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
@@ -18,10 +19,5 @@ export function makeIdentityConfig(stock: tf.KernelConfig): tf.KernelConfig {
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: [...x.shape], dtype: x.dtype };
   }
-  return {
-    kernelName: 'Identity',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: identity as tf.KernelFunc
-  };
+  return replacementKernel(stock, identity);
 }

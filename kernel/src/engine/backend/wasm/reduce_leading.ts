@@ -10,7 +10,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
-import { heapF32, runKernel } from './util';
+import { heapF32, replacementKernel, runKernel } from './util';
 
 /** The number of leading axes `axis` names, or -1 unless they are exactly 0..k-1 with k < rank. */
 export function leadingAxesCount(axis: number | number[], rank: number): number {
@@ -54,12 +54,7 @@ function makeReduceConfig(kernelName: 'Sum' | 'Mean', stock: tf.KernelConfig): t
     out.shape = shape;
     return out;
   }
-  return {
-    kernelName,
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: reduce as tf.KernelFunc
-  };
+  return replacementKernel(stock, reduce);
 }
 
 export const makeSumConfig = (stock: tf.KernelConfig) => makeReduceConfig('Sum', stock);

@@ -7,6 +7,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
+import { replacementKernel } from './util';
 
 /** Copies the slice (begin, size) of `src` (shape `shape`, row-major) into `dst`. */
 function copySlice(
@@ -58,10 +59,5 @@ export function makeSliceConfig(stock: tf.KernelConfig): tf.KernelConfig {
     }
     return out;
   }
-  return {
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: slice as tf.KernelFunc
-  };
+  return replacementKernel(stock, slice);
 }

@@ -6,7 +6,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
-import { runKernel } from './util';
+import { replacementKernel, runKernel } from './util';
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown };
 
@@ -17,10 +17,5 @@ export function makeSquareConfig(stock: tf.KernelConfig): tf.KernelConfig {
     if (x.dtype !== 'float32') return stock.kernelFunc(args as never) as TensorInfo;
     return runKernel(backend, 'Multiply', { a: x, b: x });
   }
-  return {
-    kernelName: 'Square',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: square as tf.KernelFunc
-  };
+  return replacementKernel(stock, square);
 }

@@ -8,6 +8,7 @@
  */
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
+import { replacementKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 
 /**
@@ -53,10 +54,5 @@ export function makeTransposeConfig(stock: tf.KernelConfig): tf.KernelConfig {
     simd.swapOuterInner32(heapAddress(backend, x), heapAddress(backend, out), ...sizes);
     return out;
   }
-  return {
-    kernelName: 'Transpose',
-    backendName: 'wasm',
-    setupFunc: stock.setupFunc,
-    kernelFunc: transposeKernel as tf.KernelFunc
-  };
+  return replacementKernel(stock, transposeKernel);
 }

@@ -21,6 +21,22 @@ export function ownKernel(
   return { kernelName, backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
 }
 
+/**
+ * The registration of a replacement for a stock kernel: the stock kernel's setup (it binds
+ * the backend's C functions) with medflow's kernel function.
+ */
+export function replacementKernel(
+  stock: tf.KernelConfig,
+  kernelFunc: (args: KernelArgs) => TensorInfo
+): tf.KernelConfig {
+  return {
+    kernelName: stock.kernelName,
+    backendName: 'wasm',
+    setupFunc: stock.setupFunc,
+    kernelFunc: kernelFunc as unknown as tf.KernelFunc
+  };
+}
+
 /** Runs the kernel registered for wasm under `name` (a fixed one where we replaced it). */
 export function runKernel(
   backend: BackendWasm,
