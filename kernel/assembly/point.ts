@@ -1,9 +1,10 @@
 /**
  * Per-pixel kernels on u8 / u16 images: table lookups (to the same type or to float32),
- * histograms, and bitwise xor / and (invert over the full range, bit reduction). Memory-bound
+ * histograms, extremes, and bitwise xor / and (invert over the full range, bit reduction). Memory-bound
  * work: what wasm gains over V8 here is cheap byte loads and stores, no bounds checks, and 16
  * bytes per instruction for the bitwise ones.
  */
+import { lanesOf, smax, smin, step, vmax, vmin } from './lanes';
 
 /** dst[i] = table[src[i]] for n u8 values, four per 32-bit word. */
 export function lookupU8(src: usize, dst: usize, table: usize, n: i32): void {
@@ -151,4 +152,37 @@ function binaryOf<T>(src: usize, dst: usize, n: i32, t: i32, on: i32, off: i32):
 export function binary(size: i32, src: usize, dst: usize, n: i32, t: i32, on: i32, off: i32): void {
   if (size == 1) binaryOf<u8>(src, dst, n, t, on, off);
   else binaryOf<u16>(src, dst, n, t, on, off);
+}
+
+/**
+ * Smallest and largest of n values of T (n ≥ one vector) as u32 into out[0] and out[1]; out
+ * must have 32 bytes (the lane-wise extremes are reduced there).
+ */
+function extremesOf<T>(src: usize, n: i32, out: usize): void {
+  const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
+  let lo = v128.load(src);
+  let hi = lo;
+  for (let i = lanes; i < n; i += lanes) {
+    // The last vector overlaps the one before instead of reading past the end.
+    const v = v128.load(src + <usize>step(i, n, lanes) * size);
+    lo = vmin<T>(lo, v);
+    hi = vmax<T>(hi, v);
+  }
+  v128.store(out, lo);
+  v128.store(out, hi, 16);
+  let min: u32 = <u32>load<T>(out);
+  let max: u32 = <u32>load<T>(out + 16);
+  for (let k: usize = size; k < 16; k += size) {
+    min = smin<u32>(min, <u32>load<T>(out + k));
+    max = smax<u32>(max, <u32>load<T>(out + 16 + k));
+  }
+  store<u32>(out, min);
+  store<u32>(out, max, 4);
+}
+
+/** extremesOf for u8 (size 1) or u16 (size 2) values. */
+export function extremes(size: i32, src: usize, n: i32, out: usize): void {
+  if (size == 1) extremesOf<u8>(src, n, out);
+  else extremesOf<u16>(src, n, out);
 }

@@ -4,7 +4,7 @@
  */
 import type { ModuleDefinition } from './types';
 import { checkOutputRange, mapRange, OutputRange, outputRangeSchema, pixels } from './image';
-import { integerHistogram } from './typed-loops';
+import { extremesOf } from './typed-loops';
 
 export type MinMaxParams = OutputRange;
 
@@ -22,21 +22,7 @@ export const minMaxNormalization: ModuleDefinition<MinMaxParams> = {
   check: checkOutputRange,
   apply(data, range) {
     const src = pixels(data, 'min_max_normalization');
-    let lo = Infinity;
-    let hi = -Infinity;
-    const counts = integerHistogram(src);
-    // 8/16-bit images: the extremes are the first and last occupied histogram bins.
-    if (counts) {
-      for (let v = 0; v < counts.length; v++) {
-        if (counts[v] === 0) continue;
-        if (v < lo) lo = v;
-        hi = v;
-      }
-    } else
-      for (let i = 0; i < src.length; i++) {
-        if (src[i] < lo) lo = src[i];
-        if (src[i] > hi) hi = src[i];
-      }
+    const [lo, hi] = extremesOf(src);
     return mapRange(data, src, [lo, hi], range);
   }
 };

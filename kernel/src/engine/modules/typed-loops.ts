@@ -6,7 +6,13 @@
  */
 import { allocate, type DType, type NumericArray } from '../data/ndarray';
 import { roundHalfEven, storeAs } from './image';
-import { bitwiseSimd, histogramSimd, lookupFloat32Simd, lookupSimd } from '../simd/point';
+import {
+  bitwiseSimd,
+  extremesSimd,
+  histogramSimd,
+  lookupFloat32Simd,
+  lookupSimd
+} from '../simd/point';
 
 /**
  * out = lut[src] for uint8 images, four pixels per 32-bit word. Copies first, so that the
@@ -176,6 +182,21 @@ export function integerHistogram(src: NumericArray): Uint32Array | null {
   if (src instanceof Uint8Array) return histogramUint8(src);
   if (src instanceof Uint16Array) return histogramUint16(src);
   return null;
+}
+
+/** [smallest, largest] value of src (±Infinity when empty), in the kernels for 8/16-bit images. */
+export function extremesOf(src: NumericArray): [number, number] {
+  if (src instanceof Uint8Array || src instanceof Uint16Array) {
+    const simd = extremesSimd(src);
+    if (simd) return simd;
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] < lo) lo = src[i];
+    if (src[i] > hi) hi = src[i];
+  }
+  return [lo, hi];
 }
 
 function floatLookupUint8(src: Uint8Array, lut: Float32Array): Float32Array {

@@ -1,5 +1,5 @@
 /**
- * Table lookups, histograms, bitwise masks and binary thresholds of uint8 / uint16 images in the kernels of
+ * Table lookups, histograms, extremes, bitwise masks and binary thresholds of uint8 / uint16 images in the kernels of
  * kernel/assembly/point.ts. Each returns null where the kernels are not loaded, and the
  * caller (modules/typed-loops.ts) loops in TypeScript instead.
  */
@@ -43,6 +43,18 @@ export function histogramSimd(src: PixelArray): Uint32Array | null {
   const out = new Uint32Array(bins);
   out.set(new Uint32Array(k.exports.memory.buffer, hist, bins));
   return out;
+}
+
+/** [smallest, largest] value of src (one vector at least), or null without the kernels. */
+export function extremesSimd(src: PixelArray): [number, number] | null {
+  const k = imageKernels();
+  if (!k || src.byteLength < 16) return null;
+  k.reset();
+  const from = k.put(src);
+  const out = k.alloc(32);
+  k.exports.extremes(src.BYTES_PER_ELEMENT, from, src.length, out);
+  const [lo, hi] = new Uint32Array(k.exports.memory.buffer, out, 2);
+  return [lo, hi];
 }
 
 /** src ^ mask or src & mask, mask a 32-bit pattern (the value repeated over each word). */

@@ -8,6 +8,7 @@ import { imageHeader, type DataDict } from '../data/datadict';
 import type { DType, NumericArray } from '../data/ndarray';
 import { applyModule } from '../modules/registry';
 import { imageKernels, imageKernelsError, withoutImageKernels } from './wasm-kernels';
+import { extremesSimd } from './point';
 
 function image(data: NumericArray, h: number, w: number, dtype: DType): DataDict {
   const hi = dtype === 'uint8' ? 255 : 65535;
@@ -193,6 +194,40 @@ describe('quarter turns of whole-block and mixed shapes: SIMD = TypeScript', () 
       const item = image(pixels(h * w, dtype, 9), h, w, dtype);
       for (const angle of [90, -90]) {
         const run = () => applyModule('rotate', item, { angle })?.image.array.data as NumericArray;
+        expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
+      }
+    }
+  });
+});
+
+describe('extremes of 8- and 16-bit images (min-max normalization)', () => {
+  // The extremes at every position of images of one vector, one vector plus a tail and
+  // several vectors: each lane and the overlapping last vector must count.
+  it.each([8, 16, 17, 31, 40])('%i values, the extremes at every position', n => {
+    for (const dtype of ['uint8', 'uint16'] as DType[]) {
+      if (n * (dtype === 'uint8' ? 1 : 2) < 16) continue;
+      for (let p = 0; p < n; p++) {
+        const data = dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
+        data.fill(100);
+        data[p] = 7;
+        data[(p + 3) % n] = 200;
+        expect(extremesSimd(data)).toEqual([7, 200]);
+      }
+    }
+  });
+
+  it('equals the TypeScript loop on every shape', () => {
+    for (const [h, w] of SHAPES) {
+      for (const dtype of ['uint8', 'uint16'] as DType[]) {
+        // No 0 or maximum: values from a narrower band, so the extremes are not the type's.
+        const item = image(
+          pixels(h * w, dtype, 13).map(v => 20 + (v % 150)),
+          h,
+          w,
+          dtype
+        );
+        const run = () =>
+          applyModule('min_max_normalization', item, {})?.image.array.data as NumericArray;
         expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
       }
     }

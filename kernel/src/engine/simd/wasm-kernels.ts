@@ -127,6 +127,7 @@ export interface ImageKernelExports {
   ): void;
   padImageU8(src: number, padded: number, h: number, w: number, r: number, border: number): void;
   sobel3U8(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
+  extremes(size: number, src: number, n: number, out: number): void;
   padImageU16(src: number, padded: number, h: number, w: number, r: number, border: number): void;
   sobel3U16(padded: number, dst: number, line: number, h: number, w: number, what: number): void;
   laplacian3U16(padded: number, dst: number, h: number, w: number, corners: number): void;
