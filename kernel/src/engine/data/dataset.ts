@@ -6,7 +6,7 @@ import type { DatasetRef } from '../../../../schema/documents';
 import { MIME_BUNDLE, type MimeBundle } from '../mimebundle';
 import { imageHeader, type DataDict, type Modality } from './datadict';
 import type { ItemSource, SourceImage } from './source';
-import { dtypeRange, sizeOf, toNumberArray, type NDArray } from './ndarray';
+import { dtypeRange, sizeOf, toNumberArray, valueRange, type NDArray } from './ndarray';
 import { encodePng } from './png';
 
 export const SPLITS = ['train', 'val', 'test'] as const;
@@ -401,12 +401,7 @@ function thumbnailTile(image: NDArray, h: number, w: number, c: number): Uint8Ar
   let hi = 255;
   if (image.dtype === 'bool') hi = 1;
   else if (image.dtype !== 'uint8') {
-    lo = Infinity;
-    hi = -Infinity;
-    for (let i = 0; i < src.length; i++) {
-      if (src[i] < lo) lo = src[i];
-      if (src[i] > hi) hi = src[i];
-    }
+    [lo, hi] = valueRange(src);
     if (image.dtype.startsWith('float') && lo >= 0 && hi <= 1) [lo, hi] = [0, 1];
     if (!(hi > lo)) hi = lo + 1;
   }

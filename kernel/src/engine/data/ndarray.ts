@@ -94,6 +94,17 @@ export function isIntegerDType(dtype: DType): boolean {
   return dtype !== 'float32' && dtype !== 'float64';
 }
 
+/** [smallest, largest] value of `a` (NaN skipped; [Infinity, -Infinity] when empty). */
+export function valueRange(a: ArrayLike<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] < lo) lo = a[i];
+    if (a[i] > hi) hi = a[i];
+  }
+  return [lo, hi];
+}
+
 /** Reads element i as a number (BigInt-backed arrays are converted). */
 export function toNumberArray(array: TypedArray): NumericArray {
   if (array instanceof BigInt64Array || array instanceof BigUint64Array) {

@@ -11,7 +11,7 @@
  */
 import * as nifti from 'nifti-reader-js';
 import { imageHeader, type Modality, type NiftiSliceInfo } from './datadict';
-import { allocate, type DType, type NumericArray } from './ndarray';
+import { allocate, valueRange, type DType, type NumericArray } from './ndarray';
 import type { SourceImage } from './source';
 
 export class NiftiError extends Error {
@@ -139,14 +139,7 @@ export interface NiftiVolume {
 }
 
 function minMax(a: NumericArray): [number, number] {
-  if (a.length === 0) return [0, 0];
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i] < lo) lo = a[i];
-    if (a[i] > hi) hi = a[i];
-  }
-  return [lo, hi];
+  return a.length === 0 ? [0, 0] : valueRange(a);
 }
 
 function scaled(h: NiftiHeader): boolean {

@@ -5,7 +5,7 @@
  * the mean or Gaussian-weighted mean of a block_size window minus C.
  */
 import type { ModuleDefinition } from './types';
-import type { NumericArray } from '../data/ndarray';
+import { valueRange, type NumericArray } from '../data/ndarray';
 import type { DataDict } from '../data/datadict';
 import { pixels, planarShape, requireDType, storeAs, withImage } from './image';
 import { separableFilter } from './filters';
@@ -81,12 +81,7 @@ export function otsuInteger(src: NumericArray, bins: number): number {
 
 /** Otsu's threshold of float values as skimage.filters.threshold_otsu (256 bins). */
 export function otsuFloat(src: NumericArray): number {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < src.length; i++) {
-    if (src[i] < lo) lo = src[i];
-    if (src[i] > hi) hi = src[i];
-  }
+  const [lo, hi] = valueRange(src);
   if (lo === hi) return lo;
   const bins = 256;
   const hist = new Float64Array(bins);

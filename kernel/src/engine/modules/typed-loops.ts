@@ -4,7 +4,7 @@
  * uint16, float32 … through one `NumericArray` parameter) becomes megamorphic and several
  * times slower. Modules route their per-pixel work through these functions.
  */
-import { allocate, type DType, type NumericArray } from '../data/ndarray';
+import { allocate, valueRange, type DType, type NumericArray } from '../data/ndarray';
 import { roundHalfEven, storeAs } from './image';
 import {
   bitwiseSimd,
@@ -190,13 +190,7 @@ export function extremesOf(src: NumericArray): [number, number] {
     const simd = extremesSimd(src);
     if (simd) return simd;
   }
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < src.length; i++) {
-    if (src[i] < lo) lo = src[i];
-    if (src[i] > hi) hi = src[i];
-  }
-  return [lo, hi];
+  return valueRange(src);
 }
 
 function floatLookupUint8(src: Uint8Array, lut: Float32Array): Float32Array {
