@@ -5,7 +5,7 @@
  * the training fixes of ./wasm, then the plain-JS cpu backend); every engine entry point that
  * runs tensors awaits it first.
  */
-export { tf } from './tf';
+export { activeBackendHas, tf } from './tf';
 export type { BackendInfo, BackendName } from './types';
 export { ensureBackend, backendInfo } from './select';
 export { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './wasm/batch_norm_training';

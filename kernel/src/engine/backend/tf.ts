@@ -6,3 +6,12 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
+
+/**
+ * Whether the active backend has every one of these kernels: medflow's own kernels exist on
+ * some backends only (wasm), and the code that uses them runs tfjs ops elsewhere.
+ */
+export function activeBackendHas(...kernelNames: string[]): boolean {
+  const backend = tf.getBackend();
+  return kernelNames.every(name => tf.getKernel(name, backend) != null);
+}

@@ -10,7 +10,7 @@
  * forward and 7 backward. Inference, saving and loading are tfjs-layers' own (the class keeps
  * its name and weights), and layouts other than channels-last with γ and β use its code too.
  */
-import { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS, tf } from '../backend';
+import { activeBackendHas, BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS, tf } from '../backend';
 
 type Kwargs = { training?: boolean };
 
@@ -37,17 +37,6 @@ function stockBatchNormalization(): LayerClass {
   return entry[0] as unknown as LayerClass;
 }
 
-/**
- * Whether the active backend has medflow's two one-pass kernels for the gradient (wasm:
- * backend/wasm/batch_norm_training.ts); other backends run the same formula as tfjs ops.
- */
-function twoPassKernels(): boolean {
-  const backend = tf.getBackend();
-  return (
-    tf.getKernel(CHANNEL_SUMS, backend) != null && tf.getKernel(BATCH_NORM_DX, backend) != null
-  );
-}
-
 /** Mean and biased variance over all axes but the last, and the normalized output. */
 function trainingBatchNorm(
   x: tf.Tensor,
@@ -65,7 +54,7 @@ function trainingBatchNorm(
       (tensors: tf.Tensor[]) => void
     ];
     // One kernel where the backend has it (wasm), else tfjs ops.
-    const moments = tf.getKernel(CHANNEL_MOMENTS, tf.getBackend())
+    const moments = activeBackendHas(CHANNEL_MOMENTS)
       ? tf.unstack(tf.engine().runKernel(CHANNEL_MOMENTS, { x: input }) as tf.Tensor)
       : null;
     const mean = moments ? moments[0] : tf.mean(input, axes);
@@ -82,7 +71,8 @@ function trainingBatchNorm(
         const g0 = Array.isArray(dy) ? dy[0] : dy;
         const [xs, m, rs, gs] = saved;
         const n = g0.size / g0.shape[g0.rank - 1]!;
-        const passes = twoPassKernels();
+        // Two one-pass kernels where the backend has them (wasm), else the same formula as ops.
+        const passes = activeBackendHas(CHANNEL_SUMS, BATCH_NORM_DX);
         const [sumDy, sumDyXc] = passes
           ? tf.unstack(tf.engine().runKernel(CHANNEL_SUMS, { dy: g0, x: xs, mean: m }) as tf.Tensor)
           : [tf.sum(g0, axes), tf.sum(tf.mul(g0, tf.sub(xs, m)), axes)];

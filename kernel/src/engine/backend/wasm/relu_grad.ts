@@ -6,7 +6,7 @@
  * backend (tfjs registers gradients per kernel, not per backend); backends without the kernel
  * run tfjs-core's formula.
  */
-import { tf } from '../tf';
+import { activeBackendHas, tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { heapF32, ownKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
@@ -40,8 +40,7 @@ export const reluGradConfig: tf.GradConfig = {
   gradFunc: (dy, saved) => {
     const g = Array.isArray(dy) ? dy[0] : dy;
     const [x] = saved;
-    const fused =
-      x.dtype === 'float32' && g.dtype === 'float32' && tf.getKernel(RELU_GRAD, tf.getBackend());
+    const fused = x.dtype === 'float32' && g.dtype === 'float32' && activeBackendHas(RELU_GRAD);
     return {
       x: () =>
         fused
