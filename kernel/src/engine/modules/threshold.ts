@@ -12,7 +12,7 @@ import { separableFilter } from './filters';
 import { gaussianKernel, integerBlur, smallGaussian } from './gaussian';
 import { storeFiltered } from './filtered';
 import { adaptiveThresholdSimd, boxKernel } from '../simd/separable';
-import { binarySimd } from '../simd/point';
+import { binarySimd, histogramBinarySimd } from '../simd/point';
 import {
   integerHistogram,
   lookupUint16,
@@ -46,14 +46,15 @@ export interface ThresholdParams {
 /** Otsu's threshold of integer values in [0, bins) as OpenCV computes it. */
 export function otsuInteger(src: NumericArray, bins: number): number {
   const counts = integerHistogram(src);
-  let hist: ArrayLike<number>;
-  if (counts && counts.length === bins) hist = counts;
-  else {
-    const h = new Float64Array(bins);
-    for (let i = 0; i < src.length; i++) h[src[i]]++;
-    hist = h;
-  }
-  const n = src.length;
+  if (counts && counts.length === bins) return otsuOfHistogram(counts, src.length);
+  const h = new Float64Array(bins);
+  for (let i = 0; i < src.length; i++) h[src[i]]++;
+  return otsuOfHistogram(h, src.length);
+}
+
+/** Otsu's threshold from the counts of each integer value (n values in all), as OpenCV. */
+function otsuOfHistogram(hist: ArrayLike<number>, n: number): number {
+  const bins = hist.length;
   let mu = 0;
   for (let i = 0; i < bins; i++) mu += i * hist[i];
   mu /= n;
@@ -233,6 +234,16 @@ export const threshold: ModuleDefinition<ThresholdParams> = {
       return binary(data, out);
     } else {
       let t = p.threshold;
+      if (p.method === 'otsu' && (dtype === 'uint8' || dtype === 'uint16')) {
+        // 8/16-bit Otsu in the kernels: histogram and binary map from one copy of the image.
+        const simd = histogramBinarySimd(
+          src as Uint8Array | Uint16Array,
+          hist => otsuOfHistogram(hist, src.length),
+          on,
+          off
+        );
+        if (simd) return binary(data, simd);
+      }
       if (p.method === 'otsu') {
         if (dtype === 'uint8') t = otsuInteger(src, 256);
         else if (dtype === 'uint16') t = otsuInteger(src, 65536);

@@ -3,7 +3,7 @@
  * kernel/assembly/point.ts. Each returns null where the kernels are not loaded, and the
  * caller (modules/typed-loops.ts) loops in TypeScript instead.
  */
-import { imageKernels, type PixelArray } from './wasm-kernels';
+import { imageKernels, type ImageKernels, type PixelArray } from './wasm-kernels';
 
 /** table[src] in src's type (a 256- or 65536-entry table of that type). */
 export function lookupSimd<T extends PixelArray>(src: T, table: T): T | null {
@@ -84,6 +84,41 @@ export function binarySimd<T extends PixelArray>(
 ): T | null {
   const k = imageKernels();
   if (!k) return null;
+  k.reset();
+  return binaryAt(k, src, k.put(src), t, on, off);
+}
+
+/**
+ * Otsu's threshold and the binary map with the image copied into the kernels once: `pick`
+ * chooses the threshold from the histogram (a view into the kernels' memory, valid only
+ * during the call), then the map is computed from the same copy.
+ */
+export function histogramBinarySimd<T extends PixelArray>(
+  src: T,
+  pick: (hist: Uint32Array) => number,
+  on: number,
+  off: number
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  const bins = src instanceof Uint8Array ? 256 : 65536;
+  k.reset();
+  const from = k.put(src);
+  const hist = k.alloc(Math.max(8192, bins * 4));
+  (bins === 256 ? k.exports.histogramU8 : k.exports.histogramU16)(from, hist, src.length);
+  const threshold = pick(new Uint32Array(k.exports.memory.buffer, hist, bins));
+  return binaryAt(k, src, from, threshold, on, off);
+}
+
+/** binarySimd of src, already in the kernels' memory at `from`. */
+function binaryAt<T extends PixelArray>(
+  k: ImageKernels,
+  src: T,
+  from: number,
+  t: number,
+  on: number,
+  off: number
+): T {
   const max = src instanceof Uint8Array ? 255 : 65535;
   const floor = Math.floor(t);
   if (floor < 0 || floor >= max) {
@@ -91,8 +126,6 @@ export function binarySimd<T extends PixelArray>(
       src instanceof Uint8Array ? new Uint8Array(src.length) : new Uint16Array(src.length);
     return out.fill(floor < 0 ? on : off) as T;
   }
-  k.reset();
-  const from = k.put(src);
   const to = k.alloc(src.byteLength);
   k.exports.binary(src.BYTES_PER_ELEMENT, from, to, src.length, floor, on, off);
   return k.take(src, to, src.length);
