@@ -164,6 +164,32 @@ describe.each(CASES)('%s %j: SIMD = TypeScript', (name, params) => {
   });
 });
 
+describe('uint16 Gaussians at the top of the range: SIMD = TypeScript', () => {
+  // The kernels keep sums of up to 65535 · 2^32 in 32-bit lanes (split in two planes): the
+  // largest sums come from images at or near 65535.
+  const images: [string, (i: number) => number][] = [
+    ['all 65535', () => 65535],
+    ['checkerboard 0 / 65535', i => ((i + (i >> 5)) & 1 ? 65535 : 0)],
+    ['65535 with single 65534s', i => (i % 13 === 0 ? 65534 : 65535)]
+  ];
+  it.each(images)('%s', (_, value) => {
+    const data = Uint16Array.from({ length: 40 * 32 }, (_, i) => value(i));
+    const item = image(data, 40, 32, 'uint16');
+    for (const [name, params] of [
+      ['gaussian_blur', { kernel_size: 9, sigma: 0 }],
+      ['gaussian_blur', { kernel_size: 0, sigma: 3 }],
+      ['sharpen', {}]
+    ] as const) {
+      const run = () => applyModule(name, item, params)?.image.array.data as NumericArray;
+      const fast = Array.from(run());
+      expect(fast).toEqual(Array.from(withoutImageKernels(run)));
+      if (value(1) === 65535 && value(0) === 65535 && name === 'gaussian_blur') {
+        expect(fast.every(v => v === 65535)).toBe(true);
+      }
+    }
+  });
+});
+
 describe('CLAHE of 12-bit values in 16-bit pixels: SIMD = TypeScript', () => {
   // The kernels build each tile's table only up to the image's largest value.
   it.each([
