@@ -5,22 +5,22 @@
  * image never take part (OpenCV's default for morphology), so rows are padded with the
  * neutral value (the type's maximum for min, 0 for max) and every window is whole.
  */
-import { fillValues, lanesOf, smax, smin, vpick } from './lanes';
+import { fillValues, isMinOp, lanesOf, Max, Min, smax, smin, vpick } from './lanes';
 
 /**
  * dst[y, x] = min (or max) of src[y, x + d0 … x + d1], for all h rows of width w.
  * `pad` is scratch for one padded row: (w + |d0| + |d1| + lanes) values.
  */
-function rowWindowOf<T>(
+function rowWindowOf<T, Op>(
   src: usize,
   dst: usize,
   pad: usize,
   h: i32,
   w: i32,
   d0: i32,
-  d1: i32,
-  isMin: bool
+  d1: i32
 ): void {
+  const isMin = isMinOp<Op>();
   const size = <usize>sizeof<T>();
   const lanes = lanesOf<T>();
   const neutral: T = isMin ? <T>-1 : <T>0;
@@ -54,17 +54,21 @@ function rowWindowOf<T>(
 }
 
 /**
- * For every output row y: out[y] = min (or max) over dy in dys[0 … count) with 0 ≤ y + dy < h
- * of rows[y + dy], folded into out[y] when `accumulate` (another run already wrote it).
+ * For every output row y: out[y] = min (or max) over the sources with 0 ≤ y + dy < h of
+ * row y + dy of the source's buffer, folded into out[y] when `accumulate`. `sources` holds
+ * `count` (buffer address, dy) i32 pairs; `picked` is scratch for count + 1 row addresses.
+ * Each output row is read from all its sources and written once: a 3×3 erosion reads three
+ * rows and writes one, where copying the first row and folding in the others one at a time
+ * wrote three.
  * A row with no source inside the image is left as it was (the caller checks coverage).
  */
 function combineRowsOf<T>(
-  rows: usize,
   out: usize,
   h: i32,
   w: i32,
-  dys: usize,
+  sources: usize,
   count: i32,
+  picked: usize,
   accumulate: bool,
   isMin: bool
 ): void {
@@ -73,28 +77,75 @@ function combineRowsOf<T>(
   const stride = <usize>w * size;
   for (let y = 0; y < h; y++) {
     const o = out + <usize>y * stride;
-    let first = !accumulate;
-    for (let j = 0; j < count; j++) {
-      const sy = y + load<i32>(dys + ((<usize>j) << 2));
-      if (sy < 0 || sy >= h) continue;
-      const r = rows + <usize>sy * stride;
-      if (first) {
-        memory.copy(o, r, stride);
-        first = false;
-        continue;
-      }
-      let x = 0;
-      for (; x + lanes <= w; x += lanes) {
-        const at = <usize>x * size;
-        v128.store(o + at, vpick<T>(v128.load(o + at), v128.load(r + at), isMin));
-      }
-      for (; x < w; x++) {
-        const at = <usize>x * size;
-        const a = load<T>(o + at);
-        const b = load<T>(r + at);
-        store<T>(o + at, isMin ? smin<T>(a, b) : smax<T>(a, b));
-      }
+    let k = 0;
+    if (accumulate) {
+      store<usize>(picked, o);
+      k = 1;
     }
+    for (let j = 0; j < count; j++) {
+      const pair = sources + ((<usize>j) << 3);
+      const sy = y + load<i32>(pair + 4);
+      if (sy < 0 || sy >= h) continue;
+      store<usize>(picked + ((<usize>k) << 2), load<usize>(pair) + <usize>sy * stride);
+      k++;
+    }
+    if (k == 0) continue;
+    // Up to eight rows per pass over the output row, their addresses in locals; the next
+    // eight fold into what the pass wrote.
+    for (let start = 0; start < k; start += 8) {
+      const from = start == 0 ? 0 : start - 1;
+      if (start > 0) store<usize>(picked + ((<usize>from) << 2), o);
+      const rows = picked + ((<usize>from) << 2);
+      if (isMin) pickRows<T, Min>(o, rows, min(k - from, 8), w);
+      else pickRows<T, Max>(o, rows, min(k - from, 8), w);
+    }
+  }
+}
+
+/** Row address i of `picked` (n of them), or the first where i ≥ n: min/max is idempotent. */
+function rowAt(picked: usize, i: i32, n: i32): usize {
+  return load<usize>(picked + ((<usize>(i < n ? i : 0)) << 2));
+}
+
+/** o = min (or max) of the n ≤ 8 rows at `picked`, w values of T. */
+function pickRows<T, Op>(o: usize, picked: usize, n: i32, w: i32): void {
+  const isMin = isMinOp<Op>();
+  const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
+  const p0 = rowAt(picked, 0, n);
+  const p1 = rowAt(picked, 1, n);
+  const p2 = rowAt(picked, 2, n);
+  const p3 = rowAt(picked, 3, n);
+  const p4 = rowAt(picked, 4, n);
+  const p5 = rowAt(picked, 5, n);
+  const p6 = rowAt(picked, 6, n);
+  const p7 = rowAt(picked, 7, n);
+  let x = 0;
+  if (n <= 4) {
+    for (; x + lanes <= w; x += lanes) {
+      const at = <usize>x * size;
+      const a = vpick<T>(v128.load(p0 + at), v128.load(p1 + at), isMin);
+      const b = vpick<T>(v128.load(p2 + at), v128.load(p3 + at), isMin);
+      v128.store(o + at, vpick<T>(a, b, isMin));
+    }
+  } else {
+    for (; x + lanes <= w; x += lanes) {
+      const at = <usize>x * size;
+      const a = vpick<T>(v128.load(p0 + at), v128.load(p1 + at), isMin);
+      const b = vpick<T>(v128.load(p2 + at), v128.load(p3 + at), isMin);
+      const c = vpick<T>(v128.load(p4 + at), v128.load(p5 + at), isMin);
+      const d = vpick<T>(v128.load(p6 + at), v128.load(p7 + at), isMin);
+      v128.store(o + at, vpick<T>(vpick<T>(a, b, isMin), vpick<T>(c, d, isMin), isMin));
+    }
+  }
+  for (; x < w; x++) {
+    const at = <usize>x * size;
+    let m = load<T>(p0 + at);
+    for (let i = 1; i < n; i++) {
+      const v = load<T>(load<usize>(picked + ((<usize>i) << 2)) + at);
+      m = isMin ? smin<T>(m, v) : smax<T>(m, v);
+    }
+    store<T>(o + at, m);
   }
 }
 
@@ -110,22 +161,25 @@ export function rowWindow(
   d1: i32,
   isMin: bool
 ): void {
-  if (size == 1) rowWindowOf<u8>(src, dst, pad, h, w, d0, d1, isMin);
-  else rowWindowOf<u16>(src, dst, pad, h, w, d0, d1, isMin);
+  if (size == 1) {
+    if (isMin) rowWindowOf<u8, Min>(src, dst, pad, h, w, d0, d1);
+    else rowWindowOf<u8, Max>(src, dst, pad, h, w, d0, d1);
+  } else if (isMin) rowWindowOf<u16, Min>(src, dst, pad, h, w, d0, d1);
+  else rowWindowOf<u16, Max>(src, dst, pad, h, w, d0, d1);
 }
 
 /** combineRows for u8 (size 1) or u16 (size 2) values. */
 export function combineRows(
   size: i32,
-  rows: usize,
   out: usize,
   h: i32,
   w: i32,
-  dys: usize,
+  sources: usize,
   count: i32,
+  picked: usize,
   accumulate: bool,
   isMin: bool
 ): void {
-  if (size == 1) combineRowsOf<u8>(rows, out, h, w, dys, count, accumulate, isMin);
-  else combineRowsOf<u16>(rows, out, h, w, dys, count, accumulate, isMin);
+  if (size == 1) combineRowsOf<u8>(out, h, w, sources, count, picked, accumulate, isMin);
+  else combineRowsOf<u16>(out, h, w, sources, count, picked, accumulate, isMin);
 }

@@ -13,6 +13,9 @@ export interface MaskRun {
   dys: number[];
 }
 
+/** Runs whose row windows are combined in one pass over the output. */
+const GROUP = 8;
+
 /**
  * src after each of `ops` in turn (min = erosion, max = dilation) with the kernel given by its
  * runs (kernel width kw, anchor at the centre); null where these kernels do not apply (other
@@ -40,27 +43,26 @@ export function minMaxChainSimd<T extends PixelArray>(
   k.reset();
   let cur = k.put(src);
   let next = k.alloc(n * size);
-  const tmp = k.alloc(n * size);
+  // Up to GROUP runs are combined in one pass, each from its own row-window buffer (large
+  // ellipses have dozens of runs: the next group folds into the rows the first wrote).
+  const windows = runs.slice(0, GROUP).map(() => k.alloc(n * size));
   const pad = k.alloc((w + 2 * kw + 16) * size);
-  const dys = runs.map(r => k.put(Int32Array.from(r.dys)));
+  const picked = k.alloc((runs.reduce((m, r) => Math.max(m, r.dys.length), 0) * GROUP + 1) * 4);
   for (const op of ops) {
     const isMin = op === 'min' ? 1 : 0;
-    runs.forEach((run, i) => {
-      // A one-pixel run at the centre column (ellipse tips, cross arms) is the image itself.
-      const identity = run.x0 === rx && run.x1 === rx + 1;
-      if (!identity) rowWindow(size, cur, tmp, pad, h, w, run.x0 - rx, run.x1 - 1 - rx, isMin);
-      combineRows(
-        size,
-        identity ? cur : tmp,
-        next,
-        h,
-        w,
-        dys[i],
-        run.dys.length,
-        i > 0 ? 1 : 0,
-        isMin
-      );
-    });
+    for (let g = 0; g < runs.length; g += GROUP) {
+      const sources: number[] = [];
+      runs.slice(g, g + GROUP).forEach((run, i) => {
+        // A one-pixel run at the centre column (ellipse tips, cross arms) is the image itself.
+        const identity = run.x0 === rx && run.x1 === rx + 1;
+        if (!identity) {
+          rowWindow(size, cur, windows[i], pad, h, w, run.x0 - rx, run.x1 - 1 - rx, isMin);
+        }
+        for (const dy of run.dys) sources.push(identity ? cur : windows[i], dy);
+      });
+      const list = k.put(Int32Array.from(sources));
+      combineRows(size, next, h, w, list, sources.length / 2, picked, g > 0 ? 1 : 0, isMin);
+    }
     [cur, next] = [next, cur];
   }
   return k.take(src, cur, n);

@@ -38,12 +38,12 @@ export interface ImageKernelExports {
   ): void;
   combineRows(
     size: number,
-    rows: number,
     out: number,
     h: number,
     w: number,
-    dys: number,
+    sources: number,
     count: number,
+    picked: number,
     accumulate: number,
     isMin: number
   ): void;
