@@ -32,24 +32,83 @@ function rowWindowOf<T, Op>(
     fillValues<T>(pad, neutral, left);
     memory.copy(pad + <usize>left * size, row, <usize>w * size);
     fillValues<T>(pad + <usize>(left + w) * size, neutral, right + lanes);
-    const out = dst + <usize>(y * w) * size;
-    const base = pad + <usize>(left + d0) * size;
+    windowRow<T, Op>(pad + <usize>(left + d0) * size, dst + <usize>(y * w) * size, w, len);
+  }
+}
+
+/** out[x] = min (or max) of base[x … x + len − 1] for x < w (base padded past w + len). */
+function windowRow<T, Op>(base: usize, out: usize, w: i32, len: i32): void {
+  const isMin = isMinOp<Op>();
+  const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
+  let x = 0;
+  for (; x + lanes <= w; x += lanes) {
+    const at = base + <usize>x * size;
+    let m = v128.load(at);
+    for (let t = 1; t < len; t++) m = vpick<T>(m, v128.load(at + <usize>t * size), isMin);
+    v128.store(out + <usize>x * size, m);
+  }
+  for (; x < w; x++) {
+    const at = base + <usize>x * size;
+    let m = load<T>(at);
+    for (let t = 1; t < len; t++) {
+      const v = load<T>(at + <usize>t * size);
+      m = isMin ? smin<T>(m, v) : smax<T>(m, v);
+    }
+    store<T>(out + <usize>x * size, m);
+  }
+}
+
+/**
+ * A rectangular kernel in one pass per output row, with no intermediate image:
+ * dst[y, x] = min (or max) of src over rows y + e0 … y + e1 (those inside the image;
+ * e0 ≤ 0 ≤ e1) and columns x + d0 … x + d1. The column extremes go into the padded `line`
+ * (w + |d0| + |d1| + lanes values), then the row window runs along it.
+ */
+function rectOf<T, Op>(
+  src: usize,
+  dst: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  d0: i32,
+  d1: i32,
+  e0: i32,
+  e1: i32
+): void {
+  const isMin = isMinOp<Op>();
+  const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
+  const neutral: T = isMin ? <T>-1 : <T>0;
+  const left = d0 < 0 ? -d0 : 0;
+  const right = d1 > 0 ? d1 : 0;
+  const stride = <usize>w * size;
+  fillValues<T>(line, neutral, left);
+  fillValues<T>(line + <usize>(left + w) * size, neutral, right + lanes);
+  const mid = line + <usize>left * size;
+  for (let y = 0; y < h; y++) {
+    const ya = y + e0 > 0 ? y + e0 : 0;
+    const yb = y + e1 < h - 1 ? y + e1 : h - 1;
+    const first = src + <usize>ya * stride;
     let x = 0;
     for (; x + lanes <= w; x += lanes) {
-      const at = base + <usize>x * size;
-      let m = v128.load(at);
-      for (let t = 1; t < len; t++) m = vpick<T>(m, v128.load(at + <usize>t * size), isMin);
-      v128.store(out + <usize>x * size, m);
+      const at = <usize>x * size;
+      let m = v128.load(first + at);
+      for (let r = ya + 1; r <= yb; r++) {
+        m = vpick<T>(m, v128.load(src + <usize>r * stride + at), isMin);
+      }
+      v128.store(mid + at, m);
     }
     for (; x < w; x++) {
-      const at = base + <usize>x * size;
-      let m = load<T>(at);
-      for (let t = 1; t < len; t++) {
-        const v = load<T>(at + <usize>t * size);
+      const at = <usize>x * size;
+      let m = load<T>(first + at);
+      for (let r = ya + 1; r <= yb; r++) {
+        const v = load<T>(src + <usize>r * stride + at);
         m = isMin ? smin<T>(m, v) : smax<T>(m, v);
       }
-      store<T>(out + <usize>x * size, m);
+      store<T>(mid + at, m);
     }
+    windowRow<T, Op>(line + <usize>(left + d0) * size, dst + <usize>y * stride, w, d1 - d0 + 1);
   }
 }
 
@@ -166,6 +225,27 @@ export function rowWindow(
     else rowWindowOf<u8, Max>(src, dst, pad, h, w, d0, d1);
   } else if (isMin) rowWindowOf<u16, Min>(src, dst, pad, h, w, d0, d1);
   else rowWindowOf<u16, Max>(src, dst, pad, h, w, d0, d1);
+}
+
+/** rectOf for u8 (size 1) or u16 (size 2) values. */
+export function rect(
+  size: i32,
+  src: usize,
+  dst: usize,
+  line: usize,
+  h: i32,
+  w: i32,
+  d0: i32,
+  d1: i32,
+  e0: i32,
+  e1: i32,
+  isMin: bool
+): void {
+  if (size == 1) {
+    if (isMin) rectOf<u8, Min>(src, dst, line, h, w, d0, d1, e0, e1);
+    else rectOf<u8, Max>(src, dst, line, h, w, d0, d1, e0, e1);
+  } else if (isMin) rectOf<u16, Min>(src, dst, line, h, w, d0, d1, e0, e1);
+  else rectOf<u16, Max>(src, dst, line, h, w, d0, d1, e0, e1);
 }
 
 /** combineRows for u8 (size 1) or u16 (size 2) values. */

@@ -37,12 +37,36 @@ export function minMaxChainSimd<T extends PixelArray>(
   if (!k || centre < 0) return null;
   runs = [runs[centre], ...runs.filter((_, i) => i !== centre)];
   const size = src.BYTES_PER_ELEMENT;
-  const { rowWindow, combineRows } = k.exports;
+  const { rowWindow, combineRows, rect } = k.exports;
   const n = h * w;
   const rx = (kw - 1) >> 1;
   k.reset();
   let cur = k.put(src);
   let next = k.alloc(n * size);
+  const [only] = runs;
+  if (runs.length === 1 && only.dys.every((dy, i) => i === 0 || dy === only.dys[i - 1] + 1)) {
+    // A rectangle (one run of columns over consecutive rows): column extremes, then the
+    // row window, row by row, with no intermediate image.
+    const line = k.alloc((w + 2 * kw + 16) * size);
+    const [e0, e1] = [only.dys[0], only.dys[only.dys.length - 1]];
+    for (const op of ops) {
+      rect(
+        size,
+        cur,
+        next,
+        line,
+        h,
+        w,
+        only.x0 - rx,
+        only.x1 - 1 - rx,
+        e0,
+        e1,
+        op === 'min' ? 1 : 0
+      );
+      [cur, next] = [next, cur];
+    }
+    return k.take(src, cur, n);
+  }
   // Up to GROUP runs are combined in one pass, each from its own row-window buffer (large
   // ellipses have dozens of runs: the next group folds into the rows the first wrote).
   const windows = runs.slice(0, GROUP).map(() => k.alloc(n * size));

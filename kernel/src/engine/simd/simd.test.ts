@@ -51,6 +51,8 @@ const SHAPES: [number, number][] = [
 
 const CASES: [string, Record<string, unknown>][] = [
   ['morphology', { operation: 'erosion', kernel_size: 3 }],
+  ['morphology', { operation: 'closing', kernel_shape: 'rect', kernel_size: 7, iterations: 2 }],
+  ['morphology', { operation: 'tophat', kernel_shape: 'rect', kernel_size: 4 }],
   ['morphology', { operation: 'dilation', kernel_shape: 'ellipse', kernel_size: 7 }],
   ['morphology', { operation: 'opening', kernel_shape: 'cross', kernel_size: 5, iterations: 2 }],
   ['morphology', { operation: 'gradient', kernel_shape: 'rect', kernel_size: 1 }],

@@ -36,6 +36,19 @@ export interface ImageKernelExports {
     d1: number,
     isMin: number
   ): void;
+  rect(
+    size: number,
+    src: number,
+    dst: number,
+    line: number,
+    h: number,
+    w: number,
+    d0: number,
+    d1: number,
+    e0: number,
+    e1: number,
+    isMin: number
+  ): void;
   combineRows(
     size: number,
     out: number,
