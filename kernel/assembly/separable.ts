@@ -456,7 +456,7 @@ function boxOf<T>(
   const factor = f64x2.splat(inverse);
   for (let x = 0; x < w; x++) store<u32>(columns + ((<usize>x) << 2), 0);
   for (let t = -r; t <= r; t++)
-    addRow<T>(columns, src + <usize>(borderAt(t, h, border) * w) * size, w, 1);
+    addRow<T>(columns, src + <usize>(borderAt(t, h, border) * w) * size, w);
   for (let y = 0; y < h; y++) {
     prefixSums(columns, prefix, w, r, border);
     const out = dst + <usize>(y * w) * size;
@@ -501,8 +501,8 @@ function boxOf<T>(
       store<T>(out + <usize>x * size, <T>(<u32>nearest(<f64>sum * inverse)));
     }
     if (y + 1 < h) {
-      addRow<T>(columns, src + <usize>(borderAt(y + 1 + r, h, border) * w) * size, w, 1);
-      addRow<T>(columns, src + <usize>(borderAt(y - r, h, border) * w) * size, w, -1);
+      const entering = src + <usize>(borderAt(y + 1 + r, h, border) * w) * size;
+      slideRows<T>(columns, entering, src + <usize>(borderAt(y - r, h, border) * w) * size, w);
     }
   }
 }
@@ -549,18 +549,33 @@ function prefixSums(columns: usize, prefix: usize, w: i32, r: i32, border: i32):
 }
 
 /** columns[x] += sign · row[x] for the w values of one source row (u32 lanes, wrapping). */
-function addRow<T>(columns: usize, row: usize, w: i32, sign: i32): void {
+/** columns += entering − leaving, in one pass (the window moves down one row). */
+function slideRows<T>(columns: usize, entering: usize, leaving: usize, w: i32): void {
   const size = <usize>sizeof<T>();
   let x = 0;
   for (; x + 4 <= w; x += 4) {
     const at = columns + ((<usize>x) << 2);
-    const v = load4<T>(row + <usize>x * size);
-    v128.store(at, sign > 0 ? i32x4.add(v128.load(at), v) : i32x4.sub(v128.load(at), v));
+    const d = i32x4.sub(load4<T>(entering + <usize>x * size), load4<T>(leaving + <usize>x * size));
+    v128.store(at, i32x4.add(v128.load(at), d));
   }
   for (; x < w; x++) {
     const at = columns + ((<usize>x) << 2);
-    const v = <u32>load<T>(row + <usize>x * size);
-    store<u32>(at, sign > 0 ? load<u32>(at) + v : load<u32>(at) - v);
+    const d = <u32>load<T>(entering + <usize>x * size) - <u32>load<T>(leaving + <usize>x * size);
+    store<u32>(at, load<u32>(at) + d);
+  }
+}
+
+/** columns += row. */
+function addRow<T>(columns: usize, row: usize, w: i32): void {
+  const size = <usize>sizeof<T>();
+  let x = 0;
+  for (; x + 4 <= w; x += 4) {
+    const at = columns + ((<usize>x) << 2);
+    v128.store(at, i32x4.add(v128.load(at), load4<T>(row + <usize>x * size)));
+  }
+  for (; x < w; x++) {
+    const at = columns + ((<usize>x) << 2);
+    store<u32>(at, load<u32>(at) + <u32>load<T>(row + <usize>x * size));
   }
 }
 
