@@ -141,6 +141,111 @@ export function halve(size: i32, src: usize, dst: usize, w: i32, H: i32, W: i32)
   else halveOf<u16>(src, dst, w, H, W);
 }
 
+/** (s + 2) / 4 of u32 lanes, rounded half to even: (s + 1 + odd(s >> 2)) >> 2. */
+function quarter32(s: v128): v128 {
+  const odd = v128.and(i32x4.shr_u(s, 2), i32x4.splat(1));
+  return i32x4.shr_u(i32x4.add(s, i32x4.add(i32x4.splat(1), odd)), 2);
+}
+
+function quarter16(s: v128): v128 {
+  const odd = v128.and(i16x8.shr_u(s, 2), i16x8.splat(1));
+  return i16x8.shr_u(i16x8.add(s, i16x8.add(i16x8.splat(1), odd)), 2);
+}
+
+/**
+ * Two-tap resizing whose taps are all pairs (i, i + 1) weighted one half, as bilinear
+ * shrinking by an even factor gives (512 → 128: columns 4x + 1 and 4x + 2): each output is
+ * the mean of a 2×2 block at rows ys[y], ys[y] + 1 and columns xs[x], xs[x] + 1, rounded half
+ * to even as the float path rounds it. Each pair is one 16-bit (u8) or 32-bit (u16) load into
+ * a lane; 8 (u8) or 4 (u16) outputs per step.
+ */
+function pairMeansOf<T>(
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  ys: usize,
+  xs: usize
+): void {
+  const size = <usize>sizeof<T>();
+  const group = sizeof<T>() == 1 ? 8 : 4;
+  for (let y = 0; y < H; y++) {
+    const r0 = src + <usize>(load<i32>(ys + ((<usize>y) << 2)) * w) * size;
+    const r1 = r0 + <usize>w * size;
+    const out = dst + <usize>(y * W) * size;
+    let i = 0;
+    for (; W >= group && i < W; i += group) {
+      const x = <usize>step(i, W, group);
+      const c = xs + (x << 2);
+      if (sizeof<T>() == 1) {
+        let a = i16x8.splat(0);
+        let b = i16x8.splat(0);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c), a, 0);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c), b, 0);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 4), a, 1);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 4), b, 1);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 8), a, 2);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 8), b, 2);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 12), a, 3);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 12), b, 3);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 16), a, 4);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 16), b, 4);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 20), a, 5);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 20), b, 5);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 24), a, 6);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 24), b, 6);
+        a = v128.load16_lane(r0 + <usize>load<i32>(c + 28), a, 7);
+        b = v128.load16_lane(r1 + <usize>load<i32>(c + 28), b, 7);
+        const q = quarter16(
+          i16x8.add(i16x8.extadd_pairwise_i8x16_u(a), i16x8.extadd_pairwise_i8x16_u(b))
+        );
+        v128.store64_lane(out + x, i8x16.narrow_i16x8_u(q, q), 0);
+      } else {
+        let a = i32x4.splat(0);
+        let b = i32x4.splat(0);
+        a = v128.load32_lane(r0 + ((<usize>load<i32>(c)) << 1), a, 0);
+        b = v128.load32_lane(r1 + ((<usize>load<i32>(c)) << 1), b, 0);
+        a = v128.load32_lane(r0 + ((<usize>load<i32>(c + 4)) << 1), a, 1);
+        b = v128.load32_lane(r1 + ((<usize>load<i32>(c + 4)) << 1), b, 1);
+        a = v128.load32_lane(r0 + ((<usize>load<i32>(c + 8)) << 1), a, 2);
+        b = v128.load32_lane(r1 + ((<usize>load<i32>(c + 8)) << 1), b, 2);
+        a = v128.load32_lane(r0 + ((<usize>load<i32>(c + 12)) << 1), a, 3);
+        b = v128.load32_lane(r1 + ((<usize>load<i32>(c + 12)) << 1), b, 3);
+        const q = quarter32(
+          i32x4.add(i32x4.extadd_pairwise_i16x8_u(a), i32x4.extadd_pairwise_i16x8_u(b))
+        );
+        v128.store64_lane(out + (x << 1), i16x8.narrow_i32x4_u(q, q), 0);
+      }
+    }
+    // Rows narrower than one step: one output at a time.
+    for (; i < W; i++) {
+      const x0 = <usize>load<i32>(xs + ((<usize>i) << 2)) * size;
+      const s =
+        <u32>load<T>(r0 + x0) +
+        <u32>load<T>(r0 + x0 + size) +
+        <u32>load<T>(r1 + x0) +
+        <u32>load<T>(r1 + x0 + size);
+      store<T>(out + <usize>i * size, <T>((s + 1 + ((s >> 2) & 1)) >> 2));
+    }
+  }
+}
+
+/** pairMeans for u8 (size 1) or u16 (size 2) values. */
+export function pairMeans(
+  size: i32,
+  src: usize,
+  dst: usize,
+  w: i32,
+  H: i32,
+  W: i32,
+  ys: usize,
+  xs: usize
+): void {
+  if (size == 1) pairMeansOf<u8>(src, dst, w, H, W, ys, xs);
+  else pairMeansOf<u16>(src, dst, w, H, W, ys, xs);
+}
+
 /**
  * Shrinking with area weights (cv2 INTER_AREA), separably as resize.ts's areaDown: each
  * source row reduced to the output width (Σ wx · src, in float64, taps in order), then

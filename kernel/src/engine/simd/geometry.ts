@@ -96,17 +96,23 @@ export function resizeNearestSimd<T extends PixelArray>(
   return k.take(src, to, H * W);
 }
 
-const halvingTaps = new WeakMap<TwoTaps, boolean>();
+/** What the kernels can do with a set of taps: 'halving' ⊂ 'pairs' ⊂ anything. */
+type TapForm = 'halving' | 'pairs' | 'general';
+const tapForms = new WeakMap<TwoTaps, TapForm>();
 
-/** Taps that average pixel pairs 2d, 2d + 1 with equal weights (an exact halving). */
-function halving(taps: TwoTaps): boolean {
-  let found = halvingTaps.get(taps);
-  if (found === undefined) {
+/**
+ * 'pairs' where every coordinate averages pixels i, i + 1 with equal weights (bilinear
+ * shrinking by an even factor), 'halving' where those pairs are 2d, 2d + 1.
+ */
+function tapForm(taps: TwoTaps): TapForm {
+  let form = tapForms.get(taps);
+  if (form === undefined) {
     const { i0, i1, f } = taps;
-    found = i0.every((v, d) => v === 2 * d && i1[d] === v + 1 && f[d] === 0.5);
-    halvingTaps.set(taps, found);
+    if (!i0.every((v, d) => i1[d] === v + 1 && f[d] === 0.5)) form = 'general';
+    else form = i0.every((v, d) => v === 2 * d) ? 'halving' : 'pairs';
+    tapForms.set(taps, form);
   }
-  return found;
+  return form;
 }
 
 /** src (…×w) resized to H×W by two-tap interpolation (rows ty, columns tx), or null. */
@@ -123,9 +129,15 @@ export function resizeTwoTapSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
-  if (halving(ty) && halving(tx) && W * src.BYTES_PER_ELEMENT >= 8) {
+  const [fy, fx] = [tapForm(ty), tapForm(tx)];
+  if (fy === 'halving' && fx === 'halving' && W * src.BYTES_PER_ELEMENT >= 8) {
     // Each output is the mean of a 2×2 block: integer lanes instead of float64 gathers.
     k.exports.halve(src.BYTES_PER_ELEMENT, from, to, w, H, W);
+    return k.take(src, to, H * W);
+  }
+  if (fy !== 'general' && fx !== 'general') {
+    // Means of 2×2 blocks at the taps (even shrink factors): integer lanes, pairs gathered.
+    k.exports.pairMeans(src.BYTES_PER_ELEMENT, from, to, w, H, W, k.put(ty.i0), k.put(tx.i0));
     return k.take(src, to, H * W);
   }
   k.exports.resizeTwoTap(

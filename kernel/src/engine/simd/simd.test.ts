@@ -194,6 +194,25 @@ describe('uint16 Gaussians at the top of the range: SIMD = TypeScript', () => {
   });
 });
 
+describe('bilinear shrinking by even factors (means of 2×2 blocks): SIMD = TypeScript', () => {
+  // Factors 2 (whole blocks), 4 and 6 (pairs at 4x + 1, 6x + 2), one axis of each kind, and
+  // outputs narrower than one step of the kernels.
+  it.each([
+    [40, 48, 10, 12],
+    [36, 48, 6, 24],
+    [64, 70, 16, 35],
+    [12, 12, 2, 2],
+    [260, 257, 65, 257]
+  ])('%i×%i → %i×%i', (h, w, height, width) => {
+    for (const dtype of ['uint8', 'uint16'] as DType[]) {
+      const item = image(pixels(h * w, dtype, 3), h, w, dtype);
+      const params = { height, width, interpolation: 'bilinear' };
+      const run = () => applyModule('resize', item, params)?.image.array.data as NumericArray;
+      expect(Array.from(run())).toEqual(Array.from(withoutImageKernels(run)));
+    }
+  });
+});
+
 describe('CLAHE of 12-bit values in 16-bit pixels: SIMD = TypeScript', () => {
   // The kernels build each tile's table only up to the image's largest value.
   it.each([

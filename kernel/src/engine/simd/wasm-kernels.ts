@@ -263,6 +263,16 @@ export interface ImageKernelExports {
   ): void;
   grayRgbU8(src: number, dst: number, n: number, wr: number, wg: number, wb: number): void;
   halve(size: number, src: number, dst: number, w: number, H: number, W: number): void;
+  pairMeans(
+    size: number,
+    src: number,
+    dst: number,
+    w: number,
+    H: number,
+    W: number,
+    ys: number,
+    xs: number
+  ): void;
   resizeTwoTap(
     size: number,
     src: number,
