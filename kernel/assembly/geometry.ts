@@ -25,11 +25,25 @@ function flipOf<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): 
       memory.copy(to, from, stride);
       continue;
     }
-    for (let i = 0; i < w; i += lanes) {
-      const x = step(i, w, lanes);
-      const v = v128.load(from + <usize>(w - x - lanes) * size);
-      v128.store(to + <usize>x * size, reverseLanes<T>(v));
+    // Pointers that walk the row from both ends, two vectors a step (the source index
+    // arithmetic per vector cost as much as the shuffle); a partial last vector overlaps.
+    let s = from + stride - 16;
+    let d = to;
+    const full = to + (stride & ~31);
+    while (d < full) {
+      const a = v128.load(s);
+      const b = v128.load(s - 16);
+      v128.store(d, reverseLanes<T>(a));
+      v128.store(d + 16, reverseLanes<T>(b));
+      s -= 32;
+      d += 32;
     }
+    if (d < to + stride) {
+      v128.store(d, reverseLanes<T>(v128.load(s)));
+      d += 16;
+      s -= 16;
+    }
+    if (d < to + stride) v128.store(to + stride - 16, reverseLanes<T>(v128.load(from)));
   }
 }
 
