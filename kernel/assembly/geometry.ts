@@ -3,7 +3,7 @@
  * reversed by a lane shuffle, and quarter turns (cv2.rotate) as block transposes in registers. The same results as flip.ts and rotate.ts in
  * kernel/src/engine/modules.
  */
-import { lanesOf, step } from './lanes';
+import { fillValues, lanesOf, step } from './lanes';
 import { turnBlockU16, turnBlockU8 } from './transpose';
 
 /** The lanes of v in reverse order (values of T). */
@@ -106,4 +106,58 @@ export function flip(size: i32, src: usize, dst: usize, h: i32, w: i32, fx: bool
 export function quarterTurn(size: i32, src: usize, dst: usize, h: i32, w: i32, ccw: bool): void {
   if (size == 1) quarterTurnOf<u8>(src, dst, h, w, ccw);
   else quarterTurnOf<u16>(src, dst, h, w, ccw);
+}
+
+/**
+ * dst (oh × ow) = src (h × w) with margins: output row y takes source row ys[y] and output
+ * column x source column xs[x], or `fill` where the index is −1 (the engine computes both
+ * tables for its border modes); the image itself sits at (top, left) and is copied row by row.
+ */
+function padOf<T>(
+  src: usize,
+  dst: usize,
+  w: i32,
+  oh: i32,
+  ow: i32,
+  left: i32,
+  ys: usize,
+  xs: usize,
+  fill: T
+): void {
+  const size = <usize>sizeof<T>();
+  for (let y = 0; y < oh; y++) {
+    const sy = load<i32>(ys + ((<usize>y) << 2));
+    const to = dst + <usize>(y * ow) * size;
+    if (sy < 0) {
+      fillValues<T>(to, fill, ow);
+      continue;
+    }
+    const from = src + <usize>(sy * w) * size;
+    for (let x = 0; x < ow; x++) {
+      if (x == left) {
+        memory.copy(to + <usize>left * size, from, <usize>w * size);
+        x = left + w - 1;
+        continue;
+      }
+      const sx = load<i32>(xs + ((<usize>x) << 2));
+      store<T>(to + <usize>x * size, sx < 0 ? fill : load<T>(from + <usize>sx * size));
+    }
+  }
+}
+
+/** padOf for u8 (size 1) or u16 (size 2) values. */
+export function pad(
+  size: i32,
+  src: usize,
+  dst: usize,
+  w: i32,
+  oh: i32,
+  ow: i32,
+  left: i32,
+  ys: usize,
+  xs: usize,
+  fill: i32
+): void {
+  if (size == 1) padOf<u8>(src, dst, w, oh, ow, left, ys, xs, <u8>fill);
+  else padOf<u16>(src, dst, w, oh, ow, left, ys, xs, <u16>fill);
 }

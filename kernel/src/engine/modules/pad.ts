@@ -3,7 +3,10 @@
  * constant (a value), edge (replicate), reflect (abc|cba), reflect_101 (abc|b) or wrap.
  */
 import type { ModuleDefinition } from './types';
-import { allocate } from '../data/ndarray';
+import { allocate, type NumericArray } from '../data/ndarray';
+import type { DataDict } from '../data/datadict';
+import { padSimd } from '../simd/geometry';
+import { kernelPixels } from '../simd/wasm-kernels';
 import { pixels, planarOut, planarShape, storeAs, withImage } from './image';
 import { borderIndex, type Border } from './filters';
 
@@ -76,10 +79,17 @@ export const pad: ModuleDefinition<PadParams> = {
     const { dtype } = data.image.array;
     const oh = h + top + bottom;
     const ow = w + left + right;
-    const out = allocate(dtype, oh * ow * c);
     const fill = storeAs(dtype, value);
     const xs = new Int32Array(ow);
     for (let x = 0; x < ow; x++) xs[x] = borderIndex(x - left, w, border);
+    const gray = kernelPixels(src, c);
+    if (gray) {
+      const ys = new Int32Array(oh);
+      for (let y = 0; y < oh; y++) ys[y] = borderIndex(y - top, h, border);
+      const simd = padSimd(gray, w, oh, ow, left, ys, xs, fill);
+      if (simd) return padded(data, simd, oh, ow, c, top, left);
+    }
+    const out = allocate(dtype, oh * ow * c);
     const rowLen = ow * c;
     // Rows of the image: the pixels in one native copy, then the left and right margins.
     for (let y = 0; y < h; y++) {
@@ -100,12 +110,25 @@ export const pad: ModuleDefinition<PadParams> = {
       if (sy < 0) out.fill(fill, y * rowLen, (y + 1) * rowLen);
       else out.copyWithin(y * rowLen, (sy + top) * rowLen, (sy + top + 1) * rowLen);
     }
-    const [sy, sx] = data.image.header.spacing;
-    const [oy, ox] = data.image.header.origin;
-    return withImage(
-      data,
-      { data: out, shape: planarOut(data, oh, ow, c), dtype },
-      { origin: [oy - top * (sy ?? 1), ox - left * (sx ?? 1)] }
-    );
+    return padded(data, out, oh, ow, c, top, left);
   }
 };
+
+/** The padded image, its origin moved by the top and left margins. */
+function padded(
+  data: DataDict,
+  out: NumericArray,
+  oh: number,
+  ow: number,
+  c: number,
+  top: number,
+  left: number
+): DataDict {
+  const [sy, sx] = data.image.header.spacing;
+  const [oy, ox] = data.image.header.origin;
+  return withImage(
+    data,
+    { data: out, shape: planarOut(data, oh, ow, c), dtype: data.image.array.dtype },
+    { origin: [oy - top * (sy ?? 1), ox - left * (sx ?? 1)] }
+  );
+}

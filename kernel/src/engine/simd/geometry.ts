@@ -18,6 +18,30 @@ export function flipSimd<T extends PixelArray>(
   return k.take(src, to, src.length);
 }
 
+/**
+ * src (…×w) padded to oh×ow: output row y is source row ys[y], column x source column xs[x],
+ * or `fill` where an index is −1; the image's own columns start at `left`. Null without the
+ * kernels.
+ */
+export function padSimd<T extends PixelArray>(
+  src: T,
+  w: number,
+  oh: number,
+  ow: number,
+  left: number,
+  ys: Int32Array,
+  xs: Int32Array,
+  fill: number
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(oh * ow * src.BYTES_PER_ELEMENT);
+  k.exports.pad(src.BYTES_PER_ELEMENT, from, to, w, oh, ow, left, k.put(ys), k.put(xs), fill);
+  return k.take(src, to, oh * ow);
+}
+
 /** src (h×w) turned 90° counter-clockwise (ccw) or clockwise, w×h, or null. */
 export function quarterTurnSimd<T extends PixelArray>(
   src: T,

@@ -218,6 +218,18 @@ export interface ImageKernelExports {
     beta: number
   ): void;
   flip(size: number, src: number, dst: number, h: number, w: number, fx: number, fy: number): void;
+  pad(
+    size: number,
+    src: number,
+    dst: number,
+    w: number,
+    oh: number,
+    ow: number,
+    left: number,
+    ys: number,
+    xs: number,
+    fill: number
+  ): void;
   quarterTurn(size: number, src: number, dst: number, h: number, w: number, ccw: number): void;
   warp(
     size: number,
