@@ -61,6 +61,29 @@ export function lookupU16F32(src: usize, dst: usize, table: usize, n: i32): void
 }
 
 /**
+ * dst[i] = table[src[i] ^ flip] (u8) for n u16 values and a 65536-entry u8 table; flip 0x8000
+ * turns int16 bit patterns into the value + 32768 that indexes the table. Four values per
+ * 8-byte load.
+ */
+export function lookupU16U8(src: usize, dst: usize, table: usize, n: i32, flip: u32): void {
+  const f = <u64>flip * 0x0001000100010001;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = load<u64>(src + ((<usize>i) << 1)) ^ f;
+    store<u32>(
+      dst + <usize>i,
+      (<u32>load<u8>(table + <usize>(v & 0xffff))) |
+        ((<u32>load<u8>(table + <usize>((v >> 16) & 0xffff))) << 8) |
+        ((<u32>load<u8>(table + <usize>((v >> 32) & 0xffff))) << 16) |
+        ((<u32>load<u8>(table + <usize>(v >> 48))) << 24)
+    );
+  }
+  for (; i < n; i++) {
+    store<u8>(dst + <usize>i, load<u8>(table + <usize>(load<u16>(src + ((<usize>i) << 1)) ^ flip)));
+  }
+}
+
+/**
  * Counts of each u8 value into hist (256 u32). Eight interleaved sub-histograms (scratch after
  * hist, 7 × 1 KiB), filled from one 8-byte load, keep successive equal pixels from waiting on
  * each other's increments (Otsu on 256² uint8: 3-5 % faster than four).

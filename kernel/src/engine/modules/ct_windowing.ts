@@ -6,6 +6,7 @@ import type { ModuleDefinition } from './types';
 import { pixels, roundHalfEven, withImage } from './image';
 import { allocate, type NumericArray } from '../data/ndarray';
 import { cachedTable, lookupUint8, mapToFloat32, tableUint8 } from './typed-loops';
+import { lookupUint8Of16Simd } from '../simd/point';
 
 export interface WindowParams {
   preset: 'custom' | 'lung' | 'mediastinum' | 'bone' | 'brain';
@@ -34,6 +35,8 @@ function windowTable16(
     for (let i = 0; i < 65536; i++) table[i] = fn(i - offset);
     return table;
   });
+  const simd = lookupUint8Of16Simd(src, lut);
+  if (simd) return simd;
   const out = new Uint8Array(src.length);
   if (src instanceof Uint16Array) for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
   else for (let i = 0; i < src.length; i++) out[i] = lut[src[i] + 32768];

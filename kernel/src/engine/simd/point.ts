@@ -17,6 +17,24 @@ export function lookupSimd<T extends PixelArray>(src: T, table: T): T | null {
   return k.take(src, to, src.length);
 }
 
+/**
+ * table[src] for 16-bit values and a 65536-entry uint8 table (int16 values index it at
+ * value + 32768), or null without the kernels.
+ */
+export function lookupUint8Of16Simd(
+  src: Uint16Array | Int16Array,
+  table: Uint8Array
+): Uint8Array | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(new Uint16Array(src.buffer, src.byteOffset, src.length));
+  const lut = k.put(table);
+  const to = k.alloc(src.length);
+  k.exports.lookupU16U8(from, to, lut, src.length, src instanceof Int16Array ? 0x8000 : 0);
+  return k.take(table, to, src.length);
+}
+
 /** table[src] as float32 (a 256- or 65536-entry table). */
 export function lookupFloat32Simd(src: PixelArray, table: Float32Array): Float32Array | null {
   const k = imageKernels();

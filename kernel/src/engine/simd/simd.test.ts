@@ -218,6 +218,34 @@ describe('bilinear shrinking by even factors (means of 2×2 blocks): SIMD = Type
   });
 });
 
+describe('CT windows of 16-bit images (a 65536-entry table): SIMD = TypeScript', () => {
+  // uint16 values and int16 HU (the table indexed at value + 32768); 4331 pixels leave a
+  // tail after the kernel's four values per step.
+  it.each([
+    ['uint16', 'lung'],
+    ['int16', 'lung'],
+    ['int16', 'bone'],
+    ['int16', 'custom']
+  ])('%s, %s', (dtype, preset) => {
+    const [h, w] = [61, 71];
+    const raw = pixels(h * w, 'uint16', 11);
+    const data = dtype === 'int16' ? new Int16Array(raw.buffer) : raw;
+    const item: DataDict = {
+      image: {
+        array: { data, shape: [h, w], dtype: dtype as DType },
+        header: imageHeader([h, w], dtype as DType, 'CT', [-32768, 65535])
+      },
+      label: {},
+      meta: { split: 'train', index: 0 }
+    };
+    const params = { preset, ...(preset === 'custom' ? { center: -600, width: 1500 } : {}) };
+    const run = () => applyModule('ct_windowing', item, params)?.image.array.data as NumericArray;
+    const fast = run();
+    expect(fast).toBeInstanceOf(Uint8Array);
+    expect(Array.from(fast)).toEqual(Array.from(withoutImageKernels(run)));
+  });
+});
+
 describe('CLAHE of 12-bit values in 16-bit pixels: SIMD = TypeScript', () => {
   // The kernels build each tile's table only up to the image's largest value.
   it.each([

@@ -163,6 +163,7 @@ export interface ImageKernelExports {
   lookupU8(src: number, dst: number, table: number, n: number): void;
   lookupU16(src: number, dst: number, table: number, n: number): void;
   lookupU8F32(src: number, dst: number, table: number, n: number): void;
+  lookupU16U8(src: number, dst: number, table: number, n: number, flip: number): void;
   lookupU16F32(src: number, dst: number, table: number, n: number): void;
   histogramU8(src: number, hist: number, n: number): void;
   histogramU16(src: number, hist: number, n: number): void;
