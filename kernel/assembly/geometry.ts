@@ -3,7 +3,7 @@
  * reversed by a lane shuffle, and quarter turns (cv2.rotate) as block transposes in registers. The same results as flip.ts and rotate.ts in
  * kernel/src/engine/modules.
  */
-import { fillValues, lanesOf, step } from './lanes';
+import { fillValues, lanesOf } from './lanes';
 import { turnBlockU16, turnBlockU8 } from './transpose';
 
 /** The lanes of v in reverse order (values of T). */
@@ -16,7 +16,6 @@ function reverseLanes<T>(v: v128): v128 {
 /** dst = src mirrored left-right (fx) and/or top-bottom (fy); rows of at least one vector. */
 function flipOf<T>(src: usize, dst: usize, h: i32, w: i32, fx: bool, fy: bool): void {
   const size = <usize>sizeof<T>();
-  const lanes = lanesOf<T>();
   const stride = <usize>w * size;
   for (let y = 0; y < h; y++) {
     const from = src + <usize>(fy ? h - 1 - y : y) * stride;

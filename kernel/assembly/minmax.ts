@@ -140,7 +140,6 @@ function combineRowsOf<T>(
   isMin: bool
 ): void {
   const size = <usize>sizeof<T>();
-  const lanes = lanesOf<T>();
   const stride = <usize>w * size;
   for (let y = 0; y < h; y++) {
     const o = out + <usize>y * stride;
