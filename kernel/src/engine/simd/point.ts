@@ -52,15 +52,20 @@ export function lookupFloat32Simd(src: PixelArray, table: Float32Array): Float32
 export function histogramSimd(src: PixelArray): Uint32Array | null {
   const k = imageKernels();
   if (!k) return null;
-  const bins = src instanceof Uint8Array ? 256 : 65536;
   k.reset();
-  const from = k.put(src);
-  // uint8 counts into eight sub-histograms (8 KiB of scratch) and sums them into the first.
-  const hist = k.alloc(Math.max(8192, bins * 4));
-  (bins === 256 ? k.exports.histogramU8 : k.exports.histogramU16)(from, hist, src.length);
+  const { hist, bins } = countInKernels(k, src, k.put(src));
   const out = new Uint32Array(bins);
   out.set(new Uint32Array(k.exports.memory.buffer, hist, bins));
   return out;
+}
+
+/** Counts the values of src (in the kernels at `from`); the counts' address and number. */
+function countInKernels(k: ImageKernels, src: PixelArray, from: number) {
+  const bins = src instanceof Uint8Array ? 256 : 65536;
+  // uint8 counts into eight sub-histograms (8 KiB of scratch) and sums them into the first.
+  const hist = k.alloc(Math.max(8192, bins * 4));
+  (bins === 256 ? k.exports.histogramU8 : k.exports.histogramU16)(from, hist, src.length);
+  return { hist, bins };
 }
 
 /** [smallest, largest] value of src (one vector at least), or null without the kernels. */
@@ -119,11 +124,9 @@ export function histogramBinarySimd<T extends PixelArray>(
 ): T | null {
   const k = imageKernels();
   if (!k) return null;
-  const bins = src instanceof Uint8Array ? 256 : 65536;
   k.reset();
   const from = k.put(src);
-  const hist = k.alloc(Math.max(8192, bins * 4));
-  (bins === 256 ? k.exports.histogramU8 : k.exports.histogramU16)(from, hist, src.length);
+  const { hist, bins } = countInKernels(k, src, from);
   const threshold = pick(new Uint32Array(k.exports.memory.buffer, hist, bins));
   return binaryAt(k, src, from, threshold, on, off);
 }
