@@ -1,5 +1,5 @@
 // Where a medflow (wasm) training step and a predict of the benchmark CNN spend their time,
-// per kernel.
+// per kernel, and a predict layer by layer.
 //
 //   npm run build:kernel && node bench/train-profile.mjs [--sizes 64,128] [--steps 3] [--batch 32]
 //
@@ -56,6 +56,34 @@ async function kernelTable(label, run, wallMs) {
   }
 }
 
+/**
+ * Wall time of each layer's forward pass in inference, and the convolutions' multiply-adds per
+ * second: where a predict's time goes, against the backend's peak (bench/wasm-peak.mjs).
+ */
+function layerTable(model, x) {
+  console.log(`  ${'predict, layer by layer'.padEnd(40)}   ms/run   G multiply-adds/s`);
+  let input = x;
+  for (const layer of model.layers) {
+    const forward = () => tf.tidy(() => void layer.apply(input));
+    forward(); // warm-up: XNNPACK creates its operator for these weights
+    const reps = Math.max(STEPS, 5);
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) forward();
+    const ms = (performance.now() - t0) / reps;
+    const out = layer.apply(input);
+    let rate = '';
+    if (layer.getClassName() === 'Conv2D') {
+      const [b, h, w, cout] = out.shape;
+      const [kh, kw, cin] = layer.getWeights()[0].shape;
+      rate = ((b * h * w * kh * kw * cin * cout) / ms / 1e6).toFixed(1);
+    }
+    console.log(`  ${layer.name.padEnd(40)} ${ms.toFixed(2).padStart(8)} ${rate.padStart(10)}`);
+    if (input !== x) input.dispose();
+    input = out;
+  }
+  input.dispose();
+}
+
 async function profileSize(size) {
   tf.setRandom?.(0);
   const model = buildBenchCnn(tf, size);
@@ -85,6 +113,7 @@ async function profileSize(size) {
   );
   await kernelTable('training step', step, stepMs);
   await kernelTable('predict', () => tf.tidy(() => model.predict(x).dataSync()), inferMs);
+  layerTable(model, x);
   tf.dispose([x, y]);
   model.dispose();
   optimizer.dispose();
