@@ -4,9 +4,9 @@
  * and column) and two-tap interpolation (bilinear, and area when enlarging), in float64 with
  * the module's own expression, rounded half to even and saturated as its storeValues does.
  */
-import { step } from './lanes';
+import { lanesOf, step } from './lanes';
 
-/** dst[y][x] = src[ys[y]][xs[x]] (ys, xs: i32). */
+/** dst[y][x] = src[ys[y]][xs[x]] (ys, xs: i32), one vector of outputs a step, gathered lane by lane. */
 function resizeNearestOf<T>(
   src: usize,
   dst: usize,
@@ -17,13 +17,49 @@ function resizeNearestOf<T>(
   xs: usize
 ): void {
   const size = <usize>sizeof<T>();
+  const lanes = lanesOf<T>();
   for (let y = 0; y < H; y++) {
     const row = src + <usize>(load<i32>(ys + ((<usize>y) << 2)) * w) * size;
     const out = dst + <usize>(y * W) * size;
-    for (let x = 0; x < W; x++) {
+    let i = 0;
+    for (; W >= lanes && i < W; i += lanes) {
+      const x = <usize>step(i, W, lanes);
+      const c = xs + (x << 2);
+      let v = i32x4.splat(0);
+      if (sizeof<T>() == 1) {
+        v = v128.load8_lane(row + <usize>load<i32>(c), v, 0);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 4), v, 1);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 8), v, 2);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 12), v, 3);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 16), v, 4);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 20), v, 5);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 24), v, 6);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 28), v, 7);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 32), v, 8);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 36), v, 9);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 40), v, 10);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 44), v, 11);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 48), v, 12);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 52), v, 13);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 56), v, 14);
+        v = v128.load8_lane(row + <usize>load<i32>(c + 60), v, 15);
+      } else {
+        v = v128.load16_lane(row + ((<usize>load<i32>(c)) << 1), v, 0);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 4)) << 1), v, 1);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 8)) << 1), v, 2);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 12)) << 1), v, 3);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 16)) << 1), v, 4);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 20)) << 1), v, 5);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 24)) << 1), v, 6);
+        v = v128.load16_lane(row + ((<usize>load<i32>(c + 28)) << 1), v, 7);
+      }
+      v128.store(out + x * size, v);
+    }
+    // Rows narrower than one vector: one output at a time.
+    for (; i < W; i++) {
       store<T>(
-        out + <usize>x * size,
-        load<T>(row + <usize>load<i32>(xs + ((<usize>x) << 2)) * size)
+        out + <usize>i * size,
+        load<T>(row + <usize>load<i32>(xs + ((<usize>i) << 2)) * size)
       );
     }
   }

@@ -103,6 +103,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ['random_rotate', {}],
   ['random_affine', {}],
   ['resize', { height: 13, width: 21, interpolation: 'nearest' }],
+  ['resize', { height: 9, width: 5, interpolation: 'nearest' }],
+  ['resize', { height: 70, width: 300, interpolation: 'nearest' }],
   ['resize', { height: 50, width: 37, interpolation: 'bilinear' }],
   ['resize', { height: 130, width: 128, interpolation: 'bilinear' }],
   ['resize', { height: 32, width: 35, interpolation: 'bilinear' }],
