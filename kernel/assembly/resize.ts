@@ -135,6 +135,18 @@ export function resizeTwoTap(
   else resizeTwoTapOf<u16>(src, dst, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
 }
 
+/** s / 4 of u32 lanes rounded half to even: (s + 1 + odd(s >> 2)) >> 2. */
+function quarter32(s: v128): v128 {
+  const odd = v128.and(i32x4.shr_u(s, 2), i32x4.splat(1));
+  return i32x4.shr_u(i32x4.add(s, i32x4.add(i32x4.splat(1), odd)), 2);
+}
+
+/** quarter32 for u16 lanes. */
+function quarter16(s: v128): v128 {
+  const odd = v128.and(i16x8.shr_u(s, 2), i16x8.splat(1));
+  return i16x8.shr_u(i16x8.add(s, i16x8.add(i16x8.splat(1), odd)), 2);
+}
+
 /**
  * Exact halving (H = h / 2, W = w / 2), which two-tap bilinear resizing turns into the mean
  * of each 2×2 block: (a + b + c + d) / 4 rounded half to even, as the float path computes it,
@@ -155,16 +167,14 @@ function halveOf<T>(src: usize, dst: usize, w: i32, H: i32, W: i32): void {
           i16x8.extadd_pairwise_i8x16_u(v128.load(r0 + at)),
           i16x8.extadd_pairwise_i8x16_u(v128.load(r1 + at))
         );
-        const odd = v128.and(i16x8.shr_u(s, 2), i16x8.splat(1));
-        const q = i16x8.shr_u(i16x8.add(s, i16x8.add(i16x8.splat(1), odd)), 2);
+        const q = quarter16(s);
         v128.store64_lane(out + x, i8x16.narrow_i16x8_u(q, q), 0);
       } else {
         const s = i32x4.add(
           i32x4.extadd_pairwise_i16x8_u(v128.load(r0 + at)),
           i32x4.extadd_pairwise_i16x8_u(v128.load(r1 + at))
         );
-        const odd = v128.and(i32x4.shr_u(s, 2), i32x4.splat(1));
-        const q = i32x4.shr_u(i32x4.add(s, i32x4.add(i32x4.splat(1), odd)), 2);
+        const q = quarter32(s);
         v128.store64_lane(out + x * size, i16x8.narrow_i32x4_u(q, q), 0);
       }
     }
@@ -175,17 +185,6 @@ function halveOf<T>(src: usize, dst: usize, w: i32, H: i32, W: i32): void {
 export function halve(size: i32, src: usize, dst: usize, w: i32, H: i32, W: i32): void {
   if (size == 1) halveOf<u8>(src, dst, w, H, W);
   else halveOf<u16>(src, dst, w, H, W);
-}
-
-/** (s + 2) / 4 of u32 lanes, rounded half to even: (s + 1 + odd(s >> 2)) >> 2. */
-function quarter32(s: v128): v128 {
-  const odd = v128.and(i32x4.shr_u(s, 2), i32x4.splat(1));
-  return i32x4.shr_u(i32x4.add(s, i32x4.add(i32x4.splat(1), odd)), 2);
-}
-
-function quarter16(s: v128): v128 {
-  const odd = v128.and(i16x8.shr_u(s, 2), i16x8.splat(1));
-  return i16x8.shr_u(i16x8.add(s, i16x8.add(i16x8.splat(1), odd)), 2);
 }
 
 /**

@@ -85,42 +85,18 @@ function blurInMemory(
     return to;
   }
   if (max * area + area / 2 >= 2 ** 32) {
-    // uint16 with 16-bit weights: sums beyond 32 bits.
-    return wideU16InMemory(k, from, to, h, w, kernel, border) ? to : null;
+    // uint16 with 16-bit weights: sums beyond 32 bits, kept in two 32-bit planes (symmetric
+    // weights rounded half up, 17 <= shift <= 32: see the kernel).
+    if (!halfUp || !symmetric || shift < 17 || shift > 32) return null;
+    const planes = k.alloc((w + count) * 8);
+    const lanes = k.alloc(scratch);
+    k.exports.separableU16Wide(from, to, planes, lanes, h, w, taps, count, shift, mode);
+    return to;
   }
   const line = k.alloc((w + count) * 4);
   const lanes = k.alloc(scratch);
   k.exports.separable(size, from, to, line, lanes, h, w, taps, count, shift, mode, up);
   return to;
-}
-
-/**
- * The blur of uint16 images whose sums exceed 32 bits (OpenCV's Gaussian weights over 2^16),
- * from `from` to `to`, split in two 32-bit planes (symmetric weights rounded half up, see the
- * kernel). False where it does not apply.
- */
-function wideU16InMemory(
-  k: ImageKernels,
-  from: number,
-  to: number,
-  h: number,
-  w: number,
-  kernel: IntegerKernel,
-  border: SeparableBorder
-): boolean {
-  const { weights, scale, halfUp } = reduced(kernel);
-  const count = weights.length;
-  const shift = 2 * Math.log2(scale);
-  const symmetric = weights.every((v, i) => v === weights[count - 1 - i]);
-  if (w < 4 || count % 2 === 0 || !halfUp || !symmetric || !(shift >= 17 && shift <= 32)) {
-    return false;
-  }
-  const taps = k.put(weights);
-  const planes = k.alloc((w + count) * 8);
-  const lanes = k.alloc(16 + 20 * count);
-  const mode = KERNEL_BORDERS[border];
-  k.exports.separableU16Wide(from, to, planes, lanes, h, w, taps, count, shift, mode);
-  return true;
 }
 
 /**
