@@ -7,35 +7,6 @@
  */
 import { fillValues, isMinOp, lanesOf, Max, Min, smax, smin, vpick } from './lanes';
 
-/**
- * dst[y, x] = min (or max) of src[y, x + d0 … x + d1], for all h rows of width w.
- * `pad` is scratch for one padded row: (w + |d0| + |d1| + lanes) values.
- */
-function rowWindowOf<T, Op>(
-  src: usize,
-  dst: usize,
-  pad: usize,
-  h: i32,
-  w: i32,
-  d0: i32,
-  d1: i32
-): void {
-  const isMin = isMinOp<Op>();
-  const size = <usize>sizeof<T>();
-  const lanes = lanesOf<T>();
-  const neutral: T = isMin ? <T>-1 : <T>0;
-  const left = d0 < 0 ? -d0 : 0;
-  const right = d1 > 0 ? d1 : 0;
-  const len = d1 - d0 + 1;
-  for (let y = 0; y < h; y++) {
-    const row = src + <usize>(y * w) * size;
-    fillValues<T>(pad, neutral, left);
-    memory.copy(pad + <usize>left * size, row, <usize>w * size);
-    fillValues<T>(pad + <usize>(left + w) * size, neutral, right + lanes);
-    windowRow<T, Op>(pad + <usize>(left + d0) * size, dst + <usize>(y * w) * size, w, len);
-  }
-}
-
 /** out[x] = min (or max) of base[x … x + len − 1] for x < w (base padded past w + len). */
 function windowRow<T, Op>(base: usize, out: usize, w: i32, len: i32): void {
   const isMin = isMinOp<Op>();
@@ -99,6 +70,11 @@ function rectOf<T, Op>(
     const yb = y + e1 < h - 1 ? y + e1 : h - 1;
     const first = src + <usize>ya * stride;
     let x = 0;
+    if (ya == yb) {
+      // One row (row windows, edges of short kernels): a plain copy into the line.
+      memory.copy(mid, first, stride);
+      x = w;
+    }
     for (; x + lanes <= w; x += lanes) {
       const at = <usize>x * size;
       let m = v128.load(first + at);
@@ -215,7 +191,10 @@ function pickRows<T, Op>(o: usize, picked: usize, n: i32, w: i32): void {
   }
 }
 
-/** rowWindow for u8 (size 1) or u16 (size 2) values. */
+/**
+ * dst[y, x] = min (or max) of src[y, x + d0 … x + d1] for all h rows (the rectangle of one
+ * row); `pad` holds one padded row: (w + |d0| + |d1| + lanes) values. u8 (size 1) or u16 (size 2).
+ */
 export function rowWindow(
   size: i32,
   src: usize,
@@ -228,10 +207,10 @@ export function rowWindow(
   isMin: bool
 ): void {
   if (size == 1) {
-    if (isMin) rowWindowOf<u8, Min>(src, dst, pad, h, w, d0, d1);
-    else rowWindowOf<u8, Max>(src, dst, pad, h, w, d0, d1);
-  } else if (isMin) rowWindowOf<u16, Min>(src, dst, pad, h, w, d0, d1);
-  else rowWindowOf<u16, Max>(src, dst, pad, h, w, d0, d1);
+    if (isMin) rectOf<u8, Min>(src, dst, pad, h, w, d0, d1, 0, 0);
+    else rectOf<u8, Max>(src, dst, pad, h, w, d0, d1, 0, 0);
+  } else if (isMin) rectOf<u16, Min>(src, dst, pad, h, w, d0, d1, 0, 0);
+  else rectOf<u16, Max>(src, dst, pad, h, w, d0, d1, 0, 0);
 }
 
 /** rectOf for u8 (size 1) or u16 (size 2) values. */
