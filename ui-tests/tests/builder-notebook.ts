@@ -106,12 +106,20 @@ export async function startCell(page: Page, index: number): Promise<Locator> {
 
 /**
  * Drags from one point to another in small steps: React Flow finds the handle under the
- * pointer while it moves, and a single jump can miss it.
+ * pointer while it moves, and a single jump can miss it. The cell that holds the widget is
+ * made the active one first: a press in the output of another cell activates this one, and
+ * JupyterLab may then scroll the notebook under the pointer while React Flow keeps the
+ * canvas position it measured at the press, so the connection ends nowhere.
  */
 export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
-  const a = (await from.boundingBox())!;
+  const holder = from.locator(
+    'xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " jp-Cell ")][1]'
+  );
+  await holder.locator('.jp-InputPrompt').first().click();
+  await to.scrollIntoViewIfNeeded();
+  await from.hover();
+  await expect(to).toBeInViewport();
   const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
   await page.mouse.up();
