@@ -14,6 +14,7 @@ import { buildBenchCnn } from './bench-cnn.mjs';
 const require = createRequire(import.meta.url);
 const { tf, ensureBackend } = require('../dist/kernel/engine/backend/index.js');
 const { makeOptimizer, resolveOptimizer } = require('../dist/kernel/engine/training/optimizers.js');
+const { InferenceRunner } = require('../dist/kernel/engine/networks/inference-tfjs.js');
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -61,7 +62,7 @@ async function kernelTable(label, run, wallMs) {
  * second: where a predict's time goes, against the backend's peak (bench/wasm-peak.mjs).
  */
 function layerTable(model, x) {
-  console.log(`  ${'predict, layer by layer'.padEnd(40)}   ms/run   G multiply-adds/s`);
+  console.log(`  ${'predict, layer by layer (unfolded)'.padEnd(40)}   ms/run   G multiply-adds/s`);
   let input = x;
   for (const layer of model.layers) {
     const forward = () => tf.tidy(() => void layer.apply(input));
@@ -102,8 +103,12 @@ async function profileSize(size) {
   let t0 = performance.now();
   for (let i = 0; i < STEPS; i++) step();
   const stepMs = (performance.now() - t0) / STEPS;
+  // Predict as medflow's evaluation runs it: BatchNorm folded into the convolutions.
+  const runner = new InferenceRunner(model);
+  const predict = () => tf.tidy(() => runner.predict(x).dataSync());
+  predict();
   t0 = performance.now();
-  for (let i = 0; i < STEPS; i++) tf.tidy(() => model.predict(x).dataSync());
+  for (let i = 0; i < STEPS; i++) predict();
   const inferMs = (performance.now() - t0) / STEPS;
 
   console.log(
@@ -112,7 +117,8 @@ async function profileSize(size) {
       `(${((BATCH * 1000) / inferMs).toFixed(1)} img/s)`
   );
   await kernelTable('training step', step, stepMs);
-  await kernelTable('predict', () => tf.tidy(() => model.predict(x).dataSync()), inferMs);
+  await kernelTable('predict (folded)', predict, inferMs);
+  runner.dispose();
   layerTable(model, x);
   tf.dispose([x, y]);
   model.dispose();

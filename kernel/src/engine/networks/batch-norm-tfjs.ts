@@ -14,8 +14,11 @@ import { activeBackendHas, BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS, tf } fr
 
 type Kwargs = { training?: boolean };
 
-/** The parts of tfjs-layers' BatchNormalization this subclass reads (private in its typings). */
-interface BatchNormState {
+/**
+ * The parts of tfjs-layers' BatchNormalization that this subclass and the inference folding
+ * (./inference-tfjs.ts) read (private in its typings).
+ */
+export interface BatchNormState {
   axis: number | number[];
   momentum: number;
   epsilon: number;

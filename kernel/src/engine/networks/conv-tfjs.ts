@@ -14,8 +14,11 @@ import { tf } from '../backend';
 
 type Kwargs = Record<string, unknown>;
 
-/** The parts of tfjs-layers' Conv2D this subclass reads (private in its typings). */
-interface Conv2DState {
+/**
+ * The parts of tfjs-layers' Conv2D that this subclass and the inference folding
+ * (./inference-tfjs.ts) read (private in its typings).
+ */
+export interface Conv2DState {
   kernel: tf.LayerVariable;
   bias: tf.LayerVariable | null;
   activation: { getClassName(): string };

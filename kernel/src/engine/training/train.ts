@@ -9,6 +9,7 @@ import { tf } from '../backend';
 import { resolveSignal, throwIfCancelled } from '../cancel';
 import { classificationMetrics, type ClassificationMetrics } from '../metrics/classification';
 import { compileTfjs, untrainableLayers } from '../networks/compile-tfjs';
+import { InferenceRunner } from '../networks/inference-tfjs';
 import { deriveSeed, seededRandom, shuffleInPlace, type Rng } from '../util/random';
 import { augmentBatch } from './augment';
 import { assertBatchFits } from './memory';
@@ -134,18 +135,24 @@ export async function predictSplit(
   const n = split.labels.length;
   const probs = new Float32Array(n * classes);
   let lossSum = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const items = Int32Array.from({ length: Math.min(batchSize, n - start) }, (_, k) => start + k);
-    const { x, y } = batchTensors(split, items, classes);
-    const [p, l] = tf.tidy(() => {
-      // One call for the whole chunk (predict's default splits it into batches of 32, each a
-      // separate pass through every layer).
-      const logits = model.predict(x, { batchSize: items.length }) as tf.Tensor;
-      return [scores(loss, logits), tf.sum(perSampleLoss(loss, y, logits))];
-    });
-    probs.set(await p.data(), start * classes);
-    lossSum += (await l.data())[0];
-    tf.dispose([x, y, p, l]);
+  // BatchNormalization folded into the convolutions, with the weights as they are now.
+  const runner = new InferenceRunner(model);
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const count = Math.min(batchSize, n - start);
+      const items = Int32Array.from({ length: count }, (_, k) => start + k);
+      const { x, y } = batchTensors(split, items, classes);
+      const [p, l] = tf.tidy(() => {
+        // One pass for the whole chunk (predict's default splits it into batches of 32).
+        const logits = runner.predict(x);
+        return [scores(loss, logits), tf.sum(perSampleLoss(loss, y, logits))];
+      });
+      probs.set(await p.data(), start * classes);
+      lossSum += (await l.data())[0];
+      tf.dispose([x, y, p, l]);
+    }
+  } finally {
+    runner.dispose();
   }
   return { probs, loss: n > 0 ? lossSum / n : NaN };
 }
