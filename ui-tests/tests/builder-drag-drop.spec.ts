@@ -73,7 +73,9 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
     );
   };
 
-  // Drop points away from the Input layer, which a new network shows in the middle.
+  // Drop points away from the Input layer, which a new network shows in the middle, and with
+  // every handle well inside the canvas: React Flow pans the canvas while a connection is
+  // dragged within 40 px of its edge, and the target would slide away from the pointer.
   await drop('Conv2D', box.width * 0.05, box.height * 0.78);
   await expect(node('conv2d_1')).toBeVisible();
   // Not connected yet: red, with the reason.
@@ -85,7 +87,7 @@ test('build a network by drag and drop, save it, edit it from a cell, train it',
   );
   await expect(node('conv2d_1')).toContainText('26×26×16');
 
-  await drop('GlobalAveragePooling2D', box.width * 0.6, box.height * 0.05);
+  await drop('GlobalAveragePooling2D', box.width * 0.6, box.height * 0.15);
   await wire('conv2d_1', 'globalaveragepooling2d_1');
   await drop('Dense', box.width * 0.6, box.height * 0.78);
   await wire('globalaveragepooling2d_1', 'dense_1');

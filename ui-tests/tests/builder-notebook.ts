@@ -104,12 +104,29 @@ export async function startCell(page: Page, index: number): Promise<Locator> {
   return c.locator('.jp-OutputArea');
 }
 
+/** Resolves after the page has rendered two more frames (React has applied its updates). */
+export async function nextFrames(page: Page): Promise<void> {
+  await page.evaluate(
+    () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
+  );
+}
+
 /**
- * Drags from one point to another in small steps: React Flow finds the handle under the
- * pointer while it moves, and a single jump can miss it. The cell that holds the widget is
- * made the active one first: a press in the output of another cell activates this one, and
- * JupyterLab may then scroll the notebook under the pointer while React Flow keeps the
- * canvas position it measured at the press, so the connection ends nowhere.
+ * Drags a connection from one handle to another as a user does: in small steps (React Flow
+ * finds the handle under the pointer while it moves, and a single jump can miss it), then a
+ * pause over the target and a last small move before releasing, so that React Flow has taken
+ * the target as the connection's end (it decides on pointer moves).
+ *
+ * A press that starts no connection is made again, as a user presses again when nothing
+ * follows the pointer: in CI a press right after the builder re-rendered its layers (the
+ * kernel's answer to the previous edit) sometimes started nothing, the source handle never
+ * marked as connecting. The connection itself is never retried: what the release connects is
+ * for the caller to check.
+ *
+ * The cell that holds the widget is made the active one first: a press in another cell's
+ * output would activate it, and JupyterLab may then scroll the notebook under the pointer.
+ * Keep targets over 40 px inside the canvas: React Flow pans the canvas while a connection is
+ * dragged near its edge.
  */
 export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
   const holder = from.locator(
@@ -117,11 +134,25 @@ export async function dragBetween(page: Page, from: Locator, to: Locator): Promi
   );
   await holder.locator('.jp-InputPrompt').first().click();
   await to.scrollIntoViewIfNeeded();
-  await from.hover();
-  await expect(to).toBeInViewport();
+  for (let press = 1; ; press++) {
+    await nextFrames(page);
+    await from.hover();
+    const a = (await from.boundingBox())!;
+    await page.mouse.down();
+    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 6, { steps: 3 });
+    await nextFrames(page);
+    const started = await from.evaluate(el => el.classList.contains('connectingfrom'));
+    if (started) break;
+    await page.mouse.up();
+    if (press === 3) throw new Error('three presses on the source handle started no connection');
+  }
   const b = (await to.boundingBox())!;
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 12 });
+  const [x, y] = [b.x + b.width / 2, b.y + b.height / 2];
+  await page.mouse.move(x, y, { steps: 12 });
+  await nextFrames(page);
+  await page.mouse.move(x + 1, y);
+  await page.mouse.move(x, y);
+  await nextFrames(page);
   await page.mouse.up();
 }
 
