@@ -6,8 +6,8 @@
  * so after a convolution z = x∗k + b it equals one convolution with kernel k·s and bias
  * (b - mean)·s + β. Folding saves the normalisation's pass over the activations, and a ReLU or
  * ReLU6 that only follows it is fused too: XNNPACK adds the bias and clamps while it writes
- * the convolution's output. The benchmark CNN's inference at 64×64 (batch 32, 2 threads): 9.5
- * → 8.7 ms per batch (`bench/train-compare.mjs`).
+ * the convolution's output. The benchmark CNN's predict at 64×64 (batch 32, 2 threads): 11.7
+ * → 9.1 ms (`node bench/train-profile.mjs --sizes 64`).
  *
  * The model is run layer by layer here, as tfjs-layers' executor does (each intermediate
  * tensor is freed after its last use), with the folded groups as single ops. The folded
