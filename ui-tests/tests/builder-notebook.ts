@@ -112,16 +112,13 @@ export async function nextFrames(page: Page): Promise<void> {
 }
 
 /**
- * Drags a connection from one handle to another as a user does: in small steps (React Flow
- * finds the handle under the pointer while it moves, and a single jump can miss it), then a
- * pause over the target and a last small move before releasing, so that React Flow has taken
- * the target as the connection's end (it decides on pointer moves).
- *
- * A press that starts no connection is made again, as a user presses again when nothing
- * follows the pointer: in CI a press right after the builder re-rendered its layers (the
- * kernel's answer to the previous edit) sometimes started nothing, the source handle never
- * marked as connecting. The connection itself is never retried: what the release connects is
- * for the caller to check.
+ * Drags a connection from one handle to another as a user does: a press on the source that
+ * must start a connection (the handle is marked connecting: in CI a dead handle, whose
+ * positions React Flow had lost, started none; the builder now measures such nodes again
+ * before a press), then small steps (React Flow finds the handle under the pointer while it
+ * moves, and a single jump can miss it), a pause over the target and a last small move before
+ * releasing, so that React Flow has taken the target as the connection's end (it decides on
+ * pointer moves). What the release connects is for the caller to check.
  *
  * The cell that holds the widget is made the active one first: a press in another cell's
  * output would activate it, and JupyterLab may then scroll the notebook under the pointer.
@@ -134,18 +131,15 @@ export async function dragBetween(page: Page, from: Locator, to: Locator): Promi
   );
   await holder.locator('.jp-InputPrompt').first().click();
   await to.scrollIntoViewIfNeeded();
-  for (let press = 1; ; press++) {
-    await nextFrames(page);
-    await from.hover();
-    const a = (await from.boundingBox())!;
-    await page.mouse.down();
-    await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 6, { steps: 3 });
-    await nextFrames(page);
-    const started = await from.evaluate(el => el.classList.contains('connectingfrom'));
-    if (started) break;
-    await page.mouse.up();
-    if (press === 3) throw new Error('three presses on the source handle started no connection');
-  }
+  await nextFrames(page);
+  await from.hover();
+  const a = (await from.boundingBox())!;
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 6, { steps: 3 });
+  await expect(from, 'the press on the source handle starts a connection').toHaveClass(
+    /(^|\s)connectingfrom(\s|$)/,
+    { timeout: 2000 }
+  );
   const b = (await to.boundingBox())!;
   const [x, y] = [b.x + b.width / 2, b.y + b.height / 2];
   await page.mouse.move(x, y, { steps: 12 });
