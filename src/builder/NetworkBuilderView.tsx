@@ -20,7 +20,6 @@ import {
   applyEdgeChanges,
   applyNodeChanges,
   useReactFlow,
-  useStoreApi,
   type Connection,
   type Edge,
   type Node,
@@ -28,6 +27,7 @@ import {
   type NodeTypes
 } from '@xyflow/react';
 import type { IRenderMime } from '@jupyterlab/rendermime-interfaces';
+import { RemeasureLostHandles } from '../flow/RemeasureLostHandles';
 import type { NetworkDocument } from '../../schema/documents';
 import type { NetworkViewState } from '../../schema/views';
 import type { LiveModel } from '../live/live-model';
@@ -109,7 +109,6 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
   const snapshot = useLiveModel(model);
   const state = snapshot.state;
   const flow = useReactFlow();
-  const flowStore = useStoreApi();
   const [doc, setDoc] = React.useState<NetworkDocument | null>(state?.network ?? null);
   const [selected, setSelected] = React.useState<string | null>(null);
   const [notice, setNotice] = React.useState<{ kind: 'info' | 'error'; text: string } | null>(null);
@@ -219,26 +218,6 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
       return layerEdges.map(e => ({ ...e, selected: selectedIds.has(e.id) }));
     });
   }, [layerEdges]);
-
-  /**
-   * Measures again, before a press on the canvas reaches a handle, the nodes whose handle
-   * positions React Flow has lost: it can drop them when the node list is replaced while
-   * keeping the node's measured size, so that nothing measures the node again, and a press on
-   * such a handle then starts no connection at all (seen in about one in ten page loads: the
-   * Input layer's handle dead from the first render on).
-   */
-  const remeasureLostHandles = () => {
-    const { nodeLookup, domNode, updateNodeInternals } = flowStore.getState();
-    const updates = new Map<string, { id: string; nodeElement: HTMLDivElement; force: boolean }>();
-    for (const [id, node] of nodeLookup) {
-      if (node.internals.handleBounds) continue;
-      const nodeElement = domNode?.querySelector<HTMLDivElement>(
-        `.react-flow__node[data-id="${CSS.escape(id)}"]`
-      );
-      if (nodeElement) updates.set(id, { id, nodeElement, force: true });
-    }
-    if (updates.size > 0) updateNodeInternals(updates);
-  };
 
   if (!state || !doc) {
     return (
@@ -380,8 +359,6 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
         </div>
         <div
           className="medflow-NetworkBuilder-canvas"
-          onMouseDownCapture={remeasureLostHandles}
-          onTouchStartCapture={remeasureLostHandles}
           onDragOver={e => {
             if (editable && e.dataTransfer.types.includes(DRAG_TYPE)) {
               e.preventDefault();
@@ -440,6 +417,7 @@ function BuilderCanvas(props: NetworkBuilderViewProps): React.ReactElement {
           >
             <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
             <Controls showInteractive={false} />
+            <RemeasureLostHandles />
           </ReactFlow>
         </div>
         <div className="medflow-NetworkBuilder-params" aria-label={trans.__('Layer parameters')}>

@@ -32,6 +32,7 @@ import {
 } from './graph-model';
 import { formatShape } from './graph-model';
 import type { NetworkInfo, NodeRunStatus } from './editor-model';
+import { RemeasureLostHandles } from '../flow/RemeasureLostHandles';
 
 type TranslationBundle = IRenderMime.TranslationBundle;
 
@@ -488,6 +489,7 @@ export function PipelineGraph({
       >
         <Background variant={BackgroundVariant.Dots} gap={16} size={1} />
         <Controls showInteractive={false} fitViewOptions={FIT_VIEW_OPTIONS} />
+        <RemeasureLostHandles />
       </ReactFlow>
     </div>
   );
