@@ -192,28 +192,9 @@ function pickRows<T, Op>(o: usize, picked: usize, n: i32, w: i32): void {
 }
 
 /**
- * dst[y, x] = min (or max) of src[y, x + d0 … x + d1] for all h rows (the rectangle of one
- * row); `pad` holds one padded row: (w + |d0| + |d1| + lanes) values. u8 (size 1) or u16 (size 2).
+ * rectOf for u8 (size 1) or u16 (size 2) values; e0 = e1 = 0 is a row window (the rectangle
+ * of one row).
  */
-export function rowWindow(
-  size: i32,
-  src: usize,
-  dst: usize,
-  pad: usize,
-  h: i32,
-  w: i32,
-  d0: i32,
-  d1: i32,
-  isMin: bool
-): void {
-  if (size == 1) {
-    if (isMin) rectOf<u8, Min>(src, dst, pad, h, w, d0, d1, 0, 0);
-    else rectOf<u8, Max>(src, dst, pad, h, w, d0, d1, 0, 0);
-  } else if (isMin) rectOf<u16, Min>(src, dst, pad, h, w, d0, d1, 0, 0);
-  else rectOf<u16, Max>(src, dst, pad, h, w, d0, d1, 0, 0);
-}
-
-/** rectOf for u8 (size 1) or u16 (size 2) values. */
 export function rect(
   size: i32,
   src: usize,

@@ -37,7 +37,7 @@ export function minMaxChainSimd<T extends PixelArray>(
   if (!k || centre < 0) return null;
   runs = [runs[centre], ...runs.filter((_, i) => i !== centre)];
   const size = src.BYTES_PER_ELEMENT;
-  const { rowWindow, combineRows, rect } = k.exports;
+  const { combineRows, rect } = k.exports;
   const n = h * w;
   const rx = (kw - 1) >> 1;
   k.reset();
@@ -79,8 +79,9 @@ export function minMaxChainSimd<T extends PixelArray>(
       runs.slice(g, g + GROUP).forEach((run, i) => {
         // A one-pixel run at the centre column (ellipse tips, cross arms) is the image itself.
         const identity = run.x0 === rx && run.x1 === rx + 1;
+        // Otherwise its row window: the rectangle of one row (e0 = e1 = 0).
         if (!identity) {
-          rowWindow(size, cur, windows[i], pad, h, w, run.x0 - rx, run.x1 - 1 - rx, isMin);
+          rect(size, cur, windows[i], pad, h, w, run.x0 - rx, run.x1 - 1 - rx, 0, 0, isMin);
         }
         for (const dy of run.dys) sources.push(identity ? cur : windows[i], dy);
       });

@@ -18,6 +18,21 @@ import * as path from 'node:path';
 import { Wasm, type WasmMemory } from '../util/webassembly';
 
 /**
+ * A resize whose output row y and column x read the source at the tables ys[y] and xs[x]
+ * (i32 lists): nearest neighbour, and the 2×2 means of even shrink factors.
+ */
+type TableResize = (
+  size: number,
+  src: number,
+  dst: number,
+  w: number,
+  H: number,
+  W: number,
+  ys: number,
+  xs: number
+) => void;
+
+/**
  * The kernels exported by kernel/assembly/index.ts. Pointers are byte offsets into the
  * module's memory, flags are 0 or 1, and `size` is the bytes per value of the image: 1 for
  * uint8, 2 for uint16 (each such kernel is compiled for both).
@@ -25,17 +40,6 @@ import { Wasm, type WasmMemory } from '../util/webassembly';
 export interface ImageKernelExports {
   memory: WasmMemory;
   heapBase(): number;
-  rowWindow(
-    size: number,
-    src: number,
-    dst: number,
-    pad: number,
-    h: number,
-    w: number,
-    d0: number,
-    d1: number,
-    isMin: number
-  ): void;
   rect(
     size: number,
     src: number,
@@ -247,16 +251,7 @@ export interface ImageKernelExports {
     fill: number,
     bilinear: number
   ): void;
-  resizeNearest(
-    size: number,
-    src: number,
-    dst: number,
-    w: number,
-    H: number,
-    W: number,
-    ys: number,
-    xs: number
-  ): void;
+  resizeNearest: TableResize;
   areaDown(
     size: number,
     src: number,
@@ -276,16 +271,7 @@ export interface ImageKernelExports {
   ): void;
   grayRgbU8(src: number, dst: number, n: number, wr: number, wg: number, wb: number): void;
   halve(size: number, src: number, dst: number, w: number, H: number, W: number): void;
-  pairMeans(
-    size: number,
-    src: number,
-    dst: number,
-    w: number,
-    H: number,
-    W: number,
-    ys: number,
-    xs: number
-  ): void;
+  pairMeans: TableResize;
   resizeTwoTap(
     size: number,
     src: number,
