@@ -105,7 +105,7 @@ export async function startCell(page: Page, index: number): Promise<Locator> {
 }
 
 /** Resolves after the page has rendered two more frames (React has applied its updates). */
-export async function nextFrames(page: Page): Promise<void> {
+async function nextFrames(page: Page): Promise<void> {
   await page.evaluate(
     () => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(resolve)))
   );
@@ -120,16 +120,10 @@ export async function nextFrames(page: Page): Promise<void> {
  * releasing, so that React Flow has taken the target as the connection's end (it decides on
  * pointer moves). What the release connects is for the caller to check.
  *
- * The cell that holds the widget is made the active one first: a press in another cell's
- * output would activate it, and JupyterLab may then scroll the notebook under the pointer.
  * Keep targets over 40 px inside the canvas: React Flow pans the canvas while a connection is
  * dragged near its edge.
  */
 export async function dragBetween(page: Page, from: Locator, to: Locator): Promise<void> {
-  const holder = from.locator(
-    'xpath=ancestor::div[contains(concat(" ", normalize-space(@class), " "), " jp-Cell ")][1]'
-  );
-  await holder.locator('.jp-InputPrompt').first().click();
   await to.scrollIntoViewIfNeeded();
   await nextFrames(page);
   await from.hover();
