@@ -402,3 +402,5 @@ export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
     v128.store(dx + i, f32x4.mul(v128.load(dy + i), s));
   }
 }
+
+export { winogradConv3x3F32 } from './winograd';

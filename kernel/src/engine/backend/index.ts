@@ -9,3 +9,10 @@ export { activeBackendHas, tf } from './tf';
 export type { BackendInfo, BackendName } from './types';
 export { ensureBackend, backendInfo } from './select';
 export { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './wasm/batch_norm_training';
+export {
+  winogradAvailable,
+  winogradConv2d,
+  winogradFilter,
+  winogradFits,
+  type WinogradActivation
+} from './wasm/winograd_conv';

@@ -15,7 +15,14 @@
  * dataset, so that it sees the weights as they are then. Models this cannot plan (nested
  * models, shared layers, several inputs or outputs) run through their own predict.
  */
-import { tf } from '../backend';
+import {
+  tf,
+  winogradAvailable,
+  winogradConv2d,
+  winogradFilter,
+  winogradFits,
+  type WinogradActivation
+} from '../backend';
 import type { BatchNormState } from './batch-norm-tfjs';
 import type { Conv2DState } from './conv-tfjs';
 
@@ -29,6 +36,13 @@ interface Fold {
   norm: Layer;
   depthwise: boolean;
   activation: Activation;
+}
+
+/** A folded group's weights; `winograd`: the filter transformed for winogradConv2d, if it runs so. */
+interface FoldedWeights {
+  filter: tf.Tensor4D;
+  bias: tf.Tensor1D;
+  winograd?: tf.Tensor3D;
 }
 
 /** One layer (or folded group) of the plan: the tensors it reads and the one it writes. */
@@ -167,14 +181,30 @@ function foldedWeights(fold: Fold): { filter: tf.Tensor4D; bias: tf.Tensor1D } {
  */
 export class InferenceRunner {
   private readonly plan: Plan | null;
-  private readonly weights = new Map<Step, { filter: tf.Tensor4D; bias: tf.Tensor1D }>();
+  private readonly weights = new Map<Step, FoldedWeights>();
 
   constructor(private readonly model: tf.LayersModel) {
     if (!plans.has(model)) plans.set(model, planOf(model));
     this.plan = plans.get(model)!;
+    const winograd = winogradAvailable();
     for (const step of this.plan?.steps ?? []) {
-      if (step.fold) this.weights.set(step, foldedWeights(step.fold));
+      if (!step.fold) continue;
+      const weights: FoldedWeights = foldedWeights(step.fold);
+      const conv = step.fold.conv as unknown as Conv2DState;
+      if (
+        winograd &&
+        !step.fold.depthwise &&
+        winogradFits(weights.filter.shape, conv.strides, conv.dilationRate)
+      ) {
+        weights.winograd = winogradFilter(weights.filter);
+      }
+      this.weights.set(step, weights);
     }
+  }
+
+  /** How many folded convolutions run by Winograd's F(2×2, 3×3) (wasm; 3×3, stride 1). */
+  get winogradConvolutions(): number {
+    return [...this.weights.values()].filter(w => w.winograd).length;
   }
 
   /** The folded groups, as "conv+norm[+activation]" layer names (for tests and profiles). */
@@ -214,13 +244,18 @@ export class InferenceRunner {
       const kwargs = { ...step.callArgs, training: false };
       return step.layer.apply(inputs.length === 1 ? inputs[0] : inputs, kwargs) as tf.Tensor;
     }
-    const { filter, bias } = this.weights.get(step)!;
+    const { filter, bias, winograd } = this.weights.get(step)!;
     const conv = fold.conv as unknown as Conv2DState;
+    const pad = conv.padding as 'same' | 'valid';
+    if (winograd) {
+      const x = inputs[0] as tf.Tensor4D;
+      return winogradConv2d(x, winograd, bias, pad, fold.activation as WinogradActivation);
+    }
     const args = {
       x: inputs[0] as tf.Tensor4D,
       filter,
       strides: conv.strides,
-      pad: conv.padding as 'same' | 'valid',
+      pad,
       dataFormat: 'NHWC' as const,
       dilations: conv.dilationRate,
       bias,
@@ -230,7 +265,9 @@ export class InferenceRunner {
   }
 
   dispose(): void {
-    for (const { filter, bias } of this.weights.values()) tf.dispose([filter, bias]);
+    for (const { filter, bias, winograd } of this.weights.values()) {
+      tf.dispose([filter, bias, ...(winograd ? [winograd] : [])]);
+    }
     this.weights.clear();
   }
 }

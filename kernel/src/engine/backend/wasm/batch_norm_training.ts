@@ -13,6 +13,7 @@ import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { heapF32, ownKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
+import { MIN_SPLIT_FLOATS, runSplit } from './kernel-threads';
 
 export const CHANNEL_MOMENTS = 'MedflowChannelMoments';
 export const CHANNEL_SUMS = 'MedflowChannelSums';
@@ -81,7 +82,17 @@ function batchNormDx({ inputs, backend: b }: KernelArgs): TensorInfo {
   const all = [dy, x, mean, k, xcScale, shift, out];
   if (simd && c % 4 === 0) {
     const [g, xs, m, ks, scale, sh, o] = all.map(t => heapAddress(backend, t));
-    simd.batchNormDxF32(g, xs, m, ks, scale, sh, o, positions, c);
+    const row = 4 * c;
+    runSplit(
+      backend,
+      positions,
+      (lo, hi) => ({
+        kernel: 'batchNormDxF32',
+        args: [g + row * lo, xs + row * lo, m, ks, scale, sh, o + row * lo, hi - lo, c]
+      }),
+      1,
+      Math.ceil(MIN_SPLIT_FLOATS / c)
+    );
     return out;
   }
   const [g, xs, m, ks, scale, sh, dx] = all.map(t => heapF32(backend, t));

@@ -20,6 +20,7 @@ import type { Attrs, BackendWasm, TensorInfo } from './util';
 import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
 import { im2colTransposed, imagesPerGroup } from './im2col';
 import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
+import { kernelThreads, runSplit } from './kernel-threads';
 
 /**
  * Patch rows (filter taps × input channels) up to which the product is gemmRowsF32 instead of
@@ -126,7 +127,15 @@ function shortProduct(
 ): TensorInfo {
   const part = backend.makeOutput([1, rows, co], 'float32');
   const from = heapAddress(backend, dy) + firstRow * co * 4;
-  simd.gemmRowsF32(heapAddress(backend, colT), from, heapAddress(backend, part), cols, co, 0, rows);
+  const [a, c] = [heapAddress(backend, colT), heapAddress(backend, part)];
+  // In whole register tiles of 3 rows per thread.
+  const tileRows = 3;
+  runSplit(
+    backend,
+    rows,
+    (i0, i1) => ({ kernel: 'gemmRowsF32', args: [a, from, c, cols, co, i0, i1] }),
+    tileRows
+  );
   return part;
 }
 
@@ -146,7 +155,10 @@ function byGemm(
   const xChw = inChannels === 1 ? x : transpose(backend, x, [3, 0, 1, 2]);
   const group = imagesPerGroup(info, patchLimits.groupFloats);
   const simd = tensorKernels(backend);
-  const short = simd && rows <= SHORT_ROWS && outChannels % 4 === 0 ? simd : null;
+  const short =
+    simd && (rows <= SHORT_ROWS || kernelThreads(backend) != null) && outChannels % 4 === 0
+      ? simd
+      : null;
   let sum: TensorInfo | null = null;
   for (let n0 = 0; n0 < batchSize; n0 += group) {
     const count = Math.min(group, batchSize - n0);

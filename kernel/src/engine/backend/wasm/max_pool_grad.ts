@@ -10,6 +10,7 @@ import { tf } from '../tf';
 import type { Attrs, BackendWasm, TensorInfo } from './util';
 import { heapF32 } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
+import { MIN_SPLIT_FLOATS, runSplit } from './kernel-threads';
 
 interface MaxPoolGradAttrs {
   filterSize: number | [number, number];
@@ -102,7 +103,19 @@ function maxPoolGrad(args: {
   if (simd) {
     // The same rule in four lanes, in place in the backend's heap.
     const [at, from, to] = [input, dy, out].map(t => heapAddress(backend, t));
-    simd.maxPoolGrad2x2F32(at, from, to, batchSize * outHeight, outWidth, c);
+    // Bytes of one row of outputs (g) and of the two input rows under it (x, dx).
+    const gRow = 4 * outWidth * c;
+    const xRows = 4 * gRow;
+    runSplit(
+      backend,
+      batchSize * outHeight,
+      (lo, hi) => ({
+        kernel: 'maxPoolGrad2x2F32',
+        args: [at + xRows * lo, from + gRow * lo, to + xRows * lo, hi - lo, outWidth, c]
+      }),
+      1,
+      Math.ceil(MIN_SPLIT_FLOATS / (outWidth * c))
+    );
     return out;
   }
   const x = heapF32(backend, input);

@@ -19,6 +19,7 @@ import { makeSliceConfig } from './slice';
 import { makeSquareConfig } from './square';
 import { makeTransposeConfig } from './transpose';
 import { reluGradConfig, reluGradKernelConfig } from './relu_grad';
+import { winogradConvConfig } from './winograd_conv';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -49,7 +50,9 @@ const FIXES: Record<string, Fix> = {
   MedflowChannelMoments: () => channelMomentsConfig,
   MedflowChannelSums: () => channelSumsConfig,
   MedflowBatchNormDx: () => batchNormDxConfig,
-  MedflowReluGrad: () => reluGradKernelConfig
+  MedflowReluGrad: () => reluGradKernelConfig,
+  // and a 3×3 convolution by Winograd's F(2×2, 3×3), for inference.
+  MedflowWinogradConv2D: () => winogradConvConfig
 };
 
 let registered = false;

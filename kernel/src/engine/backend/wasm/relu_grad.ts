@@ -10,6 +10,7 @@ import { activeBackendHas, tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { heapF32, ownKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
+import { MIN_SPLIT_FLOATS, runSplit } from './kernel-threads';
 
 export const RELU_GRAD = 'MedflowReluGrad';
 
@@ -21,7 +22,13 @@ function reluGrad({ inputs, backend: b }: KernelArgs): TensorInfo {
   const simd = tensorKernels(backend);
   if (simd && n % 4 === 0) {
     const [g, xs, o] = [dy, x, out].map(t => heapAddress(backend, t));
-    simd.reluGradF32(g, xs, o, n);
+    runSplit(
+      backend,
+      n,
+      (lo, hi) => ({ kernel: 'reluGradF32', args: [g + 4 * lo, xs + 4 * lo, o + 4 * lo, hi - lo] }),
+      4,
+      MIN_SPLIT_FLOATS
+    );
     return out;
   }
   const [g, xs, dx] = [dy, x, out].map(t => heapF32(backend, t));

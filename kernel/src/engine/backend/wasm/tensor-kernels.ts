@@ -43,6 +43,25 @@ export interface TensorKernelExports {
   gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
   channelMomentsF32(x: number, out: number, positions: number, c: number): void;
   reluGradF32(dy: number, x: number, dx: number, n: number): void;
+  winogradConv3x3F32(
+    x: number,
+    u: number,
+    bias: number,
+    y: number,
+    scratch: number,
+    n: number,
+    h: number,
+    w: number,
+    ci: number,
+    co: number,
+    ho: number,
+    wo: number,
+    padTop: number,
+    padLeft: number,
+    activation: number,
+    t0: number,
+    t1: number
+  ): void;
   channelSumsF32(
     dy: number,
     x: number,
@@ -70,7 +89,15 @@ interface EmscriptenMemory {
   asm?: { memory?: WasmMemory };
 }
 
-const bound = new WeakMap<object, TensorKernelExports | null>();
+/** The kernels bound to one backend's heap: their exports, compiled module and that heap. */
+export interface LoadedTensorKernels {
+  exports: TensorKernelExports;
+  /** The compiled module, for helper threads that instantiate it on the same heap. */
+  module: object;
+  memory: WasmMemory;
+}
+
+const bound = new WeakMap<object, LoadedTensorKernels | null>();
 let bypassed = false;
 
 /**
@@ -116,27 +143,30 @@ export function hasDataSection(binary: Uint8Array): boolean {
 
 /** The tensor kernels on this backend's heap, or null where they cannot run. */
 export function tensorKernels(backend: BackendWasm): TensorKernelExports | null {
-  if (bypassed) return null;
+  return bypassed ? null : (loadedTensorKernels(backend)?.exports ?? null);
+}
+
+/** The kernels with their module and heap (./kernel-threads.ts starts helpers from them). */
+export function loadedTensorKernels(backend: BackendWasm): LoadedTensorKernels | null {
   const cached = bound.get(backend);
   if (cached !== undefined) return cached;
-  let kernels: TensorKernelExports | null = null;
-  const module = backend.wasm as unknown as EmscriptenMemory;
-  const memory = module.wasmMemory ?? module.asm?.memory;
+  let loaded: LoadedTensorKernels | null = null;
+  const emscripten = backend.wasm as unknown as EmscriptenMemory;
+  const memory = emscripten.wasmMemory ?? emscripten.asm?.memory;
   if (process.env.MEDFLOW_NO_SIMD !== '1' && memory) {
     const shared = memory.buffer instanceof SharedArrayBuffer;
     const file = wasmFile(shared);
     if (file) {
       const binary = readFileSync(file);
       if (!hasDataSection(binary)) {
-        const instance = new Wasm.Instance(new Wasm.Module(binary), {
-          env: { memory }
-        });
-        kernels = instance.exports as unknown as TensorKernelExports;
+        const module = new Wasm.Module(binary);
+        const instance = new Wasm.Instance(module, { env: { memory } });
+        loaded = { exports: instance.exports as unknown as TensorKernelExports, module, memory };
       }
     }
   }
-  bound.set(backend, kernels);
-  return kernels;
+  bound.set(backend, loaded);
+  return loaded;
 }
 
 /** A tensor's byte address in the backend's heap. */

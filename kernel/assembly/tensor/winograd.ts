@@ -1,0 +1,328 @@
+/**
+ * A 3×3, stride-1 convolution of NHWC float32 tensors by Winograd's F(2×2, 3×3)
+ * (kernel/src/engine/backend/wasm/winograd_conv.ts): each 2×2 block of outputs (a tile) comes
+ * from the 4×4 block of inputs under it with 16 multiplications per input and output channel
+ * pair instead of 36. In matrix form, per tile and channel pair,
+ *   Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
+ * where d is the 4×4 input block, g the 3×3 filter, and Bᵀ, G, Aᵀ small matrices of 0, ±1 and
+ * ½. The filter's transform U = G g Gᵀ is made once by the caller (16 × ci × co floats); here:
+ *   1. input transform: V = Bᵀ d B for each tile and input channel (additions only);
+ *   2. 16 matrix products, one per position ξ of the 4×4 transform:
+ *      M[ξ] (tiles × co) = V[ξ] (tiles × ci) · U[ξ] (ci × co);
+ *   3. output transform: Y = Aᵀ M A, plus bias, then ReLU / ReLU6 if asked, written to y.
+ * The tiles go through in blocks of BLOCK, so that a block's V and M (scratch memory that the
+ * caller gives, 16 · BLOCK · (ci + co) floats) stay in cache between the three steps: done
+ * tensor-wide, the transforms would move 4-8× the input and output through memory.
+ *
+ * Tiles [t0, t1) of all n · ⌈ho/2⌉ · ⌈wo/2⌉ are computed, so threads can share the tiles.
+ * ci and co must be multiples of 4.
+ */
+
+/** Tiles per block. */
+const BLOCK: i32 = 32;
+
+/** Activation applied to the output: none, ReLU, ReLU6. */
+const LINEAR: i32 = 0;
+const RELU: i32 = 1;
+
+export function winogradConv3x3F32(
+  x: usize,
+  u: usize,
+  bias: usize,
+  y: usize,
+  scratch: usize,
+  n: i32,
+  h: i32,
+  w: i32,
+  ci: i32,
+  co: i32,
+  ho: i32,
+  wo: i32,
+  padTop: i32,
+  padLeft: i32,
+  activation: i32,
+  t0: i32,
+  t1: i32
+): void {
+  const v = scratch;
+  const m = scratch + ((<usize>(16 * BLOCK * ci)) << 2);
+  const tilesW = (wo + 1) >> 1;
+  const tilesH = (ho + 1) >> 1;
+  for (let b0 = t0; b0 < t1; b0 += BLOCK) {
+    const count = min(BLOCK, t1 - b0);
+    inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft);
+    for (let xi = 0; xi < 16; xi++) {
+      const vXi = v + ((<usize>(xi * BLOCK * ci)) << 2);
+      const uXi = u + ((<usize>(xi * ci * co)) << 2);
+      const mXi = m + ((<usize>(xi * BLOCK * co)) << 2);
+      blockProduct(vXi, uXi, mXi, ci, co);
+    }
+    outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation);
+  }
+}
+
+/**
+ * V[ξ][b][c] for the block's tiles b < count; rows count … BLOCK − 1 are zeroed (the product
+ * runs over whole blocks, and stale scratch could hold denormals, which are slow to multiply).
+ */
+function inputTransform(
+  x: usize,
+  v: usize,
+  b0: i32,
+  count: i32,
+  h: i32,
+  w: i32,
+  ci: i32,
+  tilesH: i32,
+  tilesW: i32,
+  padTop: i32,
+  padLeft: i32
+): void {
+  const pixel = (<usize>ci) << 2;
+  const xiStride = <usize>BLOCK * pixel; // bytes between V[ξ] and V[ξ + 1]
+  const zero = f32x4.splat(0);
+  for (let b = 0; b < BLOCK; b++) {
+    const at = v + <usize>b * pixel;
+    if (b >= count) {
+      for (let xi = 0; xi < 16; xi++) memory.fill(at + <usize>xi * xiStride, 0, pixel);
+      continue;
+    }
+    const t = b0 + b;
+    const perImage = tilesH * tilesW;
+    const image = t / perImage;
+    const inImage = t - image * perImage;
+    const ty = inImage / tilesW;
+    const tx = inImage - ty * tilesW;
+    const top = 2 * ty - padTop;
+    const left = 2 * tx - padLeft;
+    // Byte offsets of the block's four rows and columns; -1 where they fall outside.
+    const rowBytes = <isize>w * <isize>pixel;
+    const base = <isize>x + <isize>image * <isize>h * rowBytes;
+    const r0 = rowAt(top, h, base, rowBytes);
+    const r1 = rowAt(top + 1, h, base, rowBytes);
+    const r2 = rowAt(top + 2, h, base, rowBytes);
+    const r3 = rowAt(top + 3, h, base, rowBytes);
+    const q0 = colAt(left, w, pixel);
+    const q1 = colAt(left + 1, w, pixel);
+    const q2 = colAt(left + 2, w, pixel);
+    const q3 = colAt(left + 3, w, pixel);
+    for (let c: usize = 0; c < pixel; c += 16) {
+      // W = d B, row by row (the row's four columns into four differences).
+      let d0 = load(r0, q0, c, zero);
+      let d1 = load(r0, q1, c, zero);
+      let d2 = load(r0, q2, c, zero);
+      let d3 = load(r0, q3, c, zero);
+      const w00 = f32x4.sub(d0, d2);
+      const w01 = f32x4.add(d1, d2);
+      const w02 = f32x4.sub(d2, d1);
+      const w03 = f32x4.sub(d1, d3);
+      d0 = load(r1, q0, c, zero);
+      d1 = load(r1, q1, c, zero);
+      d2 = load(r1, q2, c, zero);
+      d3 = load(r1, q3, c, zero);
+      const w10 = f32x4.sub(d0, d2);
+      const w11 = f32x4.add(d1, d2);
+      const w12 = f32x4.sub(d2, d1);
+      const w13 = f32x4.sub(d1, d3);
+      d0 = load(r2, q0, c, zero);
+      d1 = load(r2, q1, c, zero);
+      d2 = load(r2, q2, c, zero);
+      d3 = load(r2, q3, c, zero);
+      const w20 = f32x4.sub(d0, d2);
+      const w21 = f32x4.add(d1, d2);
+      const w22 = f32x4.sub(d2, d1);
+      const w23 = f32x4.sub(d1, d3);
+      d0 = load(r3, q0, c, zero);
+      d1 = load(r3, q1, c, zero);
+      d2 = load(r3, q2, c, zero);
+      d3 = load(r3, q3, c, zero);
+      const w30 = f32x4.sub(d0, d2);
+      const w31 = f32x4.add(d1, d2);
+      const w32 = f32x4.sub(d2, d1);
+      const w33 = f32x4.sub(d1, d3);
+      // V = Bᵀ W, column by column; V[i][j] goes to ξ = 4i + j.
+      const o = at + c;
+      storeColumn(o, xiStride, 0, w00, w10, w20, w30);
+      storeColumn(o, xiStride, 1, w01, w11, w21, w31);
+      storeColumn(o, xiStride, 2, w02, w12, w22, w32);
+      storeColumn(o, xiStride, 3, w03, w13, w23, w33);
+    }
+  }
+}
+
+/** Byte address of row r of the image at base, or -1 outside [0, h). */
+function rowAt(r: i32, h: i32, base: isize, rowBytes: isize): isize {
+  return r >= 0 && r < h ? base + <isize>r * rowBytes : -1;
+}
+
+/** Byte offset of column q within a row, or -1 outside [0, w). */
+function colAt(q: i32, w: i32, pixel: usize): isize {
+  return q >= 0 && q < w ? <isize>q * <isize>pixel : -1;
+}
+
+function load(row: isize, col: isize, c: usize, zero: v128): v128 {
+  return row < 0 || col < 0 ? zero : v128.load(<usize>(row + col) + c);
+}
+
+/** Bᵀ applied to one column (a, b, c, d) of W, stored at ξ = j, 4 + j, 8 + j, 12 + j. */
+function storeColumn(o: usize, xiStride: usize, j: i32, a: v128, b: v128, c: v128, d: v128): void {
+  v128.store(o + <usize>j * xiStride, f32x4.sub(a, c));
+  v128.store(o + <usize>(4 + j) * xiStride, f32x4.add(b, c));
+  v128.store(o + <usize>(8 + j) * xiStride, f32x4.sub(c, b));
+  v128.store(o + <usize>(12 + j) * xiStride, f32x4.sub(b, d));
+}
+
+/**
+ * m (BLOCK × co) = v (BLOCK × ci) · u (ci × co): four rows by eight columns in registers while
+ * the sum runs over ci in order (eleven live vectors: no spills on x64's sixteen).
+ */
+function blockProduct(v: usize, u: usize, m: usize, ci: i32, co: i32): void {
+  const vRow = (<usize>ci) << 2;
+  const uRow = (<usize>co) << 2;
+  for (let b = 0; b < BLOCK; b += 4) {
+    const v0 = v + <usize>b * vRow;
+    const v1 = v0 + vRow;
+    const v2 = v1 + vRow;
+    const v3 = v2 + vRow;
+    const m0 = m + <usize>b * uRow;
+    let j: usize = 0;
+    for (; j + 32 <= uRow; j += 32) {
+      let s00 = f32x4.splat(0);
+      let s01 = s00;
+      let s10 = s00;
+      let s11 = s00;
+      let s20 = s00;
+      let s21 = s00;
+      let s30 = s00;
+      let s31 = s00;
+      let up = u + j;
+      for (let k: usize = 0; k < vRow; k += 4, up += uRow) {
+        const u0 = v128.load(up);
+        const u1 = v128.load(up, 16);
+        let a = v128.load32_splat(v0 + k);
+        s00 = f32x4.add(s00, f32x4.mul(a, u0));
+        s01 = f32x4.add(s01, f32x4.mul(a, u1));
+        a = v128.load32_splat(v1 + k);
+        s10 = f32x4.add(s10, f32x4.mul(a, u0));
+        s11 = f32x4.add(s11, f32x4.mul(a, u1));
+        a = v128.load32_splat(v2 + k);
+        s20 = f32x4.add(s20, f32x4.mul(a, u0));
+        s21 = f32x4.add(s21, f32x4.mul(a, u1));
+        a = v128.load32_splat(v3 + k);
+        s30 = f32x4.add(s30, f32x4.mul(a, u0));
+        s31 = f32x4.add(s31, f32x4.mul(a, u1));
+      }
+      const o = m0 + j;
+      v128.store(o, s00);
+      v128.store(o, s01, 16);
+      v128.store(o + uRow, s10);
+      v128.store(o + uRow, s11, 16);
+      v128.store(o + 2 * uRow, s20);
+      v128.store(o + 2 * uRow, s21, 16);
+      v128.store(o + 3 * uRow, s30);
+      v128.store(o + 3 * uRow, s31, 16);
+    }
+    if (j < uRow) {
+      // co ≡ 4 (mod 8): the last four columns.
+      let s0 = f32x4.splat(0);
+      let s1 = s0;
+      let s2 = s0;
+      let s3 = s0;
+      let up = u + j;
+      for (let k: usize = 0; k < vRow; k += 4, up += uRow) {
+        const u0 = v128.load(up);
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(v0 + k), u0));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(v1 + k), u0));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(v2 + k), u0));
+        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(v3 + k), u0));
+      }
+      const o = m0 + j;
+      v128.store(o, s0);
+      v128.store(o + uRow, s1);
+      v128.store(o + 2 * uRow, s2);
+      v128.store(o + 3 * uRow, s3);
+    }
+  }
+}
+
+/** Y = Aᵀ M A + bias, activated, for the block's tiles; outputs past ho or wo are not written. */
+function outputTransform(
+  m: usize,
+  bias: usize,
+  y: usize,
+  b0: i32,
+  count: i32,
+  co: i32,
+  ho: i32,
+  wo: i32,
+  tilesH: i32,
+  tilesW: i32,
+  activation: i32
+): void {
+  const pixel = (<usize>co) << 2;
+  const xiStride = <usize>BLOCK * pixel;
+  const zero = f32x4.splat(0);
+  const six = f32x4.splat(6);
+  const perImage = tilesH * tilesW;
+  for (let b = 0; b < count; b++) {
+    const t = b0 + b;
+    const image = t / perImage;
+    const inImage = t - image * perImage;
+    const ty = inImage / tilesW;
+    const tx = inImage - ty * tilesW;
+    const oy = 2 * ty;
+    const ox = 2 * tx;
+    const rowBytes = <usize>wo * pixel;
+    const out00 = y + (<usize>image * <usize>ho + <usize>oy) * rowBytes + <usize>ox * pixel;
+    const hasRight = ox + 1 < wo;
+    const hasBelow = oy + 1 < ho;
+    const at = m + <usize>b * pixel;
+    for (let c: usize = 0; c < pixel; c += 16) {
+      const o = at + c;
+      // Z = Aᵀ M (2 × 4), then Y = Z A (2 × 2).
+      const z00 = column0(o, xiStride, 0);
+      const z10 = column1(o, xiStride, 0);
+      const z01 = column0(o, xiStride, 1);
+      const z11 = column1(o, xiStride, 1);
+      const z02 = column0(o, xiStride, 2);
+      const z12 = column1(o, xiStride, 2);
+      const z03 = column0(o, xiStride, 3);
+      const z13 = column1(o, xiStride, 3);
+      const bv = v128.load(bias + c);
+      const y00 = f32x4.add(f32x4.add(f32x4.add(z00, z01), z02), bv);
+      const y01 = f32x4.add(f32x4.sub(f32x4.sub(z01, z02), z03), bv);
+      const y10 = f32x4.add(f32x4.add(f32x4.add(z10, z11), z12), bv);
+      const y11 = f32x4.add(f32x4.sub(f32x4.sub(z11, z12), z13), bv);
+      v128.store(out00 + c, activate(y00, activation, zero, six));
+      if (hasRight) v128.store(out00 + pixel + c, activate(y01, activation, zero, six));
+      if (hasBelow) {
+        v128.store(out00 + rowBytes + c, activate(y10, activation, zero, six));
+        if (hasRight) {
+          v128.store(out00 + rowBytes + pixel + c, activate(y11, activation, zero, six));
+        }
+      }
+    }
+  }
+}
+
+/** Row 0 of Aᵀ applied to column j of M: M[0][j] + M[1][j] + M[2][j]. */
+function column0(o: usize, xiStride: usize, j: i32): v128 {
+  const a = v128.load(o + <usize>j * xiStride);
+  const b = v128.load(o + <usize>(4 + j) * xiStride);
+  const c = v128.load(o + <usize>(8 + j) * xiStride);
+  return f32x4.add(f32x4.add(a, b), c);
+}
+
+/** Row 1 of Aᵀ applied to column j of M: M[1][j] − M[2][j] − M[3][j]. */
+function column1(o: usize, xiStride: usize, j: i32): v128 {
+  const b = v128.load(o + <usize>(4 + j) * xiStride);
+  const c = v128.load(o + <usize>(8 + j) * xiStride);
+  const d = v128.load(o + <usize>(12 + j) * xiStride);
+  return f32x4.sub(f32x4.sub(b, c), d);
+}
+
+function activate(value: v128, activation: i32, zero: v128, six: v128): v128 {
+  if (activation == LINEAR) return value;
+  const relu = f32x4.pmax(value, zero);
+  return activation == RELU ? relu : f32x4.pmin(relu, six);
+}
