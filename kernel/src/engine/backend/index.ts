@@ -12,6 +12,7 @@ export { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './wasm/batch_norm_
 export {
   winogradAvailable,
   winogradConv2d,
+  winogradConv2dSame,
   winogradFilter,
   winogradFits,
   type WinogradActivation

@@ -10,7 +10,7 @@
  * (the usual one before BatchNormalization) runs as tf.conv2d; the others, and saving and
  * loading, stay tfjs-layers' own (the class keeps its name and weights).
  */
-import { tf } from '../backend';
+import { tf, winogradAvailable, winogradConv2dSame, winogradFits } from '../backend';
 
 type Kwargs = Record<string, unknown>;
 
@@ -50,6 +50,15 @@ export class Conv2DLayer extends Stock {
       s.padding !== 'causal' &&
       (x.rank === 4 || x.rank === 3);
     if (!plain) return super.call(inputs, kwargs);
+    const kernel = s.kernel.read() as tf.Tensor4D;
+    if (
+      x.rank === 4 &&
+      s.padding === 'same' &&
+      winogradFits(kernel.shape, s.strides, s.dilationRate) &&
+      winogradAvailable()
+    ) {
+      return tf.tidy(() => winogradConv2dSame(x as tf.Tensor4D, kernel));
+    }
     return tf.tidy(() =>
       tf.conv2d(
         x as tf.Tensor4D,

@@ -20,7 +20,7 @@ import type { Attrs, BackendWasm, TensorInfo } from './util';
 import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
 import { im2colTransposed, imagesPerGroup } from './im2col';
 import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
-import { kernelThreads, runSplit } from './kernel-threads';
+import { runSplit } from './kernel-threads';
 
 /**
  * Patch rows (filter taps × input channels) up to which the product is gemmRowsF32 instead of
@@ -155,10 +155,7 @@ function byGemm(
   const xChw = inChannels === 1 ? x : transpose(backend, x, [3, 0, 1, 2]);
   const group = imagesPerGroup(info, patchLimits.groupFloats);
   const simd = tensorKernels(backend);
-  const short =
-    simd && (rows <= SHORT_ROWS || kernelThreads(backend) != null) && outChannels % 4 === 0
-      ? simd
-      : null;
+  const short = simd && rows <= SHORT_ROWS && outChannels % 4 === 0 ? simd : null;
   let sum: TensorInfo | null = null;
   for (let n0 = 0; n0 < batchSize; n0 += group) {
     const count = Math.min(group, batchSize - n0);

@@ -40,27 +40,20 @@ const G = [
 
 /**
  * U = G g Gᵀ of a [3, 3, ci, co] filter, as [16, ci, co] (ξ = 4i + j): the filter the kernel
- * takes. Computed in float64 from the filter's values, then rounded once.
+ * takes. Two small matrix products over all ci · co filters at once, on any backend.
  */
 export function winogradFilter(filter: tf.Tensor4D): tf.Tensor3D {
   const [fh, fw, ci, co] = filter.shape;
   if (fh !== 3 || fw !== 3)
     throw new Error(`winogradFilter: expected a 3×3 filter, got ${fh}×${fw}`);
-  const g = filter.dataSync();
-  const pairs = ci * co;
-  const u = new Float32Array(16 * pairs);
-  for (let p = 0; p < pairs; p++) {
-    for (let i = 0; i < 4; i++) {
-      for (let j = 0; j < 4; j++) {
-        let sum = 0;
-        for (let r = 0; r < 3; r++) {
-          for (let s = 0; s < 3; s++) sum += G[i][r] * g[(r * 3 + s) * pairs + p] * G[j][s];
-        }
-        u[(4 * i + j) * pairs + p] = sum;
-      }
-    }
-  }
-  return tf.tensor3d(u, [16, ci, co]);
+  return tf.tidy(() => {
+    const g = tf.tensor2d(G);
+    const pairs = ci * co;
+    // Rows first: T[i, s, p] = Σ_r G[i][r] g[r, s, p]; then columns: U[i, j, p] = Σ_s G[j][s] T[i, s, p].
+    const rows = tf.reshape(tf.matMul(g, tf.reshape(filter, [3, 3 * pairs])), [4, 3, pairs]);
+    const both = tf.matMul(tf.broadcastTo(g, [4, 4, 3]), rows);
+    return tf.reshape(both, [16, ci, co]);
+  });
 }
 
 /** Whether the kernel takes this convolution: 3×3, stride 1, no dilation, channels in fours. */
@@ -127,6 +120,41 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
 }
 
 export const winogradConvConfig = ownKernel(WINOGRAD_CONV, winogradConv);
+
+/**
+ * conv2d(x, filter, 1, 'same') for training: forward and input gradient by Winograd (the input
+ * gradient of a 'same' 3×3 convolution is the 'same' convolution of dy with the filter turned
+ * by 180° and its channel axes swapped), the filter's gradient by Conv2DBackpropFilter. Both
+ * gradients are always computed: not for a network's first layer (its 1-3 channels do not fit).
+ * Only where winogradAvailable() and winogradFits(…).
+ */
+export function winogradConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
+  const conv = tf.customGrad((...args: unknown[]) => {
+    const [input, w, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    const zeros = tf.zeros([w.shape[3]]) as tf.Tensor1D;
+    const u = winogradFilter(w);
+    const value = winogradConv2d(input, u, zeros, 'same', 'linear');
+    tf.dispose(u);
+    save([input, w]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const turned = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+      const uTurned = winogradFilter(turned);
+      const bias = tf.zeros([ws.shape[2]]) as tf.Tensor1D;
+      const dx = winogradConv2d(dy as tf.Tensor4D, uTurned, bias, 'same', 'linear');
+      const dw = tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x: xs, dy },
+          { strides: 1, pad: 'same', dataFormat: 'NHWC', dilations: 1, filterShape: ws.shape }
+        ) as tf.Tensor4D;
+      return [dx, dw];
+    };
+    return { value, gradFunc };
+  });
+  return conv(x, filter) as tf.Tensor4D;
+}
 
 /**
  * y = activation(conv(x, filter) + bias) with the filter already transformed by winogradFilter
