@@ -9,6 +9,10 @@
  * the convolution's output. The benchmark CNN's predict at 64×64 (batch 32, 2 threads): 11.7
  * → 9.1 ms (`node bench/train-profile.mjs --sizes 64`).
  *
+ * On wasm, a folded 3×3 stride-1 convolution with channels in fours runs by Winograd's
+ * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts): its filter is transformed once, when
+ * the runner is made. Same benchmark: 9.1 → 6.3 ms.
+ *
  * The model is run layer by layer here, as tfjs-layers' executor does (each intermediate
  * tensor is freed after its last use), with the folded groups as single ops. The folded
  * weights are computed when a runner is made and belong to it: make one per pass over a

@@ -118,6 +118,18 @@ class Helper {
     return true;
   }
 
+  /** Whether the helper has started and takes calls. */
+  get ready(): boolean {
+    const state = Atomics.load(this.ctl, STATE);
+    return this.alive && state !== STARTING && state !== FAILED && state !== EXITED;
+  }
+
+  /** Starts the helper if it is not running (it takes calls once it has loaded). */
+  wake(): void {
+    const state = Atomics.load(this.ctl, STATE);
+    if (!this.alive || state === EXITED) this.start();
+  }
+
   /** Waits for the posted call; throws if the kernel failed on the helper. */
   finish(call: KernelCall): void {
     let state: number;
@@ -163,6 +175,15 @@ export class KernelThreads {
   /** Threads a call can be split over: the main thread and every helper. */
   get threads(): number {
     return 1 + this.helpers.length;
+  }
+
+  /**
+   * How many helpers take calls now (they start in the background on first use); starts any
+   * that are not running.
+   */
+  readyHelpers(): number {
+    this.helpers.forEach(h => h.wake());
+    return this.helpers.filter(h => h.ready).length;
   }
 
   /**

@@ -1,0 +1,170 @@
+import { tf } from '../tf';
+import { ensureBackend } from '../select';
+import { maxRelDiff, randomArray, runOn } from '../testing/compare';
+import type { BackendWasm } from './util';
+import { kernelThreads, withoutKernelHelpers } from './kernel-threads';
+import {
+  winogradAvailable,
+  winogradConv2d,
+  winogradConv2dSame,
+  winogradFilter,
+  winogradFits,
+  type WinogradActivation
+} from './winograd_conv';
+
+type Case = [n: number, h: number, w: number, ci: number, co: number, pad: 'same' | 'valid'];
+
+/** Inputs of one convolution as plain arrays (tensors belong to one backend). */
+function arrays([n, h, w, ci, co]: Case, seed: number) {
+  return {
+    x: randomArray(n * h * w * ci, seed),
+    filter: randomArray(9 * ci * co, seed + 1).map(v => v * 0.5),
+    bias: randomArray(co, seed + 2)
+  };
+}
+
+/** activation(conv(x, filter) + bias) by tfjs's fused op on the plain-JS cpu backend. */
+async function reference(c: Case, activation: WinogradActivation, seed: number) {
+  const [n, h, w, ci, co, pad] = c;
+  const { x, filter, bias } = arrays(c, seed);
+  const [y] = await runOn('cpu', () =>
+    tf.fused.conv2d({
+      x: tf.tensor4d(x, [n, h, w, ci]),
+      filter: tf.tensor4d(filter, [3, 3, ci, co]),
+      strides: 1,
+      pad,
+      bias: tf.tensor1d(bias),
+      activation
+    })
+  );
+  return y;
+}
+
+/** The same by MedflowWinogradConv2D on wasm, with its shape. */
+async function winograd(c: Case, activation: WinogradActivation, seed: number) {
+  const [n, h, w, ci, co, pad] = c;
+  const { x, filter, bias } = arrays(c, seed);
+  let shape: number[] = [];
+  const [y] = await runOn('wasm', () => {
+    const u = winogradFilter(tf.tensor4d(filter, [3, 3, ci, co]));
+    const out = winogradConv2d(
+      tf.tensor4d(x, [n, h, w, ci]),
+      u,
+      tf.tensor1d(bias),
+      pad,
+      activation
+    );
+    shape = out.shape;
+    return out;
+  });
+  return { y, shape };
+}
+
+describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', () => {
+  beforeAll(async () => {
+    await ensureBackend('wasm');
+  });
+
+  it('runs on wasm with the tensor kernels', () => {
+    expect(winogradAvailable()).toBe(true);
+  });
+
+  it.each<[Case, WinogradActivation]>([
+    // Many tiles: blocks of 32 split between threads; co = 32 (whole eight-column groups).
+    [[8, 16, 16, 16, 32, 'same'], 'relu'],
+    // Odd sizes: the last row and column of tiles are half outside the output.
+    [[3, 7, 9, 4, 12, 'valid'], 'linear'],
+    [[2, 5, 6, 8, 4, 'same'], 'relu6'],
+    // co ≡ 4 (mod 8): the product's four-column tail; 1×1 output tiles at the edge.
+    [[5, 3, 3, 12, 20, 'same'], 'relu'],
+    [[1, 4, 4, 4, 4, 'valid'], 'linear']
+  ])('equals tf.fused.conv2d on the cpu backend: %j, %s', async (c, activation) => {
+    const want = await reference(c, activation, 10);
+    const { y, shape } = await winograd(c, activation, 10);
+    const [n, h, w, , co, pad] = c;
+    const out = pad === 'same' ? [h, w] : [h - 2, w - 2];
+    expect(shape).toEqual([n, ...out, co]);
+    // The transforms add inputs before multiplying: rounding differs from the direct sum.
+    expect(maxRelDiff(y, want)).toBeLessThan(1e-5);
+  });
+
+  it('gives the same bits on one thread as shared between threads', async () => {
+    const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
+    // Let the helpers start (in the background, on first use), so that they take tiles.
+    for (let i = 0; pool && i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    const c: Case = [16, 20, 20, 8, 16, 'same'];
+    const { y: shared } = await winograd(c, 'relu', 20);
+    const { y: alone } = await withoutKernelHelpers(() => winograd(c, 'relu', 20));
+    expect(Buffer.from(shared.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
+  });
+
+  it('transforms a filter as G g Gᵀ', async () => {
+    const g = randomArray(9 * 2 * 4, 30);
+    const [u] = await runOn('wasm', () => winogradFilter(tf.tensor4d(g, [3, 3, 2, 4])));
+    const G = [
+      [1, 0, 0],
+      [0.5, 0.5, 0.5],
+      [0.5, -0.5, 0.5],
+      [0, 0, 1]
+    ];
+    const want = new Float64Array(16 * 8);
+    for (let p = 0; p < 8; p++) {
+      for (let i = 0; i < 4; i++) {
+        for (let j = 0; j < 4; j++) {
+          let sum = 0;
+          for (let r = 0; r < 3; r++) {
+            for (let s = 0; s < 3; s++) sum += G[i][r] * g[(r * 3 + s) * 8 + p] * G[j][s];
+          }
+          want[(4 * i + j) * 8 + p] = sum;
+        }
+      }
+    }
+    expect(maxRelDiff(u, want)).toBeLessThan(1e-6);
+  });
+
+  it("has tf.conv2d's gradients for training ('same', both inputs)", async () => {
+    const [n, h, w, ci, co] = [4, 9, 8, 8, 12];
+    const { x, filter } = arrays([n, h, w, ci, co, 'same'], 40);
+    const dy = randomArray(n * h * w * co, 43);
+    // d/dx and d/dw of Σ dy · conv(x, w).
+    const grads = (conv: (a: tf.Tensor4D, b: tf.Tensor4D) => tf.Tensor4D) => () => {
+      const f = (a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.mul(conv(a as tf.Tensor4D, b as tf.Tensor4D), tf.tensor4d(dy, [n, h, w, co])));
+      const [gx, gw] = tf.grads(f)([
+        tf.tensor4d(x, [n, h, w, ci]),
+        tf.tensor4d(filter, [3, 3, ci, co])
+      ]);
+      return [f(tf.tensor4d(x, [n, h, w, ci]), tf.tensor4d(filter, [3, 3, ci, co])), gx, gw];
+    };
+    const want = await runOn(
+      'cpu',
+      grads((a, b) => tf.conv2d(a, b, 1, 'same'))
+    );
+    const got = await runOn('wasm', grads(winogradConv2dSame));
+    want.forEach((values, i) => expect(maxRelDiff(got[i], values)).toBeLessThan(1e-5));
+  });
+
+  it('takes 3×3, stride-1, undilated convolutions with channels in fours only', () => {
+    expect(winogradFits([3, 3, 16, 32], [1, 1], [1, 1])).toBe(true);
+    expect(winogradFits([3, 3, 16, 32], 1, 1)).toBe(true);
+    expect(winogradFits([3, 3, 1, 16], [1, 1], [1, 1])).toBe(false); // a first layer
+    expect(winogradFits([3, 3, 16, 30], [1, 1], [1, 1])).toBe(false);
+    expect(winogradFits([5, 5, 16, 32], [1, 1], [1, 1])).toBe(false);
+    expect(winogradFits([3, 3, 16, 32], [2, 2], [1, 1])).toBe(false);
+    expect(winogradFits([3, 3, 16, 32], [1, 1], [2, 2])).toBe(false);
+  });
+
+  it('refuses a filter that does not fit the input, naming both shapes', async () => {
+    await ensureBackend('wasm');
+    const x = tf.zeros([1, 4, 4, 8]) as tf.Tensor4D;
+    const u = tf.zeros([16, 4, 8]) as tf.Tensor3D;
+    const bias = tf.zeros([8]) as tf.Tensor1D;
+    expect(() => winogradConv2d(x, u, bias, 'same', 'relu')).toThrow(
+      /MedflowWinogradConv2D: filter \[16,4,8\] does not fit input \[1,4,4,8\]/
+    );
+    expect(() => winogradFilter(tf.zeros([5, 5, 4, 4]) as tf.Tensor4D)).toThrow(/3×3 filter/);
+    tf.dispose([x, u, bias]);
+  });
+});
