@@ -76,3 +76,10 @@ export class Conv2DLayer extends Stock {
     );
   }
 }
+
+// Models loaded from model.json (a saved run, a Keras export) get this class for 'Conv2D' too,
+// so that a loaded model computes exactly what it computed before it was saved. Only the
+// class map that loading reads: registerClass would also rename it 'Custom>Conv2D' in saves.
+tf.serialization.SerializationMap.register(
+  Conv2DLayer as unknown as tf.serialization.SerializableConstructor<tf.layers.Layer>
+);
