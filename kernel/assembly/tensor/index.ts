@@ -403,4 +403,4 @@ export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
   }
 }
 
-export { winogradConv3x3F32 } from './winograd';
+export { winogradConv3x3F32, winogradFilterF32 } from './winograd';

@@ -5,7 +5,7 @@
  * pair instead of 36. In matrix form, per tile and channel pair,
  *   Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
  * where d is the 4×4 input block, g the 3×3 filter, and Bᵀ, G, Aᵀ small matrices of 0, ±1 and
- * ½. The filter's transform U = G g Gᵀ is made once by the caller (16 × ci × co floats); here:
+ * ½. winogradFilterF32 makes U = G g Gᵀ (16 × ci × co floats) once per call; then
  *   1. input transform: V = Bᵀ d B for each tile and input channel (additions only);
  *   2. 16 matrix products, one per position ξ of the 4×4 transform:
  *      M[ξ] (tiles × co) = V[ξ] (tiles × ci) · U[ξ] (ci × co);
@@ -14,9 +14,69 @@
  * caller gives, 16 · BLOCK · (ci + co) floats) stay in cache between the three steps: done
  * tensor-wide, the transforms would move 4-8× the input and output through memory.
  *
- * Tiles [t0, t1) of all n · ⌈ho/2⌉ · ⌈wo/2⌉ are computed, so threads can share the tiles.
- * ci and co must be multiples of 4.
+ * winogradConv3x3F32 computes tiles [t0, t1) of all n · ⌈ho/2⌉ · ⌈wo/2⌉, so threads can share
+ * the tiles. ci and co must be multiples of 4.
  */
+
+/**
+ * U = G g Gᵀ (16 × ci × co, ξ = 4i + j) of the 3×3 filters of a convolution from ci to co
+ * channels. g: [3, 3, ci, co]; or, if turned, [3, 3, co, ci] used turned by 180° with its
+ * channel axes swapped (the filter of a 'same' convolution's input gradient).
+ */
+export function winogradFilterF32(g: usize, u: usize, ci: i32, co: i32, turned: bool): void {
+  const pairs = <usize>(ci * co);
+  for (let c = 0; c < ci; c++) {
+    for (let o = 0; o < co; o++) {
+      // The nine taps, row-major.
+      const at = turned ? <usize>(o * ci + c) : <usize>(c * co + o);
+      const t00 = tap(g, at, pairs, 0, 0, turned);
+      const t01 = tap(g, at, pairs, 0, 1, turned);
+      const t02 = tap(g, at, pairs, 0, 2, turned);
+      const t10 = tap(g, at, pairs, 1, 0, turned);
+      const t11 = tap(g, at, pairs, 1, 1, turned);
+      const t12 = tap(g, at, pairs, 1, 2, turned);
+      const t20 = tap(g, at, pairs, 2, 0, turned);
+      const t21 = tap(g, at, pairs, 2, 1, turned);
+      const t22 = tap(g, at, pairs, 2, 2, turned);
+      // P = G g (4 × 3), row by row, each row then times Gᵀ.
+      const out = u + ((<usize>(c * co + o)) << 2);
+      filterRow(out, pairs, 0, t00, t01, t02);
+      filterRow(
+        out,
+        pairs,
+        1,
+        0.5 * (t00 + t10 + t20),
+        0.5 * (t01 + t11 + t21),
+        0.5 * (t02 + t12 + t22)
+      );
+      filterRow(
+        out,
+        pairs,
+        2,
+        0.5 * (t00 - t10 + t20),
+        0.5 * (t01 - t11 + t21),
+        0.5 * (t02 - t12 + t22)
+      );
+      filterRow(out, pairs, 3, t20, t21, t22);
+    }
+  }
+}
+
+/** Tap (r, s) of the filter pair at `at` (see winogradFilterF32 for `turned`). */
+function tap(g: usize, at: usize, pairs: usize, r: i32, s: i32, turned: bool): f32 {
+  const k = turned ? (2 - r) * 3 + (2 - s) : r * 3 + s;
+  return load<f32>(g + ((<usize>k * pairs + at) << 2));
+}
+
+/** Row i of U = P Gᵀ from row i of P = (a, b, c), stored at ξ = 4i … 4i + 3. */
+function filterRow(out: usize, pairs: usize, i: i32, a: f32, b: f32, c: f32): void {
+  const stride = pairs << 2;
+  const row = out + <usize>(4 * i) * stride;
+  store<f32>(row, a);
+  store<f32>(row + stride, 0.5 * (a + b + c));
+  store<f32>(row + 2 * stride, 0.5 * (a - b + c));
+  store<f32>(row + 3 * stride, c);
+}
 
 /** Tiles per block. */
 const BLOCK: i32 = 32;
@@ -108,34 +168,34 @@ function inputTransform(
     const q3 = colAt(left + 3, w, pixel);
     for (let c: usize = 0; c < pixel; c += 16) {
       // W = d B, row by row (the row's four columns into four differences).
-      let d0 = load(r0, q0, c, zero);
-      let d1 = load(r0, q1, c, zero);
-      let d2 = load(r0, q2, c, zero);
-      let d3 = load(r0, q3, c, zero);
+      let d0 = loadOrZero(r0, q0, c, zero);
+      let d1 = loadOrZero(r0, q1, c, zero);
+      let d2 = loadOrZero(r0, q2, c, zero);
+      let d3 = loadOrZero(r0, q3, c, zero);
       const w00 = f32x4.sub(d0, d2);
       const w01 = f32x4.add(d1, d2);
       const w02 = f32x4.sub(d2, d1);
       const w03 = f32x4.sub(d1, d3);
-      d0 = load(r1, q0, c, zero);
-      d1 = load(r1, q1, c, zero);
-      d2 = load(r1, q2, c, zero);
-      d3 = load(r1, q3, c, zero);
+      d0 = loadOrZero(r1, q0, c, zero);
+      d1 = loadOrZero(r1, q1, c, zero);
+      d2 = loadOrZero(r1, q2, c, zero);
+      d3 = loadOrZero(r1, q3, c, zero);
       const w10 = f32x4.sub(d0, d2);
       const w11 = f32x4.add(d1, d2);
       const w12 = f32x4.sub(d2, d1);
       const w13 = f32x4.sub(d1, d3);
-      d0 = load(r2, q0, c, zero);
-      d1 = load(r2, q1, c, zero);
-      d2 = load(r2, q2, c, zero);
-      d3 = load(r2, q3, c, zero);
+      d0 = loadOrZero(r2, q0, c, zero);
+      d1 = loadOrZero(r2, q1, c, zero);
+      d2 = loadOrZero(r2, q2, c, zero);
+      d3 = loadOrZero(r2, q3, c, zero);
       const w20 = f32x4.sub(d0, d2);
       const w21 = f32x4.add(d1, d2);
       const w22 = f32x4.sub(d2, d1);
       const w23 = f32x4.sub(d1, d3);
-      d0 = load(r3, q0, c, zero);
-      d1 = load(r3, q1, c, zero);
-      d2 = load(r3, q2, c, zero);
-      d3 = load(r3, q3, c, zero);
+      d0 = loadOrZero(r3, q0, c, zero);
+      d1 = loadOrZero(r3, q1, c, zero);
+      d2 = loadOrZero(r3, q2, c, zero);
+      d3 = loadOrZero(r3, q3, c, zero);
       const w30 = f32x4.sub(d0, d2);
       const w31 = f32x4.add(d1, d2);
       const w32 = f32x4.sub(d2, d1);
@@ -160,7 +220,7 @@ function colAt(q: i32, w: i32, pixel: usize): isize {
   return q >= 0 && q < w ? <isize>q * <isize>pixel : -1;
 }
 
-function load(row: isize, col: isize, c: usize, zero: v128): v128 {
+function loadOrZero(row: isize, col: isize, c: usize, zero: v128): v128 {
   return row < 0 || col < 0 ? zero : v128.load(<usize>(row + col) + c);
 }
 

@@ -13,7 +13,6 @@ export {
   winogradAvailable,
   winogradConv2d,
   winogradConv2dSame,
-  winogradFilter,
   winogradFits,
   type WinogradActivation
 } from './wasm/winograd_conv';

@@ -10,8 +10,7 @@
  * → 9.1 ms (`node bench/train-profile.mjs --sizes 64`).
  *
  * On wasm, a folded 3×3 stride-1 convolution with channels in fours runs by Winograd's
- * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts): its filter is transformed once, when
- * the runner is made. Same benchmark: 9.1 → 6.3 ms.
+ * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts). Same benchmark: 9.1 → 6.3 ms.
  *
  * The model is run layer by layer here, as tfjs-layers' executor does (each intermediate
  * tensor is freed after its last use), with the folded groups as single ops. The folded
@@ -23,7 +22,6 @@ import {
   tf,
   winogradAvailable,
   winogradConv2d,
-  winogradFilter,
   winogradFits,
   type WinogradActivation
 } from '../backend';
@@ -42,11 +40,11 @@ interface Fold {
   activation: Activation;
 }
 
-/** A folded group's weights; `winograd`: the filter transformed for winogradConv2d, if it runs so. */
+/** A folded group's weights, and whether it runs by winogradConv2d. */
 interface FoldedWeights {
   filter: tf.Tensor4D;
   bias: tf.Tensor1D;
-  winograd?: tf.Tensor3D;
+  winograd?: boolean;
 }
 
 /** One layer (or folded group) of the plan: the tensors it reads and the one it writes. */
@@ -200,7 +198,7 @@ export class InferenceRunner {
         !step.fold.depthwise &&
         winogradFits(weights.filter.shape, conv.strides, conv.dilationRate)
       ) {
-        weights.winograd = winogradFilter(weights.filter);
+        weights.winograd = true;
       }
       this.weights.set(step, weights);
     }
@@ -253,7 +251,7 @@ export class InferenceRunner {
     const pad = conv.padding as 'same' | 'valid';
     if (winograd) {
       const x = inputs[0] as tf.Tensor4D;
-      return winogradConv2d(x, winograd, bias, pad, fold.activation as WinogradActivation);
+      return winogradConv2d(x, filter, bias, pad, fold.activation as WinogradActivation);
     }
     const args = {
       x: inputs[0] as tf.Tensor4D,
@@ -269,9 +267,7 @@ export class InferenceRunner {
   }
 
   dispose(): void {
-    for (const { filter, bias, winograd } of this.weights.values()) {
-      tf.dispose([filter, bias, ...(winograd ? [winograd] : [])]);
-    }
+    for (const { filter, bias } of this.weights.values()) tf.dispose([filter, bias]);
     this.weights.clear();
   }
 }

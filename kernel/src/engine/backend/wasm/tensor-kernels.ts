@@ -43,6 +43,7 @@ export interface TensorKernelExports {
   gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
   channelMomentsF32(x: number, out: number, positions: number, c: number): void;
   reluGradF32(dy: number, x: number, dx: number, n: number): void;
+  winogradFilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
   winogradConv3x3F32(
     x: number,
     u: number,

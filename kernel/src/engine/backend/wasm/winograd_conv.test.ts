@@ -7,7 +7,6 @@ import {
   winogradAvailable,
   winogradConv2d,
   winogradConv2dSame,
-  winogradFilter,
   winogradFits,
   type WinogradActivation
 } from './winograd_conv';
@@ -46,10 +45,9 @@ async function winograd(c: Case, activation: WinogradActivation, seed: number) {
   const { x, filter, bias } = arrays(c, seed);
   let shape: number[] = [];
   const [y] = await runOn('wasm', () => {
-    const u = winogradFilter(tf.tensor4d(filter, [3, 3, ci, co]));
     const out = winogradConv2d(
       tf.tensor4d(x, [n, h, w, ci]),
-      u,
+      tf.tensor4d(filter, [3, 3, ci, co]),
       tf.tensor1d(bias),
       pad,
       activation
@@ -100,28 +98,27 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
     expect(Buffer.from(shared.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
   });
 
-  it('transforms a filter as G g Gᵀ', async () => {
-    const g = randomArray(9 * 2 * 4, 30);
-    const [u] = await runOn('wasm', () => winogradFilter(tf.tensor4d(g, [3, 3, 2, 4])));
-    const G = [
-      [1, 0, 0],
-      [0.5, 0.5, 0.5],
-      [0.5, -0.5, 0.5],
-      [0, 0, 1]
-    ];
-    const want = new Float64Array(16 * 8);
-    for (let p = 0; p < 8; p++) {
-      for (let i = 0; i < 4; i++) {
-        for (let j = 0; j < 4; j++) {
-          let sum = 0;
-          for (let r = 0; r < 3; r++) {
-            for (let s = 0; s < 3; s++) sum += G[i][r] * g[(r * 3 + s) * 8 + p] * G[j][s];
-          }
-          want[(4 * i + j) * 8 + p] = sum;
-        }
-      }
-    }
-    expect(maxRelDiff(u, want)).toBeLessThan(1e-6);
+  it('uses a filter turned by 180° with its channel axes swapped, when asked', async () => {
+    const [n, h, w, ci, co] = [2, 6, 5, 8, 12];
+    const x = randomArray(n * h * w * ci, 30);
+    // A [3, 3, co, ci] filter, as a layer from co to ci channels holds it.
+    const g = randomArray(9 * co * ci, 31);
+    const bias = new Float32Array(co);
+    const [want] = await runOn('cpu', () => {
+      const turned = tf.transpose(tf.reverse(tf.tensor4d(g, [3, 3, co, ci]), [0, 1]), [0, 1, 3, 2]);
+      return tf.conv2d(tf.tensor4d(x, [n, h, w, ci]), turned as tf.Tensor4D, 1, 'same');
+    });
+    const [got] = await runOn('wasm', () =>
+      winogradConv2d(
+        tf.tensor4d(x, [n, h, w, ci]),
+        tf.tensor4d(g, [3, 3, co, ci]),
+        tf.tensor1d(bias),
+        'same',
+        'linear',
+        true
+      )
+    );
+    expect(maxRelDiff(got, want)).toBeLessThan(1e-5);
   });
 
   it("has tf.conv2d's gradients for training ('same', both inputs)", async () => {
@@ -159,12 +156,13 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
   it('refuses a filter that does not fit the input, naming both shapes', async () => {
     await ensureBackend('wasm');
     const x = tf.zeros([1, 4, 4, 8]) as tf.Tensor4D;
-    const u = tf.zeros([16, 4, 8]) as tf.Tensor3D;
     const bias = tf.zeros([8]) as tf.Tensor1D;
-    expect(() => winogradConv2d(x, u, bias, 'same', 'relu')).toThrow(
-      /MedflowWinogradConv2D: filter \[16,4,8\] does not fit input \[1,4,4,8\]/
+    const f = tf.zeros([3, 3, 4, 8]) as tf.Tensor4D;
+    expect(() => winogradConv2d(x, f, bias, 'same', 'relu')).toThrow(
+      /MedflowWinogradConv2D: filter \[3,3,4,8\] does not fit input \[1,4,4,8\]/
     );
-    expect(() => winogradFilter(tf.zeros([5, 5, 4, 4]) as tf.Tensor4D)).toThrow(/3×3 filter/);
-    tf.dispose([x, u, bias]);
+    const wide = tf.zeros([5, 5, 8, 8]) as tf.Tensor4D;
+    expect(() => winogradConv2d(x, wide, bias, 'same', 'relu')).toThrow(/expected 3×3/);
+    tf.dispose([x, bias, f, wide]);
   });
 });

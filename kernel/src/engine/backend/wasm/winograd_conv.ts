@@ -3,10 +3,11 @@
  * F(2×2, 3×3) in the SIMD tensor kernels (kernel/assembly/tensor/winograd.ts), on all of the
  * backend's threads. 16 multiplications per 2×2 outputs and channel pair instead of 36: the
  * benchmark CNN's 3×3 layers with 16-64 channels run at XNNPACK's multiply-add rate already,
- * so fewer multiplications is what is left to make them faster.
+ * so fewer multiplications is what is left to make them faster (about 2× here).
  *
- * The filter comes transformed (winogradFilter, U = G g Gᵀ, 16 × ci × co): a caller that runs
- * the same weights many times (evaluation, InferenceRunner) transforms them once.
+ * The kernel transforms the filter itself (U = G g Gᵀ, a few microseconds); with `turned` it
+ * uses the filter turned by 180° with its channel axes swapped, which makes the input gradient
+ * of a 'same' convolution a 'same' convolution of dy (winogradConv2dSame, for training).
  * Rounding differs from the direct sum (the transforms add and subtract inputs before the
  * products): outputs agree with tf.fused.conv2d to about 1e-6 of their scale.
  */
@@ -28,32 +29,8 @@ const BLOCK = 32;
 export interface WinogradConvAttrs {
   pad: 'same' | 'valid';
   activation: WinogradActivation;
-}
-
-// G of F(2×2, 3×3): U = G g Gᵀ.
-const G = [
-  [1, 0, 0],
-  [0.5, 0.5, 0.5],
-  [0.5, -0.5, 0.5],
-  [0, 0, 1]
-];
-
-/**
- * U = G g Gᵀ of a [3, 3, ci, co] filter, as [16, ci, co] (ξ = 4i + j): the filter the kernel
- * takes. Two small matrix products over all ci · co filters at once, on any backend.
- */
-export function winogradFilter(filter: tf.Tensor4D): tf.Tensor3D {
-  const [fh, fw, ci, co] = filter.shape;
-  if (fh !== 3 || fw !== 3)
-    throw new Error(`winogradFilter: expected a 3×3 filter, got ${fh}×${fw}`);
-  return tf.tidy(() => {
-    const g = tf.tensor2d(G);
-    const pairs = ci * co;
-    // Rows first: T[i, s, p] = Σ_r G[i][r] g[r, s, p]; then columns: U[i, j, p] = Σ_s G[j][s] T[i, s, p].
-    const rows = tf.reshape(tf.matMul(g, tf.reshape(filter, [3, 3 * pairs])), [4, 3, pairs]);
-    const both = tf.matMul(tf.broadcastTo(g, [4, 4, 3]), rows);
-    return tf.reshape(both, [16, ci, co]);
-  });
+  /** Use the filter turned by 180°, channel axes swapped (an input gradient's filter). */
+  turned: boolean;
 }
 
 /** Whether the kernel takes this convolution: 3×3, stride 1, no dilation, channels in fours. */
@@ -75,17 +52,19 @@ export function winogradAvailable(): boolean {
 
 function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
   const backend = b as BackendWasm;
-  const { x, u, bias } = inputs as { x: TensorInfo; u: TensorInfo; bias: TensorInfo };
-  const { pad, activation } = attrs as unknown as WinogradConvAttrs;
+  const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias: TensorInfo };
+  const { pad, activation, turned } = attrs as unknown as WinogradConvAttrs;
   const [n, h, w, ci] = x.shape;
-  const co = u.shape[2];
-  if (tensorKernels(backend) == null) {
+  const [fh, fw, fi, fo] = filter.shape;
+  const co = turned ? fi : fo;
+  const simd = tensorKernels(backend);
+  if (simd == null) {
     throw new Error(`${WINOGRAD_CONV} needs the SIMD tensor kernels (see winogradAvailable)`);
   }
-  if (u.shape[0] !== 16 || u.shape[1] !== ci || ci % 4 !== 0 || co % 4 !== 0) {
+  if (fh !== 3 || fw !== 3 || (turned ? fo : fi) !== ci || ci % 4 !== 0 || co % 4 !== 0) {
     throw new Error(
-      `${WINOGRAD_CONV}: filter [${u.shape}] does not fit input [${x.shape}] ` +
-        '(expected [16, ci, co] with ci and co multiples of 4)'
+      `${WINOGRAD_CONV}: filter [${filter.shape}]${turned ? ' (turned)' : ''} does not fit ` +
+        `input [${x.shape}] (expected 3×3 with channels in multiples of 4)`
     );
   }
   const info = tf.backend_util.computeConv2DInfo(
@@ -98,9 +77,13 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
   const { outHeight: ho, outWidth: wo } = info;
   const out = backend.makeOutput([n, ho, wo, co], 'float32');
   const tiles = n * Math.ceil(ho / 2) * Math.ceil(wo / 2);
+  // Scratch: the transformed filter, then each thread's block memory.
+  const filterFloats = 16 * ci * co;
   const perThread = 16 * BLOCK * (ci + co);
-  const scratch = backend.makeOutput([splitThreads(backend) * perThread], 'float32');
-  const [xa, ua, ba, ya, sa] = [x, u, bias, out, scratch].map(t => heapAddress(backend, t));
+  const scratch = backend.makeOutput([filterFloats + splitThreads(backend) * perThread], 'float32');
+  const [xa, fa, ba, ya, sa] = [x, filter, bias, out, scratch].map(t => heapAddress(backend, t));
+  simd.winogradFilterF32(fa, sa, ci, co, turned);
+  const blocks = sa + 4 * filterFloats;
   const { top, left } = info.padInfo;
   runSplit(
     backend,
@@ -108,7 +91,7 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
     (t0, t1, part) => ({
       kernel: 'winogradConv3x3F32',
       args: [
-        ...[xa, ua, ba, ya, sa + 4 * part * perThread],
+        ...[xa, sa, ba, ya, blocks + 4 * part * perThread],
         ...[n, h, w, ci, co, ho, wo, top, left, ACTIVATIONS[activation], t0, t1]
       ]
     }),
@@ -131,17 +114,12 @@ export const winogradConvConfig = ownKernel(WINOGRAD_CONV, winogradConv);
 export function winogradConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   const conv = tf.customGrad((...args: unknown[]) => {
     const [input, w, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    const zeros = tf.zeros([w.shape[3]]) as tf.Tensor1D;
-    const u = winogradFilter(w);
-    const value = winogradConv2d(input, u, zeros, 'same', 'linear');
-    tf.dispose(u);
+    const value = tf.tidy(() => winogradConv2d(input, w, tf.zeros([w.shape[3]]), 'same', 'linear'));
     save([input, w]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const turned = tf.transpose(tf.reverse(ws, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-      const uTurned = winogradFilter(turned);
-      const bias = tf.zeros([ws.shape[2]]) as tf.Tensor1D;
-      const dx = winogradConv2d(dy as tf.Tensor4D, uTurned, bias, 'same', 'linear');
+      const zeros = tf.zeros([ws.shape[2]]) as tf.Tensor1D;
+      const dx = winogradConv2d(dy as tf.Tensor4D, ws, zeros, 'same', 'linear', true);
       const dw = tf
         .engine()
         .runKernel(
@@ -157,18 +135,24 @@ export function winogradConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tens
 }
 
 /**
- * y = activation(conv(x, filter) + bias) with the filter already transformed by winogradFilter
- * (the caller owns the result). Only where winogradAvailable() and winogradFits(…).
+ * y = activation(conv(x, filter) + bias) for a [3, 3, ci, co] filter (or, turned, the
+ * [3, 3, co, ci] filter turned by 180° with its channel axes swapped); the caller owns the
+ * result. Only where winogradAvailable() and winogradFits(…).
  */
 export function winogradConv2d(
   x: tf.Tensor4D,
-  u: tf.Tensor3D,
+  filter: tf.Tensor4D,
   bias: tf.Tensor1D,
   pad: 'same' | 'valid',
-  activation: WinogradActivation
+  activation: WinogradActivation,
+  turned = false
 ): tf.Tensor4D {
-  const attrs: WinogradConvAttrs = { pad, activation };
+  const attrs: WinogradConvAttrs = { pad, activation, turned };
   return tf
     .engine()
-    .runKernel(WINOGRAD_CONV, { x, u, bias }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+    .runKernel(
+      WINOGRAD_CONV,
+      { x, filter, bias },
+      attrs as unknown as tf.NamedAttrMap
+    ) as tf.Tensor4D;
 }
