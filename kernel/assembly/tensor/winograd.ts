@@ -79,7 +79,7 @@ function filterRow(out: usize, pairs: usize, i: i32, a: f32, b: f32, c: f32): vo
 }
 
 /** Tiles per block. */
-const BLOCK: i32 = 32;
+export const BLOCK: i32 = 32;
 
 /** Activation applied to the output: none, ReLU, ReLU6. */
 const LINEAR: i32 = 0;
@@ -125,7 +125,7 @@ export function winogradConv3x3F32(
  * V[ξ][b][c] for the block's tiles b < count; rows count … BLOCK − 1 are zeroed (the product
  * runs over whole blocks, and stale scratch could hold denormals, which are slow to multiply).
  */
-function inputTransform(
+export function inputTransform(
   x: usize,
   v: usize,
   b0: i32,

@@ -21,6 +21,7 @@ import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from '.
 import { im2colTransposed, imagesPerGroup } from './im2col';
 import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
 import { runSplit } from './kernel-threads';
+import { winogradFilterGrad } from './winograd_filter_grad';
 
 /**
  * Patch rows (filter taps × input channels) up to which the product is gemmRowsF32 instead of
@@ -280,6 +281,8 @@ function conv2DBackpropFilter(args: {
   const { filterHeight: fh, filterWidth: fw, inHeight, inWidth, outHeight, outWidth } = info;
   const { strideHeight: sh, strideWidth: sw, dilationHeight: dh, dilationWidth: dw } = info;
   const { top, left } = info.padInfo;
+  const winograd = winogradFilterGrad(backend, x, dy, info);
+  if (winograd != null) return winograd;
   if (gemmPays(backend, info)) return byGemm(backend, x, dy, info);
   if (sh === 1 && sw === 1 && dh === 1 && dw === 1) {
     const swapped = byFlippedRoles(backend, x, dy, info);

@@ -44,6 +44,27 @@ export interface TensorKernelExports {
   channelMomentsF32(x: number, out: number, positions: number, c: number): void;
   reluGradF32(dy: number, x: number, dx: number, n: number): void;
   winogradFilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
+  winogradFilterGradChunksF32(
+    x: number,
+    dy: number,
+    partials: number,
+    scratch: number,
+    n: number,
+    h: number,
+    w: number,
+    ci: number,
+    co: number,
+    perChunk: number,
+    k0: number,
+    k1: number
+  ): void;
+  winogradFilterGradFinishF32(
+    partials: number,
+    chunks: number,
+    dg: number,
+    ci: number,
+    co: number
+  ): void;
   winogradConv3x3F32(
     x: number,
     u: number,
