@@ -101,6 +101,7 @@ export function winogradConv3x3F32(
   padTop: i32,
   padLeft: i32,
   activation: i32,
+  pool: bool,
   t0: i32,
   t1: i32
 ): void {
@@ -117,7 +118,7 @@ export function winogradConv3x3F32(
       const mXi = m + ((<usize>(xi * BLOCK * co)) << 2);
       blockProduct(vXi, uXi, mXi, ci, co);
     }
-    outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation);
+    outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool);
   }
 }
 
@@ -317,19 +318,30 @@ function outputTransform(
   wo: i32,
   tilesH: i32,
   tilesW: i32,
-  activation: i32
+  activation: i32,
+  pool: bool
 ): void {
   const pixel = (<usize>co) << 2;
   const xiStride = <usize>BLOCK * pixel;
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);
   const perImage = tilesH * tilesW;
+  // Pooled output: a tile is a 2×2 pooling window; 'valid' pooling drops a last odd row/column.
+  const ph = ho >> 1;
+  const pw = wo >> 1;
   for (let b = 0; b < count; b++) {
     const t = b0 + b;
     const image = t / perImage;
     const inImage = t - image * perImage;
     const ty = inImage / tilesW;
     const tx = inImage - ty * tilesW;
+    if (pool) {
+      if (ty < ph && tx < pw) {
+        const out = y + (<usize>(image * ph + ty) * <usize>pw + <usize>tx) * pixel;
+        pooledTile(m + <usize>b * pixel, xiStride, bias, out, pixel, activation, zero, six);
+      }
+      continue;
+    }
     const oy = 2 * ty;
     const ox = 2 * tx;
     const rowBytes = <usize>wo * pixel;
@@ -362,6 +374,41 @@ function outputTransform(
         }
       }
     }
+  }
+}
+
+/**
+ * The maximum of one tile's four outputs (+ bias, activated: the activations are monotonic, so
+ * activating the maximum is the maximum of the activated), the 2×2 MaxPooling of the tile.
+ */
+function pooledTile(
+  at: usize,
+  xiStride: usize,
+  bias: usize,
+  out: usize,
+  pixel: usize,
+  activation: i32,
+  zero: v128,
+  six: v128
+): void {
+  for (let c: usize = 0; c < pixel; c += 16) {
+    const o = at + c;
+    const z00 = column0(o, xiStride, 0);
+    const z10 = column1(o, xiStride, 0);
+    const z01 = column0(o, xiStride, 1);
+    const z11 = column1(o, xiStride, 1);
+    const z02 = column0(o, xiStride, 2);
+    const z12 = column1(o, xiStride, 2);
+    const z03 = column0(o, xiStride, 3);
+    const z13 = column1(o, xiStride, 3);
+    const y00 = f32x4.add(f32x4.add(z00, z01), z02);
+    const y01 = f32x4.sub(f32x4.sub(z01, z02), z03);
+    const y10 = f32x4.add(f32x4.add(z10, z11), z12);
+    const y11 = f32x4.sub(f32x4.sub(z11, z12), z13);
+    const top = f32x4.max(y00, y01);
+    const bottom = f32x4.max(y10, y11);
+    const most = f32x4.add(f32x4.max(top, bottom), v128.load(bias + c));
+    v128.store(out + c, activate(most, activation, zero, six));
   }
 }
 

@@ -33,18 +33,19 @@ function maxRelativeDifference(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.add(tf.abs(b), 1))).dataSync()[0]);
 }
 
-// Convolutions folded, and of those the ones run by Winograd on wasm: 3×3, stride 1, channels
-// in fours (not a first layer on 1 channel, strided or 1×1 convolutions, depthwise ones).
+// Convolutions folded; of those the ones run by Winograd on wasm: 3×3, stride 1, channels in
+// fours (not a first layer on 1 channel, strided or 1×1 convolutions, depthwise ones); and the
+// groups that take the 2×2 MaxPooling after them.
 const NETWORKS = [
-  ['small_cnn', 3, 2],
-  ['vgg', 6, 5],
-  ['resnet18', 20, 13],
-  ['mobilenet_v2', 52, 0]
+  ['small_cnn', 3, 2, 3],
+  ['vgg', 6, 5, 3],
+  ['resnet18', 20, 13, 0],
+  ['mobilenet_v2', 52, 0, 0]
 ] as const;
 
 test.each(NETWORKS)(
   '%s: folded inference equals the model (%i convolutions folded, %i by Winograd on wasm)',
-  (name, folded, winograd) => {
+  (name, folded, winograd, pooled) => {
     const model = compileTfjs(builtin(name, { classes: 3, inputShape: [32, 32, 1] }), {
       seed: 1
     });
@@ -55,6 +56,7 @@ test.each(NETWORKS)(
     const runner = new InferenceRunner(model);
     expect(runner.folds).toHaveLength(folded);
     expect(runner.winogradConvolutions).toBe(tf.getBackend() === 'wasm' ? winograd : 0);
+    expect(runner.folds.filter(f => /pool\d*$/.test(f))).toHaveLength(pooled);
     const y = runner.predict(x);
     expect(y.shape).toEqual(expected.shape);
     expect(maxRelativeDifference(y, expected)).toBeLessThan(1e-4);

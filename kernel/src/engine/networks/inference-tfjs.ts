@@ -10,7 +10,8 @@
  * → 9.1 ms (`node bench/train-profile.mjs --sizes 64`).
  *
  * On wasm, a folded 3×3 stride-1 convolution with channels in fours runs by Winograd's
- * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts). Same benchmark: 9.1 → 6.3 ms.
+ * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts), and a 2×2 MaxPooling that follows
+ * (each 2×2 tile of its outputs is one pooling window) is taken in the same pass.
  *
  * The model is run layer by layer here, as tfjs-layers' executor does (each intermediate
  * tensor is freed after its last use), with the folded groups as single ops. The folded
@@ -38,6 +39,8 @@ interface Fold {
   norm: Layer;
   depthwise: boolean;
   activation: Activation;
+  /** A 2×2, stride-2 MaxPooling that only reads the group's output (fused where it can be). */
+  pool?: Layer;
 }
 
 /** A folded group's weights, and whether it runs by winogradConv2d. */
@@ -96,6 +99,21 @@ function foldableConv(layer: Layer): boolean {
   );
 }
 
+/** A 2×2 MaxPooling with stride 2 and 'valid' padding over a channels-last tensor. */
+function pairPool(layer: Layer): boolean {
+  if (layer.getClassName() !== 'MaxPooling2D') return false;
+  const p = layer as unknown as {
+    poolSize: [number, number];
+    strides: [number, number];
+    padding: string;
+    dataFormat: string;
+  };
+  const twos = (v: number[]) => v.length === 2 && v[0] === 2 && v[1] === 2;
+  return (
+    twos(p.poolSize) && twos(p.strides) && p.padding === 'valid' && p.dataFormat === 'channelsLast'
+  );
+}
+
 /** A BatchNormalization over the last axis of a 4-D tensor. */
 function lastAxisNorm(layer: Layer): boolean {
   if (layer.getClassName() !== 'BatchNormalization') return false;
@@ -148,6 +166,12 @@ function planOf(model: tf.LayersModel): Plan | null {
       skipped.add(norm);
       if (activation) skipped.add(after!);
       step.output = outputOf(activation ? after! : norm);
+      const pool = onlyReader(step.output);
+      if (pool && pairPool(pool)) {
+        step.fold.pool = pool;
+        skipped.add(pool);
+        step.output = outputOf(pool);
+      }
     }
     steps.push(step);
   });
@@ -214,8 +238,9 @@ export class InferenceRunner {
     return (this.plan?.steps ?? [])
       .filter(s => s.fold)
       .map(s => {
-        const { conv, norm, activation } = s.fold!;
-        return [conv.name, norm.name, ...(activation === 'linear' ? [] : [activation])].join('+');
+        const { conv, norm, activation, pool } = s.fold!;
+        const activated = activation === 'linear' ? [] : [activation];
+        return [conv.name, norm.name, ...activated, ...(pool ? [pool.name] : [])].join('+');
       });
   }
 
@@ -251,7 +276,8 @@ export class InferenceRunner {
     const pad = conv.padding as 'same' | 'valid';
     if (winograd) {
       const x = inputs[0] as tf.Tensor4D;
-      return winogradConv2d(x, filter, bias, pad, fold.activation as WinogradActivation);
+      const activation = fold.activation as WinogradActivation;
+      return winogradConv2d(x, filter, bias, pad, activation, { pool: fold.pool != null });
     }
     const args = {
       x: inputs[0] as tf.Tensor4D,
@@ -263,7 +289,11 @@ export class InferenceRunner {
       bias,
       activation: fold.activation
     };
-    return fold.depthwise ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
+    const y = fold.depthwise ? tf.fused.depthwiseConv2d(args) : tf.fused.conv2d(args);
+    if (!fold.pool) return y;
+    const pooled = fold.pool.apply(y, { training: false }) as tf.Tensor;
+    y.dispose();
+    return pooled;
   }
 
   dispose(): void {

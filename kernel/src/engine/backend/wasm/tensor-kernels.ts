@@ -81,6 +81,7 @@ export interface TensorKernelExports {
     padTop: number,
     padLeft: number,
     activation: number,
+    pool: boolean,
     t0: number,
     t1: number
   ): void;

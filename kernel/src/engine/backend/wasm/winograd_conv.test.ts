@@ -86,6 +86,50 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
     expect(maxRelDiff(y, want)).toBeLessThan(1e-5);
   });
 
+  it.each<[Case, WinogradActivation]>([
+    [[4, 8, 12, 8, 16, 'same'], 'relu'],
+    // Odd output sizes: 'valid' pooling drops the last row and column.
+    [[3, 7, 9, 4, 12, 'same'], 'relu6'],
+    [[2, 9, 8, 8, 8, 'valid'], 'linear']
+  ])(
+    'with pool, equals 2×2 MaxPooling of the fused conv on the cpu backend: %j, %s',
+    async (c, activation) => {
+      const [n, h, w, ci, co, pad] = c;
+      const { x, filter, bias } = arrays(c, 50);
+      const [want] = await runOn('cpu', () =>
+        tf.maxPool(
+          tf.fused.conv2d({
+            x: tf.tensor4d(x, [n, h, w, ci]),
+            filter: tf.tensor4d(filter, [3, 3, ci, co]),
+            strides: 1,
+            pad,
+            bias: tf.tensor1d(bias),
+            activation
+          }),
+          2,
+          2,
+          'valid'
+        )
+      );
+      let shape: number[] = [];
+      const [got] = await runOn('wasm', () => {
+        const y = winogradConv2d(
+          tf.tensor4d(x, [n, h, w, ci]),
+          tf.tensor4d(filter, [3, 3, ci, co]),
+          tf.tensor1d(bias),
+          pad,
+          activation,
+          { pool: true }
+        );
+        shape = y.shape;
+        return y;
+      });
+      const [ho, wo] = pad === 'same' ? [h, w] : [h - 2, w - 2];
+      expect(shape).toEqual([n, ho >> 1, wo >> 1, co]);
+      expect(maxRelDiff(got, want)).toBeLessThan(1e-5);
+    }
+  );
+
   it('gives the same bits on one thread as shared between threads', async () => {
     const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
     // Let the helpers start (in the background, on first use), so that they take tiles.
@@ -115,7 +159,7 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
         tf.tensor1d(bias),
         'same',
         'linear',
-        true
+        { turned: true }
       )
     );
     expect(maxRelDiff(got, want)).toBeLessThan(1e-5);

@@ -31,6 +31,8 @@ export interface WinogradConvAttrs {
   activation: WinogradActivation;
   /** Use the filter turned by 180°, channel axes swapped (an input gradient's filter). */
   turned: boolean;
+  /** Follow with a 2×2, stride-2, 'valid' MaxPooling (each tile is one pooling window). */
+  pool: boolean;
 }
 
 /** Whether the kernel takes this convolution: 3×3, stride 1, no dilation, channels in fours. */
@@ -53,7 +55,7 @@ export function winogradAvailable(): boolean {
 function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
   const backend = b as BackendWasm;
   const { x, filter, bias } = inputs as { x: TensorInfo; filter: TensorInfo; bias: TensorInfo };
-  const { pad, activation, turned } = attrs as unknown as WinogradConvAttrs;
+  const { pad, activation, turned, pool } = attrs as unknown as WinogradConvAttrs;
   const [n, h, w, ci] = x.shape;
   const [fh, fw, fi, fo] = filter.shape;
   const co = turned ? fi : fo;
@@ -75,7 +77,8 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
     pad
   );
   const { outHeight: ho, outWidth: wo } = info;
-  const out = backend.makeOutput([n, ho, wo, co], 'float32');
+  const outShape = pool ? [n, ho >> 1, wo >> 1, co] : [n, ho, wo, co];
+  const out = backend.makeOutput(outShape, 'float32');
   const tiles = n * Math.ceil(ho / 2) * Math.ceil(wo / 2);
   // Scratch: the transformed filter, then each thread's block memory.
   const filterFloats = 16 * ci * co;
@@ -92,7 +95,7 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
       kernel: 'winogradConv3x3F32',
       args: [
         ...[xa, sa, ba, ya, blocks + 4 * part * perThread],
-        ...[n, h, w, ci, co, ho, wo, top, left, ACTIVATIONS[activation], t0, t1]
+        ...[n, h, w, ci, co, ho, wo, top, left, ACTIVATIONS[activation], pool ? 1 : 0, t0, t1]
       ]
     }),
     BLOCK,
@@ -119,7 +122,7 @@ export function winogradConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tens
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
       const zeros = tf.zeros([ws.shape[2]]) as tf.Tensor1D;
-      const dx = winogradConv2d(dy as tf.Tensor4D, ws, zeros, 'same', 'linear', true);
+      const dx = winogradConv2d(dy as tf.Tensor4D, ws, zeros, 'same', 'linear', { turned: true });
       const dw = tf
         .engine()
         .runKernel(
@@ -136,8 +139,9 @@ export function winogradConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tens
 
 /**
  * y = activation(conv(x, filter) + bias) for a [3, 3, ci, co] filter (or, turned, the
- * [3, 3, co, ci] filter turned by 180° with its channel axes swapped); the caller owns the
- * result. Only where winogradAvailable() and winogradFits(…).
+ * [3, 3, co, ci] filter turned by 180° with its channel axes swapped), then with `pool` a 2×2,
+ * stride-2, 'valid' MaxPooling; the caller owns the result. Only where winogradAvailable()
+ * and winogradFits(…).
  */
 export function winogradConv2d(
   x: tf.Tensor4D,
@@ -145,9 +149,9 @@ export function winogradConv2d(
   bias: tf.Tensor1D,
   pad: 'same' | 'valid',
   activation: WinogradActivation,
-  turned = false
+  { turned = false, pool = false }: { turned?: boolean; pool?: boolean } = {}
 ): tf.Tensor4D {
-  const attrs: WinogradConvAttrs = { pad, activation, turned };
+  const attrs: WinogradConvAttrs = { pad, activation, turned, pool };
   return tf
     .engine()
     .runKernel(
