@@ -63,8 +63,14 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
     await ensureBackend('wasm');
   });
 
-  it('runs on wasm with the tensor kernels', () => {
+  it('runs on wasm with the tensor kernels, unless MEDFLOW_NO_WINOGRAD=1', () => {
     expect(winogradAvailable()).toBe(true);
+    process.env.MEDFLOW_NO_WINOGRAD = '1';
+    try {
+      expect(winogradAvailable()).toBe(false);
+    } finally {
+      delete process.env.MEDFLOW_NO_WINOGRAD;
+    }
   });
 
   it.each<[Case, WinogradActivation]>([

@@ -46,9 +46,18 @@ export function winogradFits(
   return fh === 3 && fw === 3 && ci % 4 === 0 && co % 4 === 0 && ones(strides) && ones(dilations);
 }
 
+/**
+ * Whether Winograd convolutions are allowed: MEDFLOW_NO_WINOGRAD=1 turns them off (benchmarks
+ * compare both in one machine state; a user can rule out their rounding).
+ */
+export function winogradEnabled(): boolean {
+  return process.env.MEDFLOW_NO_WINOGRAD !== '1';
+}
+
 /** Whether the active backend runs the kernel (wasm, with its SIMD tensor kernels). */
 export function winogradAvailable(): boolean {
-  if (tf.getBackend() !== 'wasm' || tf.getKernel(WINOGRAD_CONV, 'wasm') == null) return false;
+  if (!winogradEnabled() || tf.getBackend() !== 'wasm') return false;
+  if (tf.getKernel(WINOGRAD_CONV, 'wasm') == null) return false;
   return tensorKernels(tf.backend() as unknown as BackendWasm) != null;
 }
 

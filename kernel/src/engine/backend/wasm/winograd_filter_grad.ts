@@ -10,6 +10,7 @@ import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 import { runSplit, splitThreads } from './kernel-threads';
+import { winogradEnabled } from './winograd_conv';
 
 /** Tiles per block in the wasm kernel (its BLOCK). */
 const BLOCK = 32;
@@ -43,7 +44,7 @@ export function winogradFilterGrad(
   info: tf.backend_util.Conv2DInfo
 ): TensorInfo | null {
   const simd = tensorKernels(backend);
-  if (simd == null || !fits(info)) return null;
+  if (simd == null || !winogradEnabled() || !fits(info)) return null;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
   const perChunk = BLOCK * Math.ceil(tiles / BLOCK / CHUNKS);
