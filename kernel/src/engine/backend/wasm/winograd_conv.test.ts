@@ -22,25 +22,29 @@ function arrays([n, h, w, ci, co]: Case, seed: number) {
   };
 }
 
-/** activation(conv(x, filter) + bias) by tfjs's fused op on the plain-JS cpu backend. */
-async function reference(c: Case, activation: WinogradActivation, seed: number) {
+/**
+ * activation(conv(x, filter) + bias), then with `pool` a 2×2 MaxPooling, by tfjs's ops on the
+ * plain-JS cpu backend.
+ */
+async function reference(c: Case, activation: WinogradActivation, seed: number, pool = false) {
   const [n, h, w, ci, co, pad] = c;
   const { x, filter, bias } = arrays(c, seed);
-  const [y] = await runOn('cpu', () =>
-    tf.fused.conv2d({
+  const [y] = await runOn('cpu', () => {
+    const conv = tf.fused.conv2d({
       x: tf.tensor4d(x, [n, h, w, ci]),
       filter: tf.tensor4d(filter, [3, 3, ci, co]),
       strides: 1,
       pad,
       bias: tf.tensor1d(bias),
       activation
-    })
-  );
+    });
+    return pool ? tf.maxPool(conv, 2, 2, 'valid') : conv;
+  });
   return y;
 }
 
 /** The same by MedflowWinogradConv2D on wasm, with its shape. */
-async function winograd(c: Case, activation: WinogradActivation, seed: number) {
+async function winograd(c: Case, activation: WinogradActivation, seed: number, pool = false) {
   const [n, h, w, ci, co, pad] = c;
   const { x, filter, bias } = arrays(c, seed);
   let shape: number[] = [];
@@ -50,7 +54,8 @@ async function winograd(c: Case, activation: WinogradActivation, seed: number) {
       tf.tensor4d(filter, [3, 3, ci, co]),
       tf.tensor1d(bias),
       pad,
-      activation
+      activation,
+      { pool }
     );
     shape = out.shape;
     return out;
@@ -100,39 +105,12 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
   ])(
     'with pool, equals 2×2 MaxPooling of the fused conv on the cpu backend: %j, %s',
     async (c, activation) => {
-      const [n, h, w, ci, co, pad] = c;
-      const { x, filter, bias } = arrays(c, 50);
-      const [want] = await runOn('cpu', () =>
-        tf.maxPool(
-          tf.fused.conv2d({
-            x: tf.tensor4d(x, [n, h, w, ci]),
-            filter: tf.tensor4d(filter, [3, 3, ci, co]),
-            strides: 1,
-            pad,
-            bias: tf.tensor1d(bias),
-            activation
-          }),
-          2,
-          2,
-          'valid'
-        )
-      );
-      let shape: number[] = [];
-      const [got] = await runOn('wasm', () => {
-        const y = winogradConv2d(
-          tf.tensor4d(x, [n, h, w, ci]),
-          tf.tensor4d(filter, [3, 3, ci, co]),
-          tf.tensor1d(bias),
-          pad,
-          activation,
-          { pool: true }
-        );
-        shape = y.shape;
-        return y;
-      });
+      const want = await reference(c, activation, 50, true);
+      const { y, shape } = await winograd(c, activation, 50, true);
+      const [n, h, w, , co, pad] = c;
       const [ho, wo] = pad === 'same' ? [h, w] : [h - 2, w - 2];
       expect(shape).toEqual([n, ho >> 1, wo >> 1, co]);
-      expect(maxRelDiff(got, want)).toBeLessThan(1e-5);
+      expect(maxRelDiff(y, want)).toBeLessThan(1e-5);
     }
   );
 
