@@ -428,7 +428,8 @@ function column1(o: usize, xiStride: usize, j: i32): v128 {
   return f32x4.sub(f32x4.sub(b, c), d);
 }
 
-function activate(value: v128, activation: i32, zero: v128, six: v128): v128 {
+/** The activation by its code (0 linear, 1 ReLU, 2 ReLU6), four lanes. */
+export function activate(value: v128, activation: i32, zero: v128, six: v128): v128 {
   if (activation == LINEAR) return value;
   const relu = f32x4.pmax(value, zero);
   return activation == RELU ? relu : f32x4.pmin(relu, six);

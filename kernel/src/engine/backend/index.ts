@@ -9,6 +9,7 @@ export { activeBackendHas, tf } from './tf';
 export type { BackendInfo, BackendName } from './types';
 export { ensureBackend, backendInfo } from './select';
 export { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './wasm/batch_norm_training';
+export { fewChannelsAvailable, fewChannelsConv2d, fewChannelsFits } from './wasm/few_channels_conv';
 export {
   winogradAvailable,
   winogradConv2d,

@@ -33,19 +33,20 @@ function maxRelativeDifference(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.add(tf.abs(b), 1))).dataSync()[0]);
 }
 
-// Convolutions folded; of those the ones run by Winograd on wasm: 3×3, stride 1, channels in
-// fours (not a first layer on 1 channel, strided or 1×1 convolutions, depthwise ones); and the
-// groups that take the 2×2 MaxPooling after them.
+// Convolutions folded; of those the ones run on wasm by Winograd (3×3, stride 1, channels in
+// fours: not strided or 1×1 convolutions, not depthwise ones) and by the direct kernel for 1-3
+// input channels (the first layer, on grayscale images); and the groups that take the 2×2
+// MaxPooling after them.
 const NETWORKS = [
-  ['small_cnn', 3, 2, 3],
-  ['vgg', 6, 5, 3],
-  ['resnet18', 20, 13, 0],
-  ['mobilenet_v2', 52, 0, 0]
+  ['small_cnn', 3, 2, 1, 3],
+  ['vgg', 6, 5, 1, 3],
+  ['resnet18', 20, 13, 1, 0],
+  ['mobilenet_v2', 52, 0, 1, 0]
 ] as const;
 
 test.each(NETWORKS)(
   '%s: folded inference equals the model (%i convolutions folded, %i by Winograd on wasm)',
-  (name, folded, winograd, pooled) => {
+  (name, folded, winograd, fewChannels, pooled) => {
     const model = compileTfjs(builtin(name, { classes: 3, inputShape: [32, 32, 1] }), {
       seed: 1
     });
@@ -55,7 +56,9 @@ test.each(NETWORKS)(
     const before = tf.memory().numTensors;
     const runner = new InferenceRunner(model);
     expect(runner.folds).toHaveLength(folded);
-    expect(runner.winogradConvolutions).toBe(tf.getBackend() === 'wasm' ? winograd : 0);
+    const wasm = tf.getBackend() === 'wasm';
+    expect(runner.winogradConvolutions).toBe(wasm ? winograd : 0);
+    expect(runner.fewChannelsConvolutions).toBe(wasm ? fewChannels : 0);
     expect(runner.folds.filter(f => /pool\d*$/.test(f))).toHaveLength(pooled);
     const y = runner.predict(x);
     expect(y.shape).toEqual(expected.shape);

@@ -11,7 +11,9 @@
  *
  * On wasm, a folded 3×3 stride-1 convolution with channels in fours runs by Winograd's
  * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts), and a 2×2 MaxPooling that follows
- * (each 2×2 tile of its outputs is one pooling window) is taken in the same pass.
+ * (each 2×2 tile of its outputs is one pooling window) is taken in the same pass. One on 1-3
+ * input channels (a first layer) runs by a direct kernel that takes the pooling too
+ * (../backend/wasm/few_channels_conv.ts).
  *
  * The model is run layer by layer here, as tfjs-layers' executor does (each intermediate
  * tensor is freed after its last use), with the folded groups as single ops. The folded
@@ -20,6 +22,9 @@
  * models, shared layers, several inputs or outputs) run through their own predict.
  */
 import {
+  fewChannelsAvailable,
+  fewChannelsConv2d,
+  fewChannelsFits,
   tf,
   winogradAvailable,
   winogradConv2d,
@@ -43,11 +48,11 @@ interface Fold {
   pool?: Layer;
 }
 
-/** A folded group's weights, and whether it runs by winogradConv2d. */
+/** A folded group's weights, and medflow's own kernel that runs it where one does. */
 interface FoldedWeights {
   filter: tf.Tensor4D;
   bias: tf.Tensor1D;
-  winograd?: boolean;
+  kernel?: 'winograd' | 'few-channels';
 }
 
 /** One layer (or folded group) of the plan: the tensors it reads and the one it writes. */
@@ -213,16 +218,20 @@ export class InferenceRunner {
     if (!plans.has(model)) plans.set(model, planOf(model));
     this.plan = plans.get(model)!;
     const winograd = winogradAvailable();
+    const fewChannels = fewChannelsAvailable();
     for (const step of this.plan?.steps ?? []) {
       if (!step.fold) continue;
       const weights: FoldedWeights = foldedWeights(step.fold);
-      const conv = step.fold.conv as unknown as Conv2DState;
-      if (
-        winograd &&
+      const { strides, dilationRate } = step.fold.conv as unknown as Conv2DState;
+      const shape = weights.filter.shape;
+      if (!step.fold.depthwise && winograd && winogradFits(shape, strides, dilationRate)) {
+        weights.kernel = 'winograd';
+      } else if (
         !step.fold.depthwise &&
-        winogradFits(weights.filter.shape, conv.strides, conv.dilationRate)
+        fewChannels &&
+        fewChannelsFits(shape, strides, dilationRate)
       ) {
-        weights.winograd = true;
+        weights.kernel = 'few-channels';
       }
       this.weights.set(step, weights);
     }
@@ -230,7 +239,12 @@ export class InferenceRunner {
 
   /** How many folded convolutions run by Winograd's F(2×2, 3×3) (wasm; 3×3, stride 1). */
   get winogradConvolutions(): number {
-    return [...this.weights.values()].filter(w => w.winograd).length;
+    return [...this.weights.values()].filter(w => w.kernel === 'winograd').length;
+  }
+
+  /** How many run by the direct kernel for 1-3 input channels (wasm; 3×3, stride 1). */
+  get fewChannelsConvolutions(): number {
+    return [...this.weights.values()].filter(w => w.kernel === 'few-channels').length;
   }
 
   /** The folded groups, as "conv+norm[+activation]" layer names (for tests and profiles). */
@@ -271,16 +285,16 @@ export class InferenceRunner {
       const kwargs = { ...step.callArgs, training: false };
       return step.layer.apply(inputs.length === 1 ? inputs[0] : inputs, kwargs) as tf.Tensor;
     }
-    const { filter, bias, winograd } = this.weights.get(step)!;
+    const { filter, bias, kernel } = this.weights.get(step)!;
     const conv = fold.conv as unknown as Conv2DState;
     const pad = conv.padding as 'same' | 'valid';
-    if (winograd) {
-      const x = inputs[0] as tf.Tensor4D;
-      const activation = fold.activation as WinogradActivation;
-      return winogradConv2d(x, filter, bias, pad, activation, { pool: fold.pool != null });
-    }
+    const x = inputs[0] as tf.Tensor4D;
+    const activation = fold.activation as WinogradActivation;
+    const pool = fold.pool != null;
+    if (kernel === 'winograd') return winogradConv2d(x, filter, bias, pad, activation, { pool });
+    if (kernel === 'few-channels') return fewChannelsConv2d(x, filter, bias, pad, activation, pool);
     const args = {
-      x: inputs[0] as tf.Tensor4D,
+      x,
       filter,
       strides: conv.strides,
       pad,

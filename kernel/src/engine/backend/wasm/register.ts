@@ -20,6 +20,7 @@ import { makeSquareConfig } from './square';
 import { makeTransposeConfig } from './transpose';
 import { reluGradConfig, reluGradKernelConfig } from './relu_grad';
 import { winogradConvConfig } from './winograd_conv';
+import { fewChannelsConvConfig } from './few_channels_conv';
 
 type Fix = (stock: tf.KernelConfig | undefined) => tf.KernelConfig;
 
@@ -51,8 +52,9 @@ const FIXES: Record<string, Fix> = {
   MedflowChannelSums: () => channelSumsConfig,
   MedflowBatchNormDx: () => batchNormDxConfig,
   MedflowReluGrad: () => reluGradKernelConfig,
-  // and a 3×3 convolution by Winograd's F(2×2, 3×3), for inference.
-  MedflowWinogradConv2D: () => winogradConvConfig
+  // and 3×3 convolutions by Winograd's F(2×2, 3×3), and of inputs with 1-3 channels.
+  MedflowWinogradConv2D: () => winogradConvConfig,
+  MedflowFewChannelsConv2D: () => fewChannelsConvConfig
 };
 
 let registered = false;

@@ -44,6 +44,26 @@ export interface TensorKernelExports {
   channelMomentsF32(x: number, out: number, positions: number, c: number): void;
   reluGradF32(dy: number, x: number, dx: number, n: number): void;
   winogradFilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
+  fewChannelsConv3x3F32(
+    x: number,
+    filter: number,
+    bias: number,
+    y: number,
+    scratch: number,
+    n: number,
+    h: number,
+    w: number,
+    ci: number,
+    co: number,
+    ho: number,
+    wo: number,
+    padTop: number,
+    padLeft: number,
+    activation: number,
+    pool: boolean,
+    u0: number,
+    u1: number
+  ): void;
   winogradFilterGradChunksF32(
     x: number,
     dy: number,

@@ -20,7 +20,7 @@ import { runSplit, splitThreads } from './kernel-threads';
 export const WINOGRAD_CONV = 'MedflowWinogradConv2D';
 
 /** The activations the kernel applies, by their code in the wasm kernel. */
-const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
+export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 export type WinogradActivation = keyof typeof ACTIVATIONS;
 
 /** Tiles per block in the wasm kernel (its BLOCK): the unit of work of a thread. */
