@@ -2,7 +2,10 @@
  * Conv2DBackpropFilter for wasm: stock tfjs-backend-wasm 4.22 has no such kernel, so no model
  * with a Conv2D layer can train on it ("Kernel 'Conv2DBackpropFilter' not registered").
  *
- * Mostly it is one GEMM, dW[(i,j,ci), co] = Σ_p colT[(i,j,ci), p] · dy[p, co], with the patch
+ * A 3×3, stride-1, 'same' convolution with channels in fours takes Winograd's F(2×2, 3×3)
+ * (./winograd_filter_grad.ts, 2× faster for the benchmark CNN's layers).
+ *
+ * Otherwise it is mostly one GEMM, dW[(i,j,ci), co] = Σ_p colT[(i,j,ci), p] · dy[p, co], with the patch
  * matrix colT built per group of images (./im2col.ts, in the SIMD tensor kernels) and
  * multiplied by the backend's XNNPACK MatMul: 3-4× faster than the formulations below for one
  * input channel, which run the same sum as an XNNPACK Conv2D with a huge filter that XNNPACK
@@ -19,7 +22,7 @@ import { tf } from '../tf';
 import type { Attrs, BackendWasm, TensorInfo } from './util';
 import { assertChannelsLast, disposeAll, heapF32, runKernel, transpose } from './util';
 import { im2colTransposed, imagesPerGroup } from './im2col';
-import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
+import { heapAddress, tensorKernels } from './tensor-kernels';
 import { runSplit } from './kernel-threads';
 import { winogradFilterGrad } from './winograd_filter_grad';
 
@@ -115,10 +118,9 @@ function matMulRows(
   return part;
 }
 
-/** colT (rows × cols) · dy's rows from `firstRow` on (cols × co), by gemmRowsF32. */
+/** colT (rows × cols) · dy's rows from `firstRow` on (cols × co), by gemmRowsF32 on all threads. */
 function shortProduct(
   backend: BackendWasm,
-  simd: TensorKernelExports,
   colT: TensorInfo,
   dy: TensorInfo,
   firstRow: number,
@@ -156,7 +158,7 @@ function byGemm(
   const xChw = inChannels === 1 ? x : transpose(backend, x, [3, 0, 1, 2]);
   const group = imagesPerGroup(info, patchLimits.groupFloats);
   const simd = tensorKernels(backend);
-  const short = simd && rows <= SHORT_ROWS && outChannels % 4 === 0 ? simd : null;
+  const short = simd != null && rows <= SHORT_ROWS && outChannels % 4 === 0;
   let sum: TensorInfo | null = null;
   for (let n0 = 0; n0 < batchSize; n0 += group) {
     const count = Math.min(group, batchSize - n0);
@@ -164,7 +166,7 @@ function byGemm(
     const colT = backend.makeOutput([1, rows, cols], 'float32');
     patchMatrix(backend, xChw, colT, info, n0, count);
     const part = short
-      ? shortProduct(backend, short, colT, dy, n0 * outHeight * outWidth, rows, cols, outChannels)
+      ? shortProduct(backend, colT, dy, n0 * outHeight * outWidth, rows, cols, outChannels)
       : matMulRows(backend, colT, dy, n0, count, info);
     disposeAll(backend, colT);
     if (sum == null) {

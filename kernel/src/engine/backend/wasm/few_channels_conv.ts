@@ -12,7 +12,7 @@ import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { ownKernel } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 import { runSplit, splitThreads } from './kernel-threads';
-import { ACTIVATIONS, winogradEnabled, type WinogradActivation } from './winograd_conv';
+import { ACTIVATIONS, allOnes, ownConvAvailable, type WinogradActivation } from './winograd_conv';
 
 export const FEW_CHANNELS_CONV = 'MedflowFewChannelsConv2D';
 
@@ -28,16 +28,13 @@ export function fewChannelsFits(
   strides: number | number[],
   dilations: number | number[]
 ): boolean {
-  const ones = (v: number | number[]) => (Array.isArray(v) ? v.every(e => e === 1) : v === 1);
   const [fh, fw, ci, co] = filterShape;
-  return fh === 3 && fw === 3 && ci <= 3 && co % 4 === 0 && ones(strides) && ones(dilations);
+  return fh === 3 && fw === 3 && ci <= 3 && co % 4 === 0 && allOnes(strides) && allOnes(dilations);
 }
 
-/** Whether the active backend runs the kernel (wasm with its SIMD tensor kernels). */
+/** Whether the active backend runs the kernel. */
 export function fewChannelsAvailable(): boolean {
-  if (!winogradEnabled() || tf.getBackend() !== 'wasm') return false;
-  if (tf.getKernel(FEW_CHANNELS_CONV, 'wasm') == null) return false;
-  return tensorKernels(tf.backend() as unknown as BackendWasm) != null;
+  return ownConvAvailable(FEW_CHANNELS_CONV);
 }
 
 function fewChannelsConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {

@@ -35,15 +35,21 @@ export interface WinogradConvAttrs {
   pool: boolean;
 }
 
+/** Whether a stride or dilation (a number or one per axis) is 1 on every axis. */
+export function allOnes(v: number | number[]): boolean {
+  return Array.isArray(v) ? v.every(e => e === 1) : v === 1;
+}
+
 /** Whether the kernel takes this convolution: 3×3, stride 1, no dilation, channels in fours. */
 export function winogradFits(
   filterShape: number[],
   strides: number | number[],
   dilations: number | number[]
 ): boolean {
-  const ones = (v: number | number[]) => (Array.isArray(v) ? v.every(e => e === 1) : v === 1);
   const [fh, fw, ci, co] = filterShape;
-  return fh === 3 && fw === 3 && ci % 4 === 0 && co % 4 === 0 && ones(strides) && ones(dilations);
+  return (
+    fh === 3 && fw === 3 && ci % 4 === 0 && co % 4 === 0 && allOnes(strides) && allOnes(dilations)
+  );
 }
 
 /**
@@ -54,11 +60,19 @@ export function winogradEnabled(): boolean {
   return process.env.MEDFLOW_NO_WINOGRAD !== '1';
 }
 
-/** Whether the active backend runs the kernel (wasm, with its SIMD tensor kernels). */
-export function winogradAvailable(): boolean {
+/**
+ * Whether the active backend runs medflow's convolution kernel `name` (wasm with its SIMD
+ * tensor kernels, the kernel registered, MEDFLOW_NO_WINOGRAD not set).
+ */
+export function ownConvAvailable(name: string): boolean {
   if (!winogradEnabled() || tf.getBackend() !== 'wasm') return false;
-  if (tf.getKernel(WINOGRAD_CONV, 'wasm') == null) return false;
+  if (tf.getKernel(name, 'wasm') == null) return false;
   return tensorKernels(tf.backend() as unknown as BackendWasm) != null;
+}
+
+/** Whether the active backend runs the Winograd kernel. */
+export function winogradAvailable(): boolean {
+  return ownConvAvailable(WINOGRAD_CONV);
 }
 
 function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
