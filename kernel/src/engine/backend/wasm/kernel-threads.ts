@@ -60,6 +60,9 @@ const EXITED = 5;
 /** A helper that has had no call for this long exits. */
 const IDLE_EXIT_MS = 20_000;
 
+/** A helper's part of one kernel call that takes longer than this is given up (see finish). */
+const HELPER_TIMEOUT_MS = 120_000;
+
 // The helper's whole program. Plain JavaScript, evaluated in the worker: it instantiates the
 // kernel module on the shared heap, then runs posted calls until it idles out.
 const HELPER_SOURCE = `
@@ -95,6 +98,8 @@ class Helper {
   private readonly ctl = new Int32Array(this.control, 0, INT_SLOTS);
   private readonly args = new Float64Array(this.control, INT_SLOTS * 4, MAX_ARGS);
   private alive = false;
+  /** Set when a call on this helper never finished: its share stays on the main thread. */
+  private abandoned = false;
 
   constructor(
     private readonly kernels: LoadedTensorKernels,
@@ -104,6 +109,7 @@ class Helper {
   /** Posts a call if the helper is idle (starting it if it is not running); false if not. */
   post(call: KernelCall): boolean {
     if (call.args.length > MAX_ARGS) throw new Error(`${call.kernel}: too many arguments`);
+    if (this.abandoned) return false;
     const state = Atomics.load(this.ctl, STATE);
     if (!this.alive || state === EXITED) {
       this.start();
@@ -133,8 +139,17 @@ class Helper {
   /** Waits for the posted call; throws if the kernel failed on the helper. */
   finish(call: KernelCall): void {
     let state: number;
+    const deadline = Date.now() + HELPER_TIMEOUT_MS;
     while ((state = Atomics.load(this.ctl, STATE)) === POSTED) {
-      Atomics.wait(this.ctl, STATE, POSTED);
+      if (Atomics.wait(this.ctl, STATE, POSTED, 1000) === 'timed-out' && Date.now() > deadline) {
+        // A helper that died inside a call (out of memory) never answers: give up on it, so
+        // that the kernel reports an error instead of hanging. It is not posted to again.
+        this.abandoned = true;
+        throw new Error(
+          `tensor kernel ${call.kernel}: a helper thread did not finish within ` +
+            `${HELPER_TIMEOUT_MS / 1000} s`
+        );
+      }
     }
     Atomics.store(this.ctl, STATE, IDLE);
     if (state === FAILED) {
