@@ -206,34 +206,6 @@ export function im2colTransposedF32(
 }
 
 /**
- * Per-channel sums of a channels-last batch for BatchNormalization's gradient
- * (networks/batch-norm-tfjs.ts): sums[ch] = Σ dy and sums[c + ch] = Σ dy·(x − mean[ch]) over
- * the `positions` rows of c channels (c a multiple of 4), added row by row in order. The sums
- * are accumulated in `sums` itself (2c floats, L1-resident).
- */
-export function channelSumsF32(
-  dy: usize,
-  x: usize,
-  mean: usize,
-  sums: usize,
-  positions: i32,
-  c: i32
-): void {
-  const row = (<usize>c) << 2;
-  memory.fill(sums, 0, row << 1);
-  const xcSums = sums + row;
-  for (let p = 0; p < positions; p++) {
-    const at = <usize>p * row;
-    for (let ch: usize = 0; ch < row; ch += 16) {
-      const g = v128.load(dy + at + ch);
-      const xc = f32x4.sub(v128.load(x + at + ch), v128.load(mean + ch));
-      v128.store(sums + ch, f32x4.add(v128.load(sums + ch), g));
-      v128.store(xcSums + ch, f32x4.add(v128.load(xcSums + ch), f32x4.mul(g, xc)));
-    }
-  }
-}
-
-/**
  * BatchNormalization's input gradient from those sums: dx = dy·k − (x − mean)·xcScale − shift,
  * per channel (k, xcScale and shift: c floats each; c a multiple of 4), in the order of
  * operations of the tfjs ops it replaces.
@@ -355,37 +327,6 @@ function storeRow4(at: usize, s0: v128, s1: v128, s2: v128, s3: v128): void {
 }
 
 /**
- * Per-channel mean and biased variance of a channels-last batch (positions × c, c a multiple
- * of 4) for BatchNormalization's training step: out[ch] = Σx / positions, then
- * out[c + ch] = Σ(x − mean)² / positions, two read-only passes accumulated in out itself.
- */
-export function channelMomentsF32(x: usize, out: usize, positions: i32, c: i32): void {
-  const row = (<usize>c) << 2;
-  const squares = out + row;
-  memory.fill(out, 0, row << 1);
-  for (let p = 0; p < positions; p++) {
-    const at = x + <usize>p * row;
-    for (let ch: usize = 0; ch < row; ch += 16) {
-      v128.store(out + ch, f32x4.add(v128.load(out + ch), v128.load(at + ch)));
-    }
-  }
-  const count = f32x4.splat(<f32>positions);
-  for (let ch: usize = 0; ch < row; ch += 16) {
-    v128.store(out + ch, f32x4.div(v128.load(out + ch), count));
-  }
-  for (let p = 0; p < positions; p++) {
-    const at = x + <usize>p * row;
-    for (let ch: usize = 0; ch < row; ch += 16) {
-      const d = f32x4.sub(v128.load(at + ch), v128.load(out + ch));
-      v128.store(squares + ch, f32x4.add(v128.load(squares + ch), f32x4.mul(d, d)));
-    }
-  }
-  for (let ch: usize = 0; ch < row; ch += 16) {
-    v128.store(squares + ch, f32x4.div(v128.load(squares + ch), count));
-  }
-}
-
-/**
  * ReLU's gradient, dx = dy · step(x) with step(x) = 1 for x > 0, NaN for NaN, else 0 (as
  * tfjs's Step), in one pass over n floats (n a multiple of 4).
  */
@@ -406,3 +347,9 @@ export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
 export { winogradConv3x3F32, winogradFilterF32 } from './winograd';
 export { winogradFilterGradChunksF32, winogradFilterGradFinishF32 } from './winograd-filter-grad';
 export { fewChannelsConv3x3F32 } from './conv-few-channels';
+export {
+  addChunksF32,
+  channelGradChunksF32,
+  channelSquareChunksF32,
+  channelSumChunksF32
+} from './channel-sums';

@@ -2,6 +2,8 @@ import { tf } from '../tf';
 import { maxRelDiff, randomArray, runOn } from '../testing/compare';
 import { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './batch_norm_training';
 import { withoutTensorKernels } from './tensor-kernels';
+import type { BackendWasm } from './util';
+import { kernelThreads, withoutKernelHelpers } from './kernel-threads';
 
 /** Per-channel mean, biased variance, Σdy and Σdy·(x − mean), in float64. */
 function reference(x: Float32Array, dy: Float32Array, c: number) {
@@ -71,5 +73,23 @@ describe("BatchNormalization's training kernels on wasm", () => {
       return dy[i] * got.k[ch] - (v - mean[ch]) * got.scale[ch] - got.shift[ch];
     });
     expect(maxRelDiff(got.dx, dx)).toBeLessThan(1e-6);
+  });
+
+  it('give the same bits on one thread as shared between threads', async () => {
+    await runOn('wasm', () => tf.zeros([1]));
+    const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
+    for (let i = 0; pool && i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
+      await new Promise(resolve => setTimeout(resolve, 50));
+    }
+    // 2 M floats: the sums are shared between threads where there are two.
+    const shape = [32, 64, 64, 16];
+    const n = tf.util.sizeFromShape(shape);
+    const x = randomArray(n, 65).map(v => 3 * v + 2);
+    const dy = randomArray(n, 66);
+    const shared = await kernels(x, dy, shape);
+    const alone = await withoutKernelHelpers(() => kernels(x, dy, shape));
+    for (const key of ['moments', 'sums', 'dx'] as const) {
+      expect(Buffer.from(shared[key].buffer).equals(Buffer.from(alone[key].buffer))).toBe(true);
+    }
   });
 });

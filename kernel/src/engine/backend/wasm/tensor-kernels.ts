@@ -41,7 +41,6 @@ export interface TensorKernelExports {
     count: number
   ): void;
   gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
-  channelMomentsF32(x: number, out: number, positions: number, c: number): void;
   reluGradF32(dy: number, x: number, dx: number, n: number): void;
   winogradFilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
   fewChannelsConv3x3F32(
@@ -105,14 +104,37 @@ export interface TensorKernelExports {
     t0: number,
     t1: number
   ): void;
-  channelSumsF32(
+  channelSumChunksF32(
+    x: number,
+    partials: number,
+    positions: number,
+    c: number,
+    perChunk: number,
+    k0: number,
+    k1: number
+  ): void;
+  channelSquareChunksF32(
+    x: number,
+    mean: number,
+    partials: number,
+    positions: number,
+    c: number,
+    perChunk: number,
+    k0: number,
+    k1: number
+  ): void;
+  channelGradChunksF32(
     dy: number,
     x: number,
     mean: number,
-    sums: number,
+    partials: number,
     positions: number,
-    c: number
+    c: number,
+    perChunk: number,
+    k0: number,
+    k1: number
   ): void;
+  addChunksF32(partials: number, chunks: number, n: number, out: number, divisor: number): void;
   batchNormDxF32(
     dy: number,
     x: number,
