@@ -7,32 +7,11 @@
  * threads. c must be a multiple of 4.
  */
 
-/** Partial Σ x of chunks [k0, k1) into partials + k · c floats. */
-export function channelSumChunksF32(
-  x: usize,
-  partials: usize,
-  positions: i32,
-  c: i32,
-  perChunk: i32,
-  k0: i32,
-  k1: i32
-): void {
-  const row = (<usize>c) << 2;
-  for (let k = k0; k < k1; k++) {
-    const out = partials + <usize>k * row;
-    memory.fill(out, 0, row);
-    const end = min(positions, (k + 1) * perChunk);
-    for (let p = k * perChunk; p < end; p++) {
-      const at = x + <usize>p * row;
-      for (let ch: usize = 0; ch < row; ch += 16) {
-        v128.store(out + ch, f32x4.add(v128.load(out + ch), v128.load(at + ch)));
-      }
-    }
-  }
-}
-
-/** Partial Σ (x − mean)² of chunks [k0, k1) into partials + k · c floats. */
-export function channelSquareChunksF32(
+/**
+ * Partial Σ x (mean = 0) or Σ (x − mean)² (mean: c floats) of chunks [k0, k1) into
+ * partials + k · c floats.
+ */
+export function channelChunksF32(
   x: usize,
   mean: usize,
   partials: usize,
@@ -49,9 +28,15 @@ export function channelSquareChunksF32(
     const end = min(positions, (k + 1) * perChunk);
     for (let p = k * perChunk; p < end; p++) {
       const at = x + <usize>p * row;
-      for (let ch: usize = 0; ch < row; ch += 16) {
-        const d = f32x4.sub(v128.load(at + ch), v128.load(mean + ch));
-        v128.store(out + ch, f32x4.add(v128.load(out + ch), f32x4.mul(d, d)));
+      if (mean == 0) {
+        for (let ch: usize = 0; ch < row; ch += 16) {
+          v128.store(out + ch, f32x4.add(v128.load(out + ch), v128.load(at + ch)));
+        }
+      } else {
+        for (let ch: usize = 0; ch < row; ch += 16) {
+          const d = f32x4.sub(v128.load(at + ch), v128.load(mean + ch));
+          v128.store(out + ch, f32x4.add(v128.load(out + ch), f32x4.mul(d, d)));
+        }
       }
     }
   }

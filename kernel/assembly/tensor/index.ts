@@ -347,9 +347,4 @@ export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
 export { winogradConv3x3F32, winogradFilterF32 } from './winograd';
 export { winogradFilterGradChunksF32, winogradFilterGradFinishF32 } from './winograd-filter-grad';
 export { fewChannelsConv3x3F32 } from './conv-few-channels';
-export {
-  addChunksF32,
-  channelGradChunksF32,
-  channelSquareChunksF32,
-  channelSumChunksF32
-} from './channel-sums';
+export { addChunksF32, channelChunksF32, channelGradChunksF32 } from './channel-sums';

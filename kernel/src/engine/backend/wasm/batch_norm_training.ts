@@ -62,8 +62,8 @@ function channelMoments({ inputs, backend: b }: KernelArgs): TensorInfo {
       backend,
       chunks,
       (k0, k1) => ({
-        kernel: 'channelSumChunksF32',
-        args: [xa, sa, positions, c, perChunk, k0, k1]
+        kernel: 'channelChunksF32',
+        args: [xa, 0, sa, positions, c, perChunk, k0, k1]
       }),
       1,
       minPart
@@ -73,7 +73,7 @@ function channelMoments({ inputs, backend: b }: KernelArgs): TensorInfo {
       backend,
       chunks,
       (k0, k1) => ({
-        kernel: 'channelSquareChunksF32',
+        kernel: 'channelChunksF32',
         args: [xa, oa, sa, positions, c, perChunk, k0, k1]
       }),
       1,

@@ -104,16 +104,7 @@ export interface TensorKernelExports {
     t0: number,
     t1: number
   ): void;
-  channelSumChunksF32(
-    x: number,
-    partials: number,
-    positions: number,
-    c: number,
-    perChunk: number,
-    k0: number,
-    k1: number
-  ): void;
-  channelSquareChunksF32(
+  channelChunksF32(
     x: number,
     mean: number,
     partials: number,
