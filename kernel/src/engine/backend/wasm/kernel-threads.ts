@@ -92,6 +92,11 @@ for (;;) {
 }
 `;
 
+/** Runs a call on this thread. */
+function invoke(exports: TensorKernelExports, { kernel, args }: KernelCall): void {
+  (exports[kernel] as (...a: number[]) => void)(...args);
+}
+
 /** One helper thread and its control block. */
 class Helper {
   private readonly control = new SharedArrayBuffer(INT_SLOTS * 4 + MAX_ARGS * 8);
@@ -110,12 +115,11 @@ class Helper {
   post(call: KernelCall): boolean {
     if (call.args.length > MAX_ARGS) throw new Error(`${call.kernel}: too many arguments`);
     if (this.abandoned) return false;
-    const state = Atomics.load(this.ctl, STATE);
-    if (!this.alive || state === EXITED) {
+    if (!this.running) {
       this.start();
       return false;
     }
-    if (state !== IDLE) return false;
+    if (Atomics.load(this.ctl, STATE) !== IDLE) return false;
     this.args.set(call.args);
     this.ctl[KERNEL] = this.names.indexOf(call.kernel);
     this.ctl[ARGC] = call.args.length;
@@ -132,8 +136,12 @@ class Helper {
 
   /** Starts the helper if it is not running (it takes calls once it has loaded). */
   wake(): void {
-    const state = Atomics.load(this.ctl, STATE);
-    if (!this.alive || state === EXITED) this.start();
+    if (!this.running) this.start();
+  }
+
+  /** Whether a worker runs for this helper (starting, idle or busy; not one that exited). */
+  private get running(): boolean {
+    return this.alive && Atomics.load(this.ctl, STATE) !== EXITED;
   }
 
   /** Waits for the posted call; throws if the kernel failed on the helper. */
@@ -207,12 +215,11 @@ export class KernelThreads {
    */
   run(calls: KernelCall[]): void {
     const posted = calls.map((call, i) => i > 0 && this.helpers[i - 1]?.post(call) === true);
-    const exports = this.kernels.exports as unknown as Record<string, (...a: number[]) => void>;
     let failure: unknown = null;
     calls.forEach((call, i) => {
       if (posted[i]) return;
       try {
-        exports[call.kernel](...call.args);
+        invoke(this.kernels.exports, call);
       } catch (error) {
         failure ??= error;
       }
@@ -298,10 +305,7 @@ export function runSplit(
   const pool = kernelThreads(backend);
   const ranges = splitRange(total, pool?.threads ?? 1, align, minPart);
   if (pool == null || ranges.length === 1) {
-    const { kernel, args } = call(0, total, 0);
-    (tensorKernels(backend) as unknown as Record<string, (...a: number[]) => void>)[kernel](
-      ...args
-    );
+    invoke(tensorKernels(backend)!, call(0, total, 0));
     return;
   }
   pool.run(ranges.map(([lo, hi], part) => call(lo, hi, part)));

@@ -23,8 +23,8 @@ export const WINOGRAD_CONV = 'MedflowWinogradConv2D';
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 export type WinogradActivation = keyof typeof ACTIVATIONS;
 
-/** Tiles per block in the wasm kernel (its BLOCK): the unit of work of a thread. */
-const BLOCK = 32;
+/** Tiles per block in the wasm kernels (their BLOCK): the unit of work of a thread. */
+export const BLOCK = 32;
 
 export interface WinogradConvAttrs {
   pad: 'same' | 'valid';

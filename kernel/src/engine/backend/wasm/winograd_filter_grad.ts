@@ -10,10 +10,7 @@ import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 import { runSplit, splitThreads } from './kernel-threads';
-import { winogradEnabled } from './winograd_conv';
-
-/** Tiles per block in the wasm kernel (its BLOCK). */
-const BLOCK = 32;
+import { BLOCK, winogradEnabled } from './winograd_conv';
 
 /** Partial sums the tiles are cut into: work for up to this many threads. */
 const CHUNKS = 16;
