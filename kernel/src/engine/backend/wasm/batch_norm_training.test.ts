@@ -2,8 +2,8 @@ import { tf } from '../tf';
 import { maxRelDiff, randomArray, runOn } from '../testing/compare';
 import { BATCH_NORM_DX, CHANNEL_MOMENTS, CHANNEL_SUMS } from './batch_norm_training';
 import { withoutTensorKernels } from './tensor-kernels';
-import type { BackendWasm } from './util';
-import { kernelThreads, withoutKernelHelpers } from './kernel-threads';
+import { withoutKernelHelpers } from './kernel-threads';
+import { helpersReady, sameBits } from '../testing/helper-threads';
 
 /** Per-channel mean, biased variance, Σdy and Σdy·(x − mean), in float64. */
 function reference(x: Float32Array, dy: Float32Array, c: number) {
@@ -77,10 +77,7 @@ describe("BatchNormalization's training kernels on wasm", () => {
 
   it('give the same bits on one thread as shared between threads', async () => {
     await runOn('wasm', () => tf.zeros([1]));
-    const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
-    for (let i = 0; pool && i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
+    await helpersReady();
     // 2 M floats: the sums are shared between threads where there are two.
     const shape = [32, 64, 64, 16];
     const n = tf.util.sizeFromShape(shape);
@@ -89,7 +86,7 @@ describe("BatchNormalization's training kernels on wasm", () => {
     const shared = await kernels(x, dy, shape);
     const alone = await withoutKernelHelpers(() => kernels(x, dy, shape));
     for (const key of ['moments', 'sums', 'dx'] as const) {
-      expect(Buffer.from(shared[key].buffer).equals(Buffer.from(alone[key].buffer))).toBe(true);
+      expect(sameBits(shared[key], alone[key])).toBe(true);
     }
   });
 });

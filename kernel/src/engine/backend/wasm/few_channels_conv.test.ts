@@ -1,8 +1,8 @@
 import { tf } from '../tf';
 import { ensureBackend } from '../select';
 import { maxRelDiff, randomArray, runOn } from '../testing/compare';
-import type { BackendWasm } from './util';
-import { kernelThreads, withoutKernelHelpers } from './kernel-threads';
+import { withoutKernelHelpers } from './kernel-threads';
+import { helpersReady, sameBits } from '../testing/helper-threads';
 import { fewChannelsAvailable, fewChannelsConv2d, fewChannelsFits } from './few_channels_conv';
 import type { WinogradActivation } from './winograd_conv';
 
@@ -68,14 +68,11 @@ describe('3×3 convolution of 1-3 channels (MedflowFewChannelsConv2D on wasm)', 
   });
 
   it('gives the same bits on one thread as shared between threads', async () => {
-    const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
-    for (let i = 0; pool && i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
+    await helpersReady();
     const c: Case = [8, 32, 32, 1, 16, 'same'];
     const shared = await run('wasm', c, 'relu', true, 90);
     const alone = await withoutKernelHelpers(() => run('wasm', c, 'relu', true, 90));
-    expect(Buffer.from(shared.y.buffer).equals(Buffer.from(alone.y.buffer))).toBe(true);
+    expect(sameBits(shared.y, alone.y)).toBe(true);
   });
 
   it('takes 3×3, stride-1 convolutions of 1-3 channels to channels in fours only', () => {

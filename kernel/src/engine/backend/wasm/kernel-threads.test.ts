@@ -3,16 +3,7 @@ import { tf } from '../tf';
 import { ensureBackend } from '../select';
 import type { BackendWasm } from './util';
 import { kernelThreads, splitRange, withoutKernelHelpers } from './kernel-threads';
-
-/** Waits until every helper of the wasm backend takes calls (they start in the background). */
-async function helpersReady(): Promise<number> {
-  const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
-  if (pool == null) return 0;
-  for (let i = 0; i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-  return pool.readyHelpers();
-}
+import { helpersReady, sameBits } from '../testing/helper-threads';
 
 describe('splitRange', () => {
   it('covers [0, total) in order, with aligned boundaries and no part under the minimum', () => {
@@ -63,6 +54,6 @@ describe('helper threads of the tensor kernels (wasm)', () => {
       });
     const shared = run();
     const alone = await withoutKernelHelpers(run);
-    expect(Buffer.from(shared.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
+    expect(sameBits(shared, alone)).toBe(true);
   });
 });

@@ -1,8 +1,8 @@
 import { tf } from '../tf';
 import { ensureBackend } from '../select';
 import { maxRelDiff, randomArray, runOn } from '../testing/compare';
-import type { BackendWasm } from './util';
-import { kernelThreads, withoutKernelHelpers } from './kernel-threads';
+import { withoutKernelHelpers } from './kernel-threads';
+import { helpersReady, sameBits } from '../testing/helper-threads';
 import {
   winogradAvailable,
   winogradConv2d,
@@ -115,15 +115,11 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
   );
 
   it('gives the same bits on one thread as shared between threads', async () => {
-    const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
-    // Let the helpers start (in the background, on first use), so that they take tiles.
-    for (let i = 0; pool && i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
+    await helpersReady();
     const c: Case = [16, 20, 20, 8, 16, 'same'];
     const { y: shared } = await winograd(c, 'relu', 20);
     const { y: alone } = await withoutKernelHelpers(() => winograd(c, 'relu', 20));
-    expect(Buffer.from(shared.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
+    expect(sameBits(shared, alone)).toBe(true);
   });
 
   it('uses a filter turned by 180° with its channel axes swapped, when asked', async () => {

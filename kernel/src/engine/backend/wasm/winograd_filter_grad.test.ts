@@ -1,8 +1,8 @@
 import { tf } from '../tf';
 import { ensureBackend } from '../select';
 import { maxRelDiff, randomArray, runOn } from '../testing/compare';
-import type { BackendWasm } from './util';
-import { kernelThreads, withoutKernelHelpers } from './kernel-threads';
+import { withoutKernelHelpers } from './kernel-threads';
+import { helpersReady, sameBits } from '../testing/helper-threads';
 
 type Case = [n: number, h: number, w: number, ci: number, co: number];
 
@@ -71,13 +71,10 @@ describe('filter gradient of 3×3 same convolutions by Winograd (wasm)', () => {
 
   it('gives the same bits on one thread as shared between threads', async () => {
     await ensureBackend('wasm');
-    const pool = kernelThreads(tf.backend() as unknown as BackendWasm);
-    for (let i = 0; pool && i < 100 && pool.readyHelpers() < pool.threads - 1; i++) {
-      await new Promise(resolve => setTimeout(resolve, 50));
-    }
+    await helpersReady();
     const c: Case = [16, 24, 24, 8, 16];
     const shared = await filterGradient('wasm', c, 70);
     const alone = await withoutKernelHelpers(() => filterGradient('wasm', c, 70));
-    expect(Buffer.from(shared.buffer).equals(Buffer.from(alone.buffer))).toBe(true);
+    expect(sameBits(shared, alone)).toBe(true);
   });
 });
