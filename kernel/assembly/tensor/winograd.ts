@@ -79,7 +79,7 @@ function filterRow(out: usize, pairs: usize, i: i32, a: f32, b: f32, c: f32): vo
 }
 
 /** Tiles per block. */
-export const BLOCK: i32 = 32;
+export const BLOCK: i32 = 16;
 
 /** Activation applied to the output: none, ReLU, ReLU6. */
 const LINEAR: i32 = 0;
@@ -116,7 +116,7 @@ export function winogradConv3x3F32(
       const vXi = v + ((<usize>(xi * BLOCK * ci)) << 2);
       const uXi = u + ((<usize>(xi * ci * co)) << 2);
       const mXi = m + ((<usize>(xi * BLOCK * co)) << 2);
-      blockProduct(vXi, uXi, mXi, ci, co);
+      blockProduct(vXi, uXi, mXi, BLOCK, ci, co);
     }
     outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool);
   }
@@ -212,16 +212,16 @@ export function inputTransform(
 }
 
 /** Byte address of row r of the image at base, or -1 outside [0, h). */
-function rowAt(r: i32, h: i32, base: isize, rowBytes: isize): isize {
+export function rowAt(r: i32, h: i32, base: isize, rowBytes: isize): isize {
   return r >= 0 && r < h ? base + <isize>r * rowBytes : -1;
 }
 
 /** Byte offset of column q within a row, or -1 outside [0, w). */
-function colAt(q: i32, w: i32, pixel: usize): isize {
+export function colAt(q: i32, w: i32, pixel: usize): isize {
   return q >= 0 && q < w ? <isize>q * <isize>pixel : -1;
 }
 
-function loadOrZero(row: isize, col: isize, c: usize, zero: v128): v128 {
+export function loadOrZero(row: isize, col: isize, c: usize, zero: v128): v128 {
   return row < 0 || col < 0 ? zero : v128.load(<usize>(row + col) + c);
 }
 
@@ -234,13 +234,14 @@ function storeColumn(o: usize, xiStride: usize, j: i32, a: v128, b: v128, c: v12
 }
 
 /**
- * m (BLOCK × co) = v (BLOCK × ci) · u (ci × co): four rows by eight columns in registers while
- * the sum runs over ci in order (eleven live vectors: no spills on x64's sixteen).
+ * m (rows × co) = v (rows × ci) · u (ci × co), rows a multiple of 4: four rows by eight columns
+ * in registers while the sum runs over ci in order (eleven live vectors: no spills on x64's
+ * sixteen).
  */
-function blockProduct(v: usize, u: usize, m: usize, ci: i32, co: i32): void {
+export function blockProduct(v: usize, u: usize, m: usize, rows: i32, ci: i32, co: i32): void {
   const vRow = (<usize>ci) << 2;
   const uRow = (<usize>co) << 2;
-  for (let b = 0; b < BLOCK; b += 4) {
+  for (let b = 0; b < rows; b += 4) {
     const v0 = v + <usize>b * vRow;
     const v1 = v0 + vRow;
     const v2 = v1 + vRow;

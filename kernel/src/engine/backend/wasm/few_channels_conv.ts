@@ -61,8 +61,8 @@ function fewChannelsConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo 
   );
   const { outHeight: ho, outWidth: wo } = info;
   const out = backend.makeOutput(pool ? [n, ho >> 1, wo >> 1, co] : [n, ho, wo, co], 'float32');
-  // Per thread: three zero-padded input rows, and two output rows for the pooling.
-  const perThread = 3 * (wo + 2) * ci + 2 * wo * co;
+  // Per thread: four zero-padded input rows and the table of the 9 · ci taps' offsets.
+  const perThread = 4 * (wo + 2) * ci + 9 * ci;
   const scratch = backend.makeOutput([splitThreads(backend) * perThread], 'float32');
   const [xa, fa, ba, ya, sa] = [x, filter, bias, out, scratch].map(t => heapAddress(backend, t));
   const { top, left } = info.padInfo;

@@ -11,6 +11,9 @@ import type { BackendWasm, TensorInfo } from './util';
 import { Wasm, type WasmMemory } from '../../util/webassembly';
 
 export interface TensorKernelExports {
+  /** Tiles per block of the F(2×2, 3×3) and F(4×4, 3×3) Winograd kernels. */
+  BLOCK: { readonly value: number };
+  BLOCK4: { readonly value: number };
   maxPoolGrad2x2F32(
     x: number,
     g: number,
@@ -104,6 +107,27 @@ export interface TensorKernelExports {
     t0: number,
     t1: number
   ): void;
+  winograd4Conv3x3F32(
+    x: number,
+    u: number,
+    bias: number,
+    y: number,
+    scratch: number,
+    n: number,
+    h: number,
+    w: number,
+    ci: number,
+    co: number,
+    ho: number,
+    wo: number,
+    padTop: number,
+    padLeft: number,
+    activation: number,
+    pool: boolean,
+    t0: number,
+    t1: number
+  ): void;
+  winograd4FilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
   channelChunksF32(
     x: number,
     mean: number,

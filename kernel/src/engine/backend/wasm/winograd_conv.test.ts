@@ -8,10 +8,34 @@ import {
   winogradConv2d,
   winogradConv2dSame,
   winogradFits,
+  winogradTile,
   type WinogradActivation
 } from './winograd_conv';
 
 type Case = [n: number, h: number, w: number, ci: number, co: number, pad: 'same' | 'valid'];
+
+/** The output size of a case before pooling. */
+function outputSize([, h, w, , , pad]: Case): [number, number] {
+  return pad === 'same' ? [h, w] : [h - 2, w - 2];
+}
+
+/**
+ * Whether y is within the Winograd rounding of the direct sum `want`. The transforms add and
+ * subtract inputs before the products, so rounding differs from the direct sum: F(2×2) within
+ * 1e-5 of each output (relative to |y| + 1); F(4×4), whose transforms multiply by up to 8 and
+ * divide by up to 24, within 1e-5 of the largest output (about 3-5e-6 measured with 16-64
+ * input channels).
+ */
+function withinRounding(y: Float32Array, want: Float32Array, tile: 2 | 4): boolean {
+  if (tile === 2) return maxRelDiff(y, want) < 1e-5;
+  let worst = 0;
+  let scale = 0;
+  want.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(y[i] - v));
+    scale = Math.max(scale, Math.abs(v));
+  });
+  return worst <= 1e-5 * scale;
+}
 
 /** Inputs of one convolution as plain arrays (tensors belong to one backend). */
 function arrays([n, h, w, ci, co]: Case, seed: number) {
@@ -63,7 +87,7 @@ async function winograd(c: Case, activation: WinogradActivation, seed: number, p
   return { y, shape };
 }
 
-describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', () => {
+describe('Winograd convolution, F(2×2, 3×3) and F(4×4, 3×3) (MedflowWinogradConv2D on wasm)', () => {
   beforeAll(async () => {
     await ensureBackend('wasm');
   });
@@ -78,75 +102,111 @@ describe('Winograd F(2×2, 3×3) convolution (MedflowWinogradConv2D on wasm)', (
     }
   });
 
-  it.each<[Case, WinogradActivation]>([
-    // Many tiles: blocks of 32 split between threads; co = 32 (whole eight-column groups).
-    [[8, 16, 16, 16, 32, 'same'], 'relu'],
-    // Odd sizes: the last row and column of tiles are half outside the output.
-    [[3, 7, 9, 4, 12, 'valid'], 'linear'],
-    [[2, 5, 6, 8, 4, 'same'], 'relu6'],
-    // co ≡ 4 (mod 8): the product's four-column tail; 1×1 output tiles at the edge.
-    [[5, 3, 3, 12, 20, 'same'], 'relu'],
-    [[1, 4, 4, 4, 4, 'valid'], 'linear']
-  ])('equals tf.fused.conv2d on the cpu backend: %j, %s', async (c, activation) => {
+  it('takes 4×4 output tiles where they need fewer products than 2×2 tiles', () => {
+    expect(winogradTile(16, 16)).toBe(4);
+    expect(winogradTile(7, 9)).toBe(4); // partial tiles at the edges still pay
+    expect(winogradTile(4, 4)).toBe(4);
+    expect(winogradTile(3, 3)).toBe(4); // one 4×4 tile (36 products) against four 2×2 (64)
+    expect(winogradTile(6, 6)).toBe(2); // 4 · 36 = 144 = 9 · 16: no gain for the larger tiles
+    expect(winogradTile(5, 5)).toBe(2);
+    expect(winogradTile(2, 2)).toBe(2);
+    expect(winogradTile(1, 1)).toBe(2);
+  });
+
+  it.each<[Case, WinogradActivation, 2 | 4]>([
+    // Many tiles: blocks split between threads; co = 32 (whole eight-column groups).
+    [[8, 16, 16, 16, 32, 'same'], 'relu', 4],
+    [[16, 6, 6, 16, 32, 'same'], 'relu', 2],
+    // Odd sizes: the last row and column of tiles are partly outside the output.
+    [[3, 7, 8, 4, 12, 'valid'], 'linear', 2],
+    [[2, 11, 13, 8, 12, 'same'], 'relu6', 4],
+    [[3, 9, 10, 4, 8, 'valid'], 'linear', 4],
+    [[2, 5, 6, 8, 4, 'same'], 'relu6', 2],
+    // co ≡ 4 (mod 8): the product's four-column tail; tiles larger than the output.
+    [[5, 3, 3, 12, 20, 'same'], 'relu', 4],
+    [[3, 2, 2, 12, 20, 'same'], 'relu', 2],
+    [[1, 4, 4, 4, 4, 'valid'], 'linear', 2],
+    // 64 input channels: the F(4×4) rounding grows with the products' length.
+    [[2, 8, 8, 64, 16, 'same'], 'linear', 4]
+  ])('equals tf.fused.conv2d on the cpu backend: %j, %s (tile %i)', async (c, activation, tile) => {
     const want = await reference(c, activation, 10);
     const { y, shape } = await winograd(c, activation, 10);
-    const [n, h, w, , co, pad] = c;
-    const out = pad === 'same' ? [h, w] : [h - 2, w - 2];
-    expect(shape).toEqual([n, ...out, co]);
-    // The transforms add inputs before multiplying: rounding differs from the direct sum.
-    expect(maxRelDiff(y, want)).toBeLessThan(1e-5);
+    const [ho, wo] = outputSize(c);
+    expect(winogradTile(ho, wo)).toBe(tile);
+    expect(shape).toEqual([c[0], ho, wo, c[4]]);
+    expect(withinRounding(y, want, tile)).toBe(true);
   });
 
   it.each<[Case, WinogradActivation]>([
     [[4, 8, 12, 8, 16, 'same'], 'relu'],
+    [[4, 4, 6, 8, 16, 'same'], 'relu'],
     // Odd output sizes: 'valid' pooling drops the last row and column.
     [[3, 7, 9, 4, 12, 'same'], 'relu6'],
-    [[2, 9, 8, 8, 8, 'valid'], 'linear']
+    [[3, 11, 13, 4, 12, 'same'], 'relu6'],
+    [[2, 9, 8, 8, 8, 'valid'], 'linear'],
+    [[2, 6, 6, 8, 8, 'same'], 'linear']
   ])(
     'with pool, equals 2×2 MaxPooling of the fused conv on the cpu backend: %j, %s',
     async (c, activation) => {
       const want = await reference(c, activation, 50, true);
       const { y, shape } = await winograd(c, activation, 50, true);
-      const [n, h, w, , co, pad] = c;
-      const [ho, wo] = pad === 'same' ? [h, w] : [h - 2, w - 2];
-      expect(shape).toEqual([n, ho >> 1, wo >> 1, co]);
-      expect(maxRelDiff(y, want)).toBeLessThan(1e-5);
+      const [ho, wo] = outputSize(c);
+      expect(shape).toEqual([c[0], ho >> 1, wo >> 1, c[4]]);
+      expect(withinRounding(y, want, winogradTile(ho, wo))).toBe(true);
     }
   );
 
-  it('gives the same bits on one thread as shared between threads', async () => {
-    await helpersReady();
-    const c: Case = [16, 20, 20, 8, 16, 'same'];
-    const { y: shared } = await winograd(c, 'relu', 20);
-    const { y: alone } = await withoutKernelHelpers(() => winograd(c, 'relu', 20));
-    expect(sameBits(shared, alone)).toBe(true);
-  });
+  it.each<[Case, 2 | 4]>([
+    [[16, 20, 20, 8, 16, 'same'], 4],
+    [[64, 6, 6, 8, 16, 'same'], 2]
+  ])(
+    'gives the same bits on one thread as shared between threads: %j (tile %i)',
+    async (c, tile) => {
+      await helpersReady();
+      expect(winogradTile(...outputSize(c))).toBe(tile);
+      const { y: shared } = await winograd(c, 'relu', 20);
+      const { y: alone } = await withoutKernelHelpers(() => winograd(c, 'relu', 20));
+      expect(sameBits(shared, alone)).toBe(true);
+    }
+  );
 
-  it('uses a filter turned by 180° with its channel axes swapped, when asked', async () => {
-    const [n, h, w, ci, co] = [2, 6, 5, 8, 12];
-    const x = randomArray(n * h * w * ci, 30);
-    // A [3, 3, co, ci] filter, as a layer from co to ci channels holds it.
-    const g = randomArray(9 * co * ci, 31);
-    const bias = new Float32Array(co);
-    const [want] = await runOn('cpu', () => {
-      const turned = tf.transpose(tf.reverse(tf.tensor4d(g, [3, 3, co, ci]), [0, 1]), [0, 1, 3, 2]);
-      return tf.conv2d(tf.tensor4d(x, [n, h, w, ci]), turned as tf.Tensor4D, 1, 'same');
-    });
-    const [got] = await runOn('wasm', () =>
-      winogradConv2d(
-        tf.tensor4d(x, [n, h, w, ci]),
-        tf.tensor4d(g, [3, 3, co, ci]),
-        tf.tensor1d(bias),
-        'same',
-        'linear',
-        { turned: true }
-      )
-    );
-    expect(maxRelDiff(got, want)).toBeLessThan(1e-5);
-  });
+  it.each<[number, number, 2 | 4]>([
+    [6, 5, 2],
+    [9, 10, 4]
+  ])(
+    'uses a filter turned by 180° with its channel axes swapped, when asked: %i×%i (tile %i)',
+    async (h, w, tile) => {
+      const [n, ci, co] = [2, 8, 12];
+      expect(winogradTile(h, w)).toBe(tile);
+      const x = randomArray(n * h * w * ci, 30);
+      // A [3, 3, co, ci] filter, as a layer from co to ci channels holds it.
+      const g = randomArray(9 * co * ci, 31);
+      const bias = new Float32Array(co);
+      const [want] = await runOn('cpu', () => {
+        const turned = tf.transpose(
+          tf.reverse(tf.tensor4d(g, [3, 3, co, ci]), [0, 1]),
+          [0, 1, 3, 2]
+        );
+        return tf.conv2d(tf.tensor4d(x, [n, h, w, ci]), turned as tf.Tensor4D, 1, 'same');
+      });
+      const [got] = await runOn('wasm', () =>
+        winogradConv2d(
+          tf.tensor4d(x, [n, h, w, ci]),
+          tf.tensor4d(g, [3, 3, co, ci]),
+          tf.tensor1d(bias),
+          'same',
+          'linear',
+          { turned: true }
+        )
+      );
+      expect(withinRounding(got, want, tile)).toBe(true);
+    }
+  );
 
   it("has tf.conv2d's gradients for training ('same', both inputs)", async () => {
+    // 9×8: the forward pass and the input gradient by F(4×4), the filter's gradient by F(2×2).
     const [n, h, w, ci, co] = [4, 9, 8, 8, 12];
+    expect(winogradTile(h, w)).toBe(4);
     const { x, filter } = arrays([n, h, w, ci, co, 'same'], 40);
     const dy = randomArray(n * h * w * co, 43);
     // d/dx and d/dw of Σ dy · conv(x, w).

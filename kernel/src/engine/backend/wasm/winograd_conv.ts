@@ -1,9 +1,11 @@
 /**
  * MedflowWinogradConv2D: a 3×3, stride-1 convolution with bias and ReLU / ReLU6 by Winograd's
- * F(2×2, 3×3) in the SIMD tensor kernels (kernel/assembly/tensor/winograd.ts), on all of the
- * backend's threads. 16 multiplications per 2×2 outputs and channel pair instead of 36: the
- * benchmark CNN's 3×3 layers with 16-64 channels run at XNNPACK's multiply-add rate already,
- * so fewer multiplications is what is left to make them faster (about 2× here).
+ * algorithm in the SIMD tensor kernels, on all of the backend's threads: F(4×4, 3×3)
+ * (kernel/assembly/tensor/winograd-f4.ts, 36 multiplications per 4×4 outputs and channel pair
+ * instead of 144) where the output is at least 4×4, else F(2×2, 3×3) (winograd.ts, 16 per 2×2
+ * instead of 36): winogradTile picks the one with fewer products. The benchmark CNN's 3×3
+ * layers with 16-64 channels ran at XNNPACK's multiply-add rate already, so fewer
+ * multiplications is what made them faster (about 2.5× here).
  *
  * The kernel transforms the filter itself (U = G g Gᵀ, a few microseconds); with `turned` it
  * uses the filter turned by 180° with its channel axes swapped, which makes the input gradient
@@ -14,7 +16,7 @@
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { ownKernel } from './util';
-import { heapAddress, tensorKernels } from './tensor-kernels';
+import { heapAddress, tensorKernels, type TensorKernelExports } from './tensor-kernels';
 import { runSplit, splitThreads } from './kernel-threads';
 
 export const WINOGRAD_CONV = 'MedflowWinogradConv2D';
@@ -23,8 +25,30 @@ export const WINOGRAD_CONV = 'MedflowWinogradConv2D';
 export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 export type WinogradActivation = keyof typeof ACTIVATIONS;
 
-/** Tiles per block in the wasm kernels (their BLOCK): the unit of work of a thread. */
-export const BLOCK = 32;
+/**
+ * The two algorithms by output tile size: their wasm kernels, the points of their transform
+ * (products per channel pair and tile), and the exported global that holds their tiles per
+ * block (the unit of work of a thread, and of the scratch each thread needs).
+ */
+const TILES = {
+  2: { filter: 'winogradFilterF32', conv: 'winogradConv3x3F32', points: 16, block: 'BLOCK' },
+  4: { filter: 'winograd4FilterF32', conv: 'winograd4Conv3x3F32', points: 36, block: 'BLOCK4' }
+} as const;
+
+/** Tiles per block of a Winograd kernel, as the wasm module defines it. */
+export function tilesPerBlock(simd: TensorKernelExports, name: 'BLOCK' | 'BLOCK4'): number {
+  return simd[name].value;
+}
+
+/**
+ * The output tile (2: F(2×2, 3×3), 4: F(4×4, 3×3)) with fewer products for an ho × wo output:
+ * 4 from 4×4 on, except where the larger tiles waste more than they save (5×5, 6×6).
+ */
+export function winogradTile(ho: number, wo: number): 2 | 4 {
+  const f4 = TILES[4].points * Math.ceil(ho / 4) * Math.ceil(wo / 4);
+  const f2 = TILES[2].points * Math.ceil(ho / 2) * Math.ceil(wo / 2);
+  return f4 < f2 ? 4 : 2;
+}
 
 export interface WinogradConvAttrs {
   pad: 'same' | 'valid';
@@ -102,27 +126,30 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
   const { outHeight: ho, outWidth: wo } = info;
   const outShape = pool ? [n, ho >> 1, wo >> 1, co] : [n, ho, wo, co];
   const out = backend.makeOutput(outShape, 'float32');
-  const tiles = n * Math.ceil(ho / 2) * Math.ceil(wo / 2);
+  const tile = winogradTile(ho, wo);
+  const { filter: filterKernel, conv, points, block: blockName } = TILES[tile];
+  const block = tilesPerBlock(simd, blockName);
+  const tiles = n * Math.ceil(ho / tile) * Math.ceil(wo / tile);
   // Scratch: the transformed filter, then each thread's block memory.
-  const filterFloats = 16 * ci * co;
-  const perThread = 16 * BLOCK * (ci + co);
+  const filterFloats = points * ci * co;
+  const perThread = points * block * (ci + co);
   const scratch = backend.makeOutput([filterFloats + splitThreads(backend) * perThread], 'float32');
   const [xa, fa, ba, ya, sa] = [x, filter, bias, out, scratch].map(t => heapAddress(backend, t));
-  simd.winogradFilterF32(fa, sa, ci, co, turned);
+  simd[filterKernel](fa, sa, ci, co, turned);
   const blocks = sa + 4 * filterFloats;
   const { top, left } = info.padInfo;
   runSplit(
     backend,
     tiles,
     (t0, t1, part) => ({
-      kernel: 'winogradConv3x3F32',
+      kernel: conv,
       args: [
         ...[xa, sa, ba, ya, blocks + 4 * part * perThread],
         ...[n, h, w, ci, co, ho, wo, top, left, ACTIVATIONS[activation], pool ? 1 : 0, t0, t1]
       ]
     }),
-    BLOCK,
-    BLOCK
+    block,
+    block
   );
   backend.disposeData(scratch.dataId);
   return out;

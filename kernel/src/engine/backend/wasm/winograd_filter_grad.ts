@@ -10,7 +10,7 @@ import { tf } from '../tf';
 import type { BackendWasm, TensorInfo } from './util';
 import { heapAddress, tensorKernels } from './tensor-kernels';
 import { runSplit, splitThreads } from './kernel-threads';
-import { BLOCK, winogradEnabled } from './winograd_conv';
+import { tilesPerBlock, winogradEnabled } from './winograd_conv';
 
 /** Partial sums the tiles are cut into: work for up to this many threads. */
 const CHUNKS = 16;
@@ -44,10 +44,11 @@ export function winogradFilterGrad(
   if (simd == null || !winogradEnabled() || !fits(info)) return null;
   const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outChannels: co } = info;
   const tiles = n * Math.ceil(h / 2) * Math.ceil(w / 2);
-  const perChunk = BLOCK * Math.ceil(tiles / BLOCK / CHUNKS);
+  const block = tilesPerBlock(simd, 'BLOCK');
+  const perChunk = block * Math.ceil(tiles / block / CHUNKS);
   const chunks = Math.ceil(tiles / perChunk);
   const partialFloats = 16 * ci * co;
-  const perThread = 16 * BLOCK * (ci + co);
+  const perThread = 16 * block * (ci + co);
   const scratch = backend.makeOutput(
     [chunks * partialFloats + splitThreads(backend) * perThread],
     'float32'
