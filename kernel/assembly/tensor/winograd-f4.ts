@@ -18,7 +18,7 @@
  * winograd4Conv3x3F32 computes tiles [t0, t1) of all n · ⌈ho/4⌉ · ⌈wo/4⌉, so threads can
  * share the tiles. ci and co must be multiples of 4.
  */
-import { activate, blockProduct, colAt, loadOrZero, rowAt } from './winograd';
+import { activate, blockProduct, colAt, filterRowFloats, loadOrZero, rowAt } from './winograd';
 
 /** Tiles per block: a block's V and M (36 · BLOCK4 · (ci + co) floats) stay in cache. */
 export const BLOCK4: i32 = 8;
@@ -31,7 +31,7 @@ export const BLOCK4: i32 = 8;
  */
 export function winograd4FilterF32(g: usize, u: usize, ci: i32, co: i32, turned: bool): void {
   const pairs = <usize>(ci * co);
-  const stride = pairs << 2; // bytes between U[ξ] and U[ξ + 1]
+  const stride = filterRowFloats(ci, co) << 2; // bytes between U[ξ] and U[ξ + 1]
   for (let c = 0; c < ci; c++) {
     for (let o = 0; o < co; o += 4) {
       // P = G g (6 × 3), then each row of P times Gᵀ.
@@ -130,22 +130,24 @@ export function winograd4Conv3x3F32(
   activation: i32,
   pool: bool,
   t0: i32,
-  t1: i32
+  t1: i32,
+  block: i32
 ): void {
   const v = scratch;
-  const m = scratch + ((<usize>(36 * BLOCK4 * ci)) << 2);
+  const m = scratch + ((<usize>(36 * block * ci)) << 2);
   const tilesW = (wo + 3) >> 2;
   const tilesH = (ho + 3) >> 2;
-  for (let b0 = t0; b0 < t1; b0 += BLOCK4) {
-    const count = min(BLOCK4, t1 - b0);
-    inputTransform4(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft);
+  for (let b0 = t0; b0 < t1; b0 += block) {
+    const count = min(block, t1 - b0);
+    const rows = (count + 3) & ~3; // whole groups of four for the product
+    inputTransform4(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft, block);
     for (let xi = 0; xi < 36; xi++) {
-      const vXi = v + ((<usize>(xi * BLOCK4 * ci)) << 2);
-      const uXi = u + ((<usize>(xi * ci * co)) << 2);
-      const mXi = m + ((<usize>(xi * BLOCK4 * co)) << 2);
-      blockProduct(vXi, uXi, mXi, BLOCK4, ci, co);
+      const vXi = v + ((<usize>(xi * block * ci)) << 2);
+      const uXi = u + ((<usize>xi * filterRowFloats(ci, co)) << 2);
+      const mXi = m + ((<usize>(xi * block * co)) << 2);
+      blockProduct(vXi, uXi, mXi, rows, ci, co);
     }
-    outputTransform4(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool);
+    outputTransform4(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool, block);
   }
 }
 
@@ -165,14 +167,16 @@ function inputTransform4(
   tilesH: i32,
   tilesW: i32,
   padTop: i32,
-  padLeft: i32
+  padLeft: i32,
+  block: i32
 ): void {
   const pixel = (<usize>ci) << 2;
-  const xiStride = <usize>BLOCK4 * pixel; // bytes between V[ξ] and V[ξ + 1]
+  const xiStride = <usize>block * pixel; // bytes between V[ξ] and V[ξ + 1]
   const zero = f32x4.splat(0);
   const perImage = tilesH * tilesW;
   const rowBytes = <isize>w * <isize>pixel;
-  for (let b = 0; b < BLOCK4; b++) {
+  const rows = (count + 3) & ~3;
+  for (let b = 0; b < rows; b++) {
     const at = v + <usize>b * pixel;
     if (b >= count) {
       for (let xi = 0; xi < 36; xi++) memory.fill(at + <usize>xi * xiStride, 0, pixel);
@@ -271,10 +275,11 @@ function outputTransform4(
   tilesH: i32,
   tilesW: i32,
   activation: i32,
-  pool: bool
+  pool: bool,
+  block: i32
 ): void {
   const pixel = (<usize>co) << 2;
-  const xiStride = <usize>BLOCK4 * pixel;
+  const xiStride = <usize>block * pixel;
   const column = <usize>6 * xiStride;
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);

@@ -47,13 +47,13 @@ export function winogradFilterGradChunksF32(
     const end = min(tiles, (k + 1) * perChunk);
     for (let b0 = k * perChunk; b0 < end; b0 += BLOCK) {
       const count = min(BLOCK, end - b0);
-      inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, 1, 1);
+      inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, 1, 1, BLOCK);
       gradientTransform(dy, e, b0, count, h, w, co, tilesH, tilesW);
       for (let xi = 0; xi < 16; xi++) {
         const vXi = v + ((<usize>(xi * BLOCK * ci)) << 2);
         const eXi = e + ((<usize>(xi * BLOCK * co)) << 2);
         const aXi = acc + ((<usize>(xi * ci * co)) << 2);
-        accumulateProduct(vXi, eXi, aXi, ci, co);
+        accumulateProduct(vXi, eXi, aXi, ci, co, (count + 3) & ~3);
       }
     }
   }
@@ -132,10 +132,17 @@ function storeRow(o: usize, xiStride: usize, i: i32, a: v128, b: v128): void {
  * acc (ci × co) += vᵀ · e, v: BLOCK × ci, e: BLOCK × co: four rows (input channels) by eight
  * columns (output channels) in registers while the sum runs over the block's tiles in order.
  */
-function accumulateProduct(v: usize, e: usize, acc: usize, ci: i32, co: i32): void {
+function accumulateProduct(
+  v: usize,
+  e: usize,
+  acc: usize,
+  ci: i32,
+  co: i32,
+  rows: i32
+): void {
   const vRow = (<usize>ci) << 2;
   const eRow = (<usize>co) << 2;
-  const blockEnd = <usize>BLOCK;
+  const blockEnd = <usize>rows;
   for (let c = 0; c < ci; c += 4) {
     const a0 = acc + <usize>c * eRow;
     const vc = v + ((<usize>c) << 2);

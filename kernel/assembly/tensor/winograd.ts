@@ -25,6 +25,7 @@
  */
 export function winogradFilterF32(g: usize, u: usize, ci: i32, co: i32, turned: bool): void {
   const pairs = <usize>(ci * co);
+  const rowFloats = filterRowFloats(ci, co);
   for (let c = 0; c < ci; c++) {
     for (let o = 0; o < co; o++) {
       // The nine taps, row-major.
@@ -40,10 +41,10 @@ export function winogradFilterF32(g: usize, u: usize, ci: i32, co: i32, turned: 
       const t22 = tap(g, at, pairs, 2, 2, turned);
       // P = G g (4 × 3), row by row, each row then times Gᵀ.
       const out = u + ((<usize>(c * co + o)) << 2);
-      filterRow(out, pairs, 0, t00, t01, t02);
+      filterRow(out, rowFloats, 0, t00, t01, t02);
       filterRow(
         out,
-        pairs,
+        rowFloats,
         1,
         0.5 * (t00 + t10 + t20),
         0.5 * (t01 + t11 + t21),
@@ -51,13 +52,13 @@ export function winogradFilterF32(g: usize, u: usize, ci: i32, co: i32, turned: 
       );
       filterRow(
         out,
-        pairs,
+        rowFloats,
         2,
         0.5 * (t00 - t10 + t20),
         0.5 * (t01 - t11 + t21),
         0.5 * (t02 - t12 + t22)
       );
-      filterRow(out, pairs, 3, t20, t21, t22);
+      filterRow(out, rowFloats, 3, t20, t21, t22);
     }
   }
 }
@@ -68,9 +69,19 @@ function tap(g: usize, at: usize, pairs: usize, r: i32, s: i32, turned: bool): f
   return load<f32>(g + ((<usize>k * pairs + at) << 2));
 }
 
+/**
+ * Floats from U[ξ] to U[ξ + 1]: ci · co and one cache line more. With ci · co a multiple of
+ * 1024 (32 → 32 channels and up) the rows would start at the same offset within 4 KB pages,
+ * so the 16-36 rows written together for one channel pair would fall in the same L1 cache
+ * set and evict each other: the transform of a 512 → 512 filter took 27 ms instead of ….
+ */
+export function filterRowFloats(ci: i32, co: i32): usize {
+  return <usize>(ci * co + 16);
+}
+
 /** Row i of U = P Gᵀ from row i of P = (a, b, c), stored at ξ = 4i … 4i + 3. */
-function filterRow(out: usize, pairs: usize, i: i32, a: f32, b: f32, c: f32): void {
-  const stride = pairs << 2;
+function filterRow(out: usize, rowFloats: usize, i: i32, a: f32, b: f32, c: f32): void {
+  const stride = rowFloats << 2;
   const row = out + <usize>(4 * i) * stride;
   store<f32>(row, a);
   store<f32>(row + stride, 0.5 * (a + b + c));
@@ -103,22 +114,24 @@ export function winogradConv3x3F32(
   activation: i32,
   pool: bool,
   t0: i32,
-  t1: i32
+  t1: i32,
+  block: i32
 ): void {
   const v = scratch;
-  const m = scratch + ((<usize>(16 * BLOCK * ci)) << 2);
+  const m = scratch + ((<usize>(16 * block * ci)) << 2);
   const tilesW = (wo + 1) >> 1;
   const tilesH = (ho + 1) >> 1;
-  for (let b0 = t0; b0 < t1; b0 += BLOCK) {
-    const count = min(BLOCK, t1 - b0);
-    inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft);
+  for (let b0 = t0; b0 < t1; b0 += block) {
+    const count = min(block, t1 - b0);
+    const rows = (count + 3) & ~3; // whole groups of four for the product
+    inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft, block);
     for (let xi = 0; xi < 16; xi++) {
-      const vXi = v + ((<usize>(xi * BLOCK * ci)) << 2);
-      const uXi = u + ((<usize>(xi * ci * co)) << 2);
-      const mXi = m + ((<usize>(xi * BLOCK * co)) << 2);
-      blockProduct(vXi, uXi, mXi, BLOCK, ci, co);
+      const vXi = v + ((<usize>(xi * block * ci)) << 2);
+      const uXi = u + ((<usize>xi * filterRowFloats(ci, co)) << 2);
+      const mXi = m + ((<usize>(xi * block * co)) << 2);
+      blockProduct(vXi, uXi, mXi, rows, ci, co);
     }
-    outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool);
+    outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool, block);
   }
 }
 
@@ -137,12 +150,14 @@ export function inputTransform(
   tilesH: i32,
   tilesW: i32,
   padTop: i32,
-  padLeft: i32
+  padLeft: i32,
+  block: i32
 ): void {
   const pixel = (<usize>ci) << 2;
-  const xiStride = <usize>BLOCK * pixel; // bytes between V[ξ] and V[ξ + 1]
+  const xiStride = <usize>block * pixel; // bytes between V[ξ] and V[ξ + 1]
   const zero = f32x4.splat(0);
-  for (let b = 0; b < BLOCK; b++) {
+  const rows = (count + 3) & ~3;
+  for (let b = 0; b < rows; b++) {
     const at = v + <usize>b * pixel;
     if (b >= count) {
       for (let xi = 0; xi < 16; xi++) memory.fill(at + <usize>xi * xiStride, 0, pixel);
@@ -320,10 +335,11 @@ function outputTransform(
   tilesH: i32,
   tilesW: i32,
   activation: i32,
-  pool: bool
+  pool: bool,
+  block: i32
 ): void {
   const pixel = (<usize>co) << 2;
-  const xiStride = <usize>BLOCK * pixel;
+  const xiStride = <usize>block * pixel;
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);
   const perImage = tilesH * tilesW;

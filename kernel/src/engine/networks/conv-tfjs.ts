@@ -11,9 +11,9 @@
  * loading, stay tfjs-layers' own (the class keeps its name and weights).
  *
  * On wasm such a convolution, when it is 3×3 with stride 1, 'same' padding and channels in
- * fours, runs forward and its input gradient by Winograd's F(2×2, 3×3), with 2.25× fewer
- * multiplications (../backend/wasm/winograd_conv.ts; about 2× faster than XNNPACK's direct
- * convolution for the benchmark CNN's 16-64 channels).
+ * fours, runs forward and its input gradient by Winograd's F(4×4, 3×3) or F(2×2, 3×3), with 4×
+ * or 2.25× fewer multiplications (../backend/wasm/winograd_conv.ts; 2.5-3× faster than
+ * XNNPACK's direct convolution for the benchmark CNN's 16-64 channels).
  */
 import { tf, winogradAvailable, winogradConv2dSame, winogradFits } from '../backend';
 

@@ -10,8 +10,8 @@
  * → 9.1 ms (`node bench/train-profile.mjs --sizes 64`).
  *
  * On wasm, a folded 3×3 stride-1 convolution with channels in fours runs by Winograd's
- * F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts), and a 2×2 MaxPooling that follows
- * (each 2×2 tile of its outputs is one pooling window) is taken in the same pass. One on 1-3
+ * F(4×4, 3×3) or F(2×2, 3×3) instead (../backend/wasm/winograd_conv.ts), and a 2×2 MaxPooling
+ * that follows (its windows tile each tile of outputs) is taken in the same pass. One on 1-3
  * input channels (a first layer) runs by a direct kernel that takes the pooling too
  * (../backend/wasm/few_channels_conv.ts).
  *
@@ -237,7 +237,7 @@ export class InferenceRunner {
     }
   }
 
-  /** How many folded convolutions run by Winograd's F(2×2, 3×3) (wasm; 3×3, stride 1). */
+  /** How many folded convolutions run by Winograd's algorithm (wasm; 3×3, stride 1). */
   get winogradConvolutions(): number {
     return [...this.weights.values()].filter(w => w.kernel === 'winograd').length;
   }

@@ -52,7 +52,8 @@ const FIXES: Record<string, Fix> = {
   MedflowChannelSums: () => channelSumsConfig,
   MedflowBatchNormDx: () => batchNormDxConfig,
   MedflowReluGrad: () => reluGradKernelConfig,
-  // and 3×3 convolutions by Winograd's F(2×2, 3×3), and of inputs with 1-3 channels.
+  // and 3×3 convolutions by Winograd's F(4×4, 3×3) and F(2×2, 3×3), and of inputs with 1-3
+  // channels.
   MedflowWinogradConv2D: () => winogradConvConfig,
   MedflowFewChannelsConv2D: () => fewChannelsConvConfig
 };

@@ -105,7 +105,8 @@ export interface TensorKernelExports {
     activation: number,
     pool: boolean,
     t0: number,
-    t1: number
+    t1: number,
+    block: number
   ): void;
   winograd4Conv3x3F32(
     x: number,
@@ -125,7 +126,8 @@ export interface TensorKernelExports {
     activation: number,
     pool: boolean,
     t0: number,
-    t1: number
+    t1: number,
+    block: number
   ): void;
   winograd4FilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
   channelChunksF32(
