@@ -18,9 +18,17 @@
  * winograd4Conv3x3F32 computes tiles [t0, t1) of all n · ⌈ho/4⌉ · ⌈wo/4⌉, so threads can
  * share the tiles. ci and co must be multiples of 4.
  */
-import { activate, blockProduct, colAt, filterRowFloats, loadOrZero, rowAt } from './winograd';
+import {
+  activate,
+  blockProduct,
+  colAt,
+  filterRowFloats,
+  loadOrZero,
+  rowAt,
+  xiBytes
+} from './winograd';
 
-/** Tiles per block: a block's V and M (36 · BLOCK4 · (ci + co) floats) stay in cache. */
+/** Tiles per block: a block's V and M (36 · (BLOCK4 · (ci + co) + 32) floats) stay in cache. */
 export const BLOCK4: i32 = 8;
 
 /**
@@ -134,7 +142,9 @@ export function winograd4Conv3x3F32(
   block: i32
 ): void {
   const v = scratch;
-  const m = scratch + ((<usize>(36 * block * ci)) << 2);
+  const vStride = xiBytes(block, (<usize>ci) << 2);
+  const mStride = xiBytes(block, (<usize>co) << 2);
+  const m = scratch + 36 * vStride;
   const tilesW = (wo + 3) >> 2;
   const tilesH = (ho + 3) >> 2;
   for (let b0 = t0; b0 < t1; b0 += block) {
@@ -142,9 +152,9 @@ export function winograd4Conv3x3F32(
     const rows = (count + 3) & ~3; // whole groups of four for the product
     inputTransform4(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft, block);
     for (let xi = 0; xi < 36; xi++) {
-      const vXi = v + ((<usize>(xi * block * ci)) << 2);
+      const vXi = v + <usize>xi * vStride;
       const uXi = u + ((<usize>xi * filterRowFloats(ci, co)) << 2);
-      const mXi = m + ((<usize>(xi * block * co)) << 2);
+      const mXi = m + <usize>xi * mStride;
       blockProduct(vXi, uXi, mXi, rows, ci, co);
     }
     outputTransform4(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool, block);
@@ -171,7 +181,7 @@ function inputTransform4(
   block: i32
 ): void {
   const pixel = (<usize>ci) << 2;
-  const xiStride = <usize>block * pixel; // bytes between V[ξ] and V[ξ + 1]
+  const xiStride = xiBytes(block, pixel); // bytes between V[ξ] and V[ξ + 1]
   const zero = f32x4.splat(0);
   const perImage = tilesH * tilesW;
   const rowBytes = <isize>w * <isize>pixel;
@@ -279,7 +289,7 @@ function outputTransform4(
   block: i32
 ): void {
   const pixel = (<usize>co) << 2;
-  const xiStride = <usize>block * pixel;
+  const xiStride = xiBytes(block, pixel);
   const column = <usize>6 * xiStride;
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);

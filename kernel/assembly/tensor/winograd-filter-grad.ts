@@ -13,11 +13,11 @@
  * winogradFilterGradFinishF32 adds the partials in chunk order and applies Gᵀ · G. So the
  * result is the same on any number of threads.
  */
-import { BLOCK, inputTransform } from './winograd';
+import { BLOCK, inputTransform, xiBytes } from './winograd';
 
 /**
  * Partial dU of chunks [k0, k1): chunk k covers tiles [k·perChunk, min((k + 1)·perChunk,
- * tiles)) and sums into partials + k · 16 · ci · co floats. scratch: 16 · BLOCK · (ci + co)
+ * tiles)) and sums into partials + k · 16 · ci · co floats. scratch: 16 · (BLOCK · (ci + co) + 32)
  * floats for this thread. x: n × h × w × ci; dy: n × h × w × co ('same': the output has the
  * input's size). ci and co multiples of 4.
  */
@@ -36,7 +36,9 @@ export function winogradFilterGradChunksF32(
   k1: i32
 ): void {
   const v = scratch;
-  const e = scratch + ((<usize>(16 * BLOCK * ci)) << 2);
+  const vStride = xiBytes(BLOCK, (<usize>ci) << 2);
+  const eStride = xiBytes(BLOCK, (<usize>co) << 2);
+  const e = scratch + 16 * vStride;
   const tilesH = (h + 1) >> 1;
   const tilesW = (w + 1) >> 1;
   const tiles = n * tilesH * tilesW;
@@ -50,8 +52,8 @@ export function winogradFilterGradChunksF32(
       inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, 1, 1, BLOCK);
       gradientTransform(dy, e, b0, count, h, w, co, tilesH, tilesW);
       for (let xi = 0; xi < 16; xi++) {
-        const vXi = v + ((<usize>(xi * BLOCK * ci)) << 2);
-        const eXi = e + ((<usize>(xi * BLOCK * co)) << 2);
+        const vXi = v + <usize>xi * vStride;
+        const eXi = e + <usize>xi * eStride;
         const aXi = acc + ((<usize>(xi * ci * co)) << 2);
         accumulateProduct(vXi, eXi, aXi, ci, co, (count + 3) & ~3);
       }
@@ -75,7 +77,7 @@ function gradientTransform(
   tilesW: i32
 ): void {
   const pixel = (<usize>co) << 2;
-  const xiStride = <usize>BLOCK * pixel;
+  const xiStride = xiBytes(BLOCK, pixel);
   const zero = f32x4.splat(0);
   const perImage = tilesH * tilesW;
   const rowBytes = <usize>w * pixel;
@@ -132,14 +134,7 @@ function storeRow(o: usize, xiStride: usize, i: i32, a: v128, b: v128): void {
  * acc (ci × co) += vᵀ · e, v: BLOCK × ci, e: BLOCK × co: four rows (input channels) by eight
  * columns (output channels) in registers while the sum runs over the block's tiles in order.
  */
-function accumulateProduct(
-  v: usize,
-  e: usize,
-  acc: usize,
-  ci: i32,
-  co: i32,
-  rows: i32
-): void {
+function accumulateProduct(v: usize, e: usize, acc: usize, ci: i32, co: i32, rows: i32): void {
   const vRow = (<usize>ci) << 2;
   const eRow = (<usize>co) << 2;
   const blockEnd = <usize>rows;

@@ -11,7 +11,7 @@
  *      M[ξ] (tiles × co) = V[ξ] (tiles × ci) · U[ξ] (ci × co);
  *   3. output transform: Y = Aᵀ M A, plus bias, then ReLU / ReLU6 if asked, written to y.
  * The tiles go through in blocks of BLOCK, so that a block's V and M (scratch memory that the
- * caller gives, 16 · BLOCK · (ci + co) floats) stay in cache between the three steps: done
+ * caller gives, 16 · (block · (ci + co) + 32) floats, see xiBytes) stay in cache between the three steps: done
  * tensor-wide, the transforms would move 4-8× the input and output through memory.
  *
  * winogradConv3x3F32 computes tiles [t0, t1) of all n · ⌈ho/2⌉ · ⌈wo/2⌉, so threads can share
@@ -73,10 +73,19 @@ function tap(g: usize, at: usize, pairs: usize, r: i32, s: i32, turned: bool): f
  * Floats from U[ξ] to U[ξ + 1]: ci · co and one cache line more. With ci · co a multiple of
  * 1024 (32 → 32 channels and up) the rows would start at the same offset within 4 KB pages,
  * so the 16-36 rows written together for one channel pair would fall in the same L1 cache
- * set and evict each other: the transform of a 512 → 512 filter took 27 ms instead of ….
+ * set and evict each other: the transform of a 512 → 512 filter took 27 ms instead of 5.
  */
 export function filterRowFloats(ci: i32, co: i32): usize {
   return <usize>(ci * co + 16);
+}
+
+/**
+ * Bytes from a block's V[ξ] (or M[ξ]) to V[ξ + 1], for rows of `pixel` bytes: one cache line
+ * more than block · pixel, for the reason of filterRowFloats (the transforms write all ξ of
+ * a tile together). The caller's scratch has 16 floats more per ξ than block · channels.
+ */
+export function xiBytes(block: i32, pixel: usize): usize {
+  return <usize>block * pixel + 64;
 }
 
 /** Row i of U = P Gᵀ from row i of P = (a, b, c), stored at ξ = 4i … 4i + 3. */
@@ -118,7 +127,9 @@ export function winogradConv3x3F32(
   block: i32
 ): void {
   const v = scratch;
-  const m = scratch + ((<usize>(16 * block * ci)) << 2);
+  const vStride = xiBytes(block, (<usize>ci) << 2);
+  const mStride = xiBytes(block, (<usize>co) << 2);
+  const m = scratch + 16 * vStride;
   const tilesW = (wo + 1) >> 1;
   const tilesH = (ho + 1) >> 1;
   for (let b0 = t0; b0 < t1; b0 += block) {
@@ -126,9 +137,9 @@ export function winogradConv3x3F32(
     const rows = (count + 3) & ~3; // whole groups of four for the product
     inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft, block);
     for (let xi = 0; xi < 16; xi++) {
-      const vXi = v + ((<usize>(xi * block * ci)) << 2);
+      const vXi = v + <usize>xi * vStride;
       const uXi = u + ((<usize>xi * filterRowFloats(ci, co)) << 2);
-      const mXi = m + ((<usize>(xi * block * co)) << 2);
+      const mXi = m + <usize>xi * mStride;
       blockProduct(vXi, uXi, mXi, rows, ci, co);
     }
     outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool, block);
@@ -154,7 +165,7 @@ export function inputTransform(
   block: i32
 ): void {
   const pixel = (<usize>ci) << 2;
-  const xiStride = <usize>block * pixel; // bytes between V[ξ] and V[ξ + 1]
+  const xiStride = xiBytes(block, pixel); // bytes between V[ξ] and V[ξ + 1]
   const zero = f32x4.splat(0);
   const rows = (count + 3) & ~3;
   for (let b = 0; b < rows; b++) {
@@ -339,7 +350,7 @@ function outputTransform(
   block: i32
 ): void {
   const pixel = (<usize>co) << 2;
-  const xiStride = <usize>block * pixel;
+  const xiStride = xiBytes(block, pixel);
   const zero = f32x4.splat(0);
   const six = f32x4.splat(6);
   const perImage = tilesH * tilesW;

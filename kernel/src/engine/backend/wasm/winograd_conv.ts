@@ -45,7 +45,7 @@ export function tilesPerBlock(simd: TensorKernelExports, name: 'BLOCK' | 'BLOCK4
  * block of `base` tiles keeps its transformed inputs and products in L1/L2, but each block
  * reads all of U: past 64 K floats (256 KB, e.g. 128 → 128 channels and up) that comes from
  * memory, so blocks grow to amortise it (batch 64, two threads: 4×4 × 512 → 512 channels
- * 52.7 → 48.5 ms, 7×7 × 256 → 256 22.2 → 20.6 ms; larger blocks fell out of L2).
+ * 25.7 → 20.3 ms; larger blocks fell out of L2).
  */
 export function blockFor(filterFloats: number, base: number): number {
   return filterFloats <= LARGE_FILTER ? base : Math.max(base, LARGE_BLOCK);
@@ -147,7 +147,8 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
   const filterFloats = points * (ci * co + 16);
   const base = tilesPerBlock(simd, blockName);
   const block = blockFor(filterFloats, base);
-  const perThread = points * block * (ci + co);
+  // V and M, each ξ a cache line longer than block · channels.
+  const perThread = points * (block * (ci + co) + 32);
   const scratch = backend.makeOutput([filterFloats + splitThreads(backend) * perThread], 'float32');
   const [xa, fa, ba, ya, sa] = [x, filter, bias, out, scratch].map(t => heapAddress(backend, t));
   simd[filterKernel](fa, sa, ci, co, turned);

@@ -48,7 +48,8 @@ export function winogradFilterGrad(
   const perChunk = block * Math.ceil(tiles / block / CHUNKS);
   const chunks = Math.ceil(tiles / perChunk);
   const partialFloats = 16 * ci * co;
-  const perThread = 16 * block * (ci + co);
+  // V and E, each ξ a cache line longer than block · channels (kernel/assembly/tensor/winograd.ts).
+  const perThread = 16 * (block * (ci + co) + 32);
   const scratch = backend.makeOutput(
     [chunks * partialFloats + splitThreads(backend) * perThread],
     'float32'
