@@ -16,10 +16,13 @@
 import { BLOCK, inputTransform, xiBytes } from './winograd';
 
 /**
- * Partial dU of chunks [k0, k1): chunk k covers tiles [k·perChunk, min((k + 1)·perChunk,
- * tiles)) and sums into partials + k · 16 · ci · co floats. scratch: 16 · (BLOCK · (ci + co) + 32)
- * floats for this thread. x: n × h × w × ci; dy: n × h × w × co ('same': the output has the
- * input's size). ci and co multiples of 4.
+ * Partial dU of chunks [k0, k1), output channels [o0, o1): chunk k covers tiles
+ * [k·perChunk, min((k + 1)·perChunk, tiles)) and sums into partials + k · 16 · ci · co floats.
+ * Threads share either the chunks (o0 = 0, o1 = co) or, with one chunk, the output channels
+ * (o0, o1 multiples of 8 but for a last four): wide filters need no partial dU per chunk
+ * then (16 chunks of 512 → 512 channels would be 268 MB). scratch: 16 · (BLOCK · (ci + co) +
+ * 32) floats for this thread. x: n × h × w × ci; dy: n × h × w × co ('same': the output has
+ * the input's size). ci and co multiples of 4.
  */
 export function winogradFilterGradChunksF32(
   x: usize,
@@ -33,7 +36,9 @@ export function winogradFilterGradChunksF32(
   co: i32,
   perChunk: i32,
   k0: i32,
-  k1: i32
+  k1: i32,
+  o0: i32,
+  o1: i32
 ): void {
   const v = scratch;
   const vStride = xiBytes(BLOCK, (<usize>ci) << 2);
@@ -45,7 +50,10 @@ export function winogradFilterGradChunksF32(
   const partialBytes = (<usize>(16 * ci * co)) << 2;
   for (let k = k0; k < k1; k++) {
     const acc = partials + <usize>k * partialBytes;
-    memory.fill(acc, 0, partialBytes);
+    // This part's columns of the partial's 16 · ci rows.
+    for (let r = 0; r < 16 * ci; r++) {
+      memory.fill(acc + ((<usize>(r * co + o0)) << 2), 0, (<usize>(o1 - o0)) << 2);
+    }
     const end = min(tiles, (k + 1) * perChunk);
     for (let b0 = k * perChunk; b0 < end; b0 += BLOCK) {
       const count = min(BLOCK, end - b0);
@@ -55,7 +63,7 @@ export function winogradFilterGradChunksF32(
         const vXi = v + <usize>xi * vStride;
         const eXi = e + <usize>xi * eStride;
         const aXi = acc + ((<usize>(xi * ci * co)) << 2);
-        accumulateProduct(vXi, eXi, aXi, ci, co, (count + 3) & ~3);
+        accumulateProduct(vXi, eXi, aXi, ci, co, (count + 3) & ~3, o0, o1);
       }
     }
   }
@@ -131,18 +139,29 @@ function storeRow(o: usize, xiStride: usize, i: i32, a: v128, b: v128): void {
 }
 
 /**
- * acc (ci × co) += vᵀ · e, v: BLOCK × ci, e: BLOCK × co: four rows (input channels) by eight
- * columns (output channels) in registers while the sum runs over the block's tiles in order.
+ * Columns [o0, o1) of acc (ci × co) += vᵀ · e, v: rows × ci, e: rows × co: four rows (input
+ * channels) by eight columns (output channels) in registers while the sum runs over the
+ * block's tiles in order.
  */
-function accumulateProduct(v: usize, e: usize, acc: usize, ci: i32, co: i32, rows: i32): void {
+function accumulateProduct(
+  v: usize,
+  e: usize,
+  acc: usize,
+  ci: i32,
+  co: i32,
+  rows: i32,
+  o0: i32,
+  o1: i32
+): void {
   const vRow = (<usize>ci) << 2;
   const eRow = (<usize>co) << 2;
   const blockEnd = <usize>rows;
+  const jEnd = (<usize>o1) << 2;
   for (let c = 0; c < ci; c += 4) {
     const a0 = acc + <usize>c * eRow;
     const vc = v + ((<usize>c) << 2);
-    let j: usize = 0;
-    for (; j + 32 <= eRow; j += 32) {
+    let j = (<usize>o0) << 2;
+    for (; j + 32 <= jEnd; j += 32) {
       let s00 = v128.load(a0 + j);
       let s01 = v128.load(a0 + j, 16);
       let s10 = v128.load(a0 + eRow + j);
@@ -178,8 +197,8 @@ function accumulateProduct(v: usize, e: usize, acc: usize, ci: i32, co: i32, row
       v128.store(a0 + 3 * eRow + j, s30);
       v128.store(a0 + 3 * eRow + j, s31, 16);
     }
-    if (j < eRow) {
-      // co ≡ 4 (mod 8): the last four columns.
+    if (j < jEnd) {
+      // o1 − o0 ≡ 4 (mod 8): the last four columns.
       let s0 = v128.load(a0 + j);
       let s1 = v128.load(a0 + eRow + j);
       let s2 = v128.load(a0 + 2 * eRow + j);

@@ -78,7 +78,9 @@ export interface TensorKernelExports {
     co: number,
     perChunk: number,
     k0: number,
-    k1: number
+    k1: number,
+    o0: number,
+    o1: number
   ): void;
   winogradFilterGradFinishF32(
     partials: number,

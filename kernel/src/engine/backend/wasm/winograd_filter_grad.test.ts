@@ -59,7 +59,12 @@ describe('filter gradient of 3×3 same convolutions by Winograd (wasm)', () => {
     [[3, 7, 9, 4, 12]],
     [[2, 5, 6, 8, 4]],
     // 6400 tiles: several blocks in each of the sixteen chunks.
-    [[16, 40, 40, 4, 8]]
+    [[16, 40, 40, 4, 8]],
+    // Wide filters: sixteen partials of 16 · 128 · 128 floats would pass the 1 M budget, so
+    // one sum whose output channels the threads share (the last part of 100 a four-channel
+    // tail).
+    [[16, 8, 8, 128, 128]],
+    [[16, 8, 8, 64, 100]]
   ])('is the float64 sum within float32 rounding: %j', async c => {
     const exact = float64Gradient(c, 60);
     const got = maxRelDiff(await filterGradient('wasm', c, 60), exact);
@@ -69,10 +74,13 @@ describe('filter gradient of 3×3 same convolutions by Winograd (wasm)', () => {
     expect(got).toBeLessThan(5e-5);
   });
 
-  it('gives the same bits on one thread as shared between threads', async () => {
+  it.each<[Case]>([
+    // By chunks of tiles, and (wide filters) by output channels.
+    [[16, 24, 24, 8, 16]],
+    [[16, 8, 8, 128, 128]]
+  ])('gives the same bits on one thread as shared between threads: %j', async c => {
     await ensureBackend('wasm');
     await helpersReady();
-    const c: Case = [16, 24, 24, 8, 16];
     const shared = await filterGradient('wasm', c, 70);
     const alone = await withoutKernelHelpers(() => filterGradient('wasm', c, 70));
     expect(sameBits(shared, alone)).toBe(true);
