@@ -344,8 +344,9 @@ export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
   }
 }
 
-export { BLOCK, winogradConv3x3F32, winogradFilterF32 } from './winograd';
-export { BLOCK4, winograd4Conv3x3F32, winograd4FilterF32 } from './winograd-f4';
+export { BLOCK, winogradFilterF32 } from './winograd';
+export { BLOCK4, winograd4FilterF32 } from './winograd-f4';
+export { winogradConv3x3F32 } from './winograd-conv';
 export { winogradFilterGradChunksF32, winogradFilterGradFinishF32 } from './winograd-filter-grad';
 export { fewChannelsConv3x3F32 } from './conv-few-channels';
 export { addChunksF32, channelChunksF32, channelGradChunksF32 } from './channel-sums';

@@ -15,8 +15,7 @@
  *
  * Both transforms go through the block's scratch in two passes (rows, then columns, in
  * place), so that no more than six input and six output vectors are live: 36 would spill.
- * winograd4Conv3x3F32 computes tiles [t0, t1) of all n · ⌈ho/4⌉ · ⌈wo/4⌉, so threads can
- * share the tiles. ci and co must be multiples of 4.
+ * ./winograd-conv.ts runs them with ./winograd.ts's products. ci and co must be multiples of 4.
  */
 import {
   activate,
@@ -120,53 +119,12 @@ function filterRow4(row: usize, stride: usize, a: v128, b: v128, c: v128): void 
   v128.store(row + 5 * stride, c);
 }
 
-export function winograd4Conv3x3F32(
-  x: usize,
-  u: usize,
-  bias: usize,
-  y: usize,
-  scratch: usize,
-  n: i32,
-  h: i32,
-  w: i32,
-  ci: i32,
-  co: i32,
-  ho: i32,
-  wo: i32,
-  padTop: i32,
-  padLeft: i32,
-  activation: i32,
-  pool: bool,
-  t0: i32,
-  t1: i32,
-  block: i32
-): void {
-  const v = scratch;
-  const vStride = xiBytes(block, (<usize>ci) << 2);
-  const mStride = xiBytes(block, (<usize>co) << 2);
-  const m = scratch + 36 * vStride;
-  const tilesW = (wo + 3) >> 2;
-  const tilesH = (ho + 3) >> 2;
-  for (let b0 = t0; b0 < t1; b0 += block) {
-    const count = min(block, t1 - b0);
-    const rows = (count + 3) & ~3; // whole groups of four for the product
-    inputTransform4(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft, block);
-    for (let xi = 0; xi < 36; xi++) {
-      const vXi = v + <usize>xi * vStride;
-      const uXi = u + ((<usize>xi * filterRowFloats(ci, co)) << 2);
-      const mXi = m + <usize>xi * mStride;
-      blockProduct(vXi, uXi, mXi, rows, ci, co);
-    }
-    outputTransform4(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool, block);
-  }
-}
-
 /**
- * V[ξ][b][c] = (Bᵀ d B) for the block's tiles b < count; rows count … BLOCK4 − 1 are zeroed
- * (stale scratch could hold denormals, slow to multiply). First W = d B row by row into V's
- * slots, then Bᵀ W column by column in place.
+ * V[ξ][b][c] = (Bᵀ d B) for the block's tiles b < count, the rows to the next multiple of four
+ * zeroed (as ./winograd.ts's inputTransform). First W = d B row by row into V's slots, then
+ * Bᵀ W column by column in place.
  */
-function inputTransform4(
+export function inputTransform4(
   x: usize,
   v: usize,
   b0: i32,
@@ -227,19 +185,20 @@ function inputTransform4(
       const o = at + <usize>j * xiStride;
       for (let c: usize = 0; c < pixel; c += 16) {
         const p = o + c;
-        transform6(
-          p,
-          column,
-          v128.load(p),
-          v128.load(p + column),
-          v128.load(p + 2 * column),
-          v128.load(p + 3 * column),
-          v128.load(p + 4 * column),
-          v128.load(p + 5 * column)
-        );
+        transform6InPlace(p, column);
       }
     }
   }
+}
+
+/** Bᵀ applied to the six vectors at p, p + step, … p + 5 · step, in place. */
+function transform6InPlace(p: usize, step: usize): void {
+  const d0 = v128.load(p);
+  const d1 = v128.load(p + step);
+  const d2 = v128.load(p + 2 * step);
+  const d3 = v128.load(p + 3 * step);
+  const d4 = v128.load(p + 4 * step);
+  transform6(p, step, d0, d1, d2, d3, d4, v128.load(p + 5 * step));
 }
 
 /** Bᵀ (d0 … d5), stored at `at`, at + step, … at + 5 · step. */
@@ -273,7 +232,7 @@ function transform6(
  * with `pool`, each of a tile's four 2×2 windows' maximum instead. First Z = Aᵀ M column by
  * column into M's rows 0…3, in place, then Z A row by row.
  */
-function outputTransform4(
+export function outputTransform4(
   m: usize,
   bias: usize,
   y: usize,
@@ -310,16 +269,7 @@ function outputTransform4(
       const o = at + <usize>j * xiStride;
       for (let c: usize = 0; c < pixel; c += 16) {
         const p = o + c;
-        inverse6(
-          p,
-          column,
-          v128.load(p),
-          v128.load(p + column),
-          v128.load(p + 2 * column),
-          v128.load(p + 3 * column),
-          v128.load(p + 4 * column),
-          v128.load(p + 5 * column)
-        );
+        inverse6InPlace(p, column);
       }
     }
     // Row r of Z A goes to scratch row r's ξ slots 0…3 (Aᵀ applied to the row), then out.
@@ -327,16 +277,7 @@ function outputTransform4(
       const o = at + <usize>(6 * r) * xiStride;
       for (let c: usize = 0; c < pixel; c += 16) {
         const p = o + c;
-        inverse6(
-          p,
-          xiStride,
-          v128.load(p),
-          v128.load(p + xiStride),
-          v128.load(p + 2 * xiStride),
-          v128.load(p + 3 * xiStride),
-          v128.load(p + 4 * xiStride),
-          v128.load(p + 5 * xiStride)
-        );
+        inverse6InPlace(p, xiStride);
       }
     }
     // Y[r][s] is now at ξ = 6r + s.
@@ -377,6 +318,16 @@ function outputTransform4(
       }
     }
   }
+}
+
+/** Aᵀ applied to the six vectors at p, p + step, … p + 5 · step: four values, in place. */
+function inverse6InPlace(p: usize, step: usize): void {
+  const m0 = v128.load(p);
+  const m1 = v128.load(p + step);
+  const m2 = v128.load(p + 2 * step);
+  const m3 = v128.load(p + 3 * step);
+  const m4 = v128.load(p + 4 * step);
+  inverse6(p, step, m0, m1, m2, m3, m4, v128.load(p + 5 * step));
 }
 
 /** Aᵀ (m0 … m5): four values stored at `at`, at + step, at + 2 · step, at + 3 · step. */

@@ -10,12 +10,8 @@
  *   2. 16 matrix products, one per position ξ of the 4×4 transform:
  *      M[ξ] (tiles × co) = V[ξ] (tiles × ci) · U[ξ] (ci × co);
  *   3. output transform: Y = Aᵀ M A, plus bias, then ReLU / ReLU6 if asked, written to y.
- * The tiles go through in blocks of BLOCK, so that a block's V and M (scratch memory that the
- * caller gives, 16 · (block · (ci + co) + 32) floats, see xiBytes) stay in cache between the three steps: done
- * tensor-wide, the transforms would move 4-8× the input and output through memory.
- *
- * winogradConv3x3F32 computes tiles [t0, t1) of all n · ⌈ho/2⌉ · ⌈wo/2⌉, so threads can share
- * the tiles. ci and co must be multiples of 4.
+ * ./winograd-conv.ts runs the three steps block by block; ./winograd-f4.ts has the transforms
+ * of F(4×4, 3×3), which share this file's products. ci and co must be multiples of 4.
  */
 
 /**
@@ -105,50 +101,10 @@ export const BLOCK: i32 = 16;
 const LINEAR: i32 = 0;
 const RELU: i32 = 1;
 
-export function winogradConv3x3F32(
-  x: usize,
-  u: usize,
-  bias: usize,
-  y: usize,
-  scratch: usize,
-  n: i32,
-  h: i32,
-  w: i32,
-  ci: i32,
-  co: i32,
-  ho: i32,
-  wo: i32,
-  padTop: i32,
-  padLeft: i32,
-  activation: i32,
-  pool: bool,
-  t0: i32,
-  t1: i32,
-  block: i32
-): void {
-  const v = scratch;
-  const vStride = xiBytes(block, (<usize>ci) << 2);
-  const mStride = xiBytes(block, (<usize>co) << 2);
-  const m = scratch + 16 * vStride;
-  const tilesW = (wo + 1) >> 1;
-  const tilesH = (ho + 1) >> 1;
-  for (let b0 = t0; b0 < t1; b0 += block) {
-    const count = min(block, t1 - b0);
-    const rows = (count + 3) & ~3; // whole groups of four for the product
-    inputTransform(x, v, b0, count, h, w, ci, tilesH, tilesW, padTop, padLeft, block);
-    for (let xi = 0; xi < 16; xi++) {
-      const vXi = v + <usize>xi * vStride;
-      const uXi = u + ((<usize>xi * filterRowFloats(ci, co)) << 2);
-      const mXi = m + <usize>xi * mStride;
-      blockProduct(vXi, uXi, mXi, rows, ci, co);
-    }
-    outputTransform(m, bias, y, b0, count, co, ho, wo, tilesH, tilesW, activation, pool, block);
-  }
-}
-
 /**
- * V[ξ][b][c] for the block's tiles b < count; rows count … BLOCK − 1 are zeroed (the product
- * runs over whole blocks, and stale scratch could hold denormals, which are slow to multiply).
+ * V[ξ][b][c] for the block's tiles b < count; the rows from count to the next multiple of four
+ * are zeroed (the products run over groups of four rows, and stale scratch could hold
+ * denormals, which are slow to multiply, or NaN).
  */
 export function inputTransform(
   x: usize,
@@ -334,7 +290,7 @@ export function blockProduct(v: usize, u: usize, m: usize, rows: i32, ci: i32, c
 }
 
 /** Y = Aᵀ M A + bias, activated, for the block's tiles; outputs past ho or wo are not written. */
-function outputTransform(
+export function outputTransform(
   m: usize,
   bias: usize,
   y: usize,

@@ -108,28 +108,8 @@ export interface TensorKernelExports {
     pool: boolean,
     t0: number,
     t1: number,
-    block: number
-  ): void;
-  winograd4Conv3x3F32(
-    x: number,
-    u: number,
-    bias: number,
-    y: number,
-    scratch: number,
-    n: number,
-    h: number,
-    w: number,
-    ci: number,
-    co: number,
-    ho: number,
-    wo: number,
-    padTop: number,
-    padLeft: number,
-    activation: number,
-    pool: boolean,
-    t0: number,
-    t1: number,
-    block: number
+    block: number,
+    tile: number
   ): void;
   winograd4FilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
   channelChunksF32(

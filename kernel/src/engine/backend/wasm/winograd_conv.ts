@@ -26,13 +26,13 @@ export const ACTIVATIONS = { linear: 0, relu: 1, relu6: 2 } as const;
 export type WinogradActivation = keyof typeof ACTIVATIONS;
 
 /**
- * The two algorithms by output tile size: their wasm kernels, the points of their transform
- * (products per channel pair and tile), and the exported global that holds their tiles per
- * block (the unit of work of a thread, and of the scratch each thread needs).
+ * The two algorithms by output tile size: their filter transform, the points of their
+ * transform (products per channel pair and tile), and the exported global that holds their
+ * tiles per block (the unit of work of a thread, and of the scratch each thread needs).
  */
 const TILES = {
-  2: { filter: 'winogradFilterF32', conv: 'winogradConv3x3F32', points: 16, block: 'BLOCK' },
-  4: { filter: 'winograd4FilterF32', conv: 'winograd4Conv3x3F32', points: 36, block: 'BLOCK4' }
+  2: { filter: 'winogradFilterF32', points: 16, block: 'BLOCK' },
+  4: { filter: 'winograd4FilterF32', points: 36, block: 'BLOCK4' }
 } as const;
 
 /** Tiles per block of a Winograd kernel, as the wasm module defines it. */
@@ -140,7 +140,7 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
   const outShape = pool ? [n, ho >> 1, wo >> 1, co] : [n, ho, wo, co];
   const out = backend.makeOutput(outShape, 'float32');
   const tile = winogradTile(ho, wo);
-  const { filter: filterKernel, conv, points, block: blockName } = TILES[tile];
+  const { filter: filterKernel, points, block: blockName } = TILES[tile];
   const tiles = n * Math.ceil(ho / tile) * Math.ceil(wo / tile);
   // Scratch: the transformed filter, then each thread's block memory.
   // U's rows are a cache line longer than ci · co (kernel/assembly/tensor/winograd.ts).
@@ -158,11 +158,11 @@ function winogradConv({ inputs, backend: b, attrs }: KernelArgs): TensorInfo {
     backend,
     tiles,
     (t0, t1, part) => ({
-      kernel: conv,
+      kernel: 'winogradConv3x3F32',
       args: [
         ...[xa, sa, ba, ya, blocks + 4 * part * perThread],
         ...[n, h, w, ci, co, ho, wo, top, left, ACTIVATIONS[activation], pool ? 1 : 0],
-        ...[t0, t1, block]
+        ...[t0, t1, block, tile]
       ]
     }),
     base,
