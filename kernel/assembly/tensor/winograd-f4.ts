@@ -17,15 +17,7 @@
  * place), so that no more than six input and six output vectors are live: 36 would spill.
  * ./winograd-conv.ts runs them with ./winograd.ts's products. ci and co must be multiples of 4.
  */
-import {
-  activate,
-  blockProduct,
-  colAt,
-  filterRowFloats,
-  loadOrZero,
-  rowAt,
-  xiBytes
-} from './winograd';
+import { activate, colAt, filterRowFloats, loadOrZero, rowAt, xiBytes } from './winograd';
 
 /** Tiles per block: a block's V and M (36 · (BLOCK4 · (ci + co) + 32) floats) stay in cache. */
 export const BLOCK4: i32 = 8;
