@@ -327,16 +327,19 @@ function storeRow4(at: usize, s0: v128, s1: v128, s2: v128, s3: v128): void {
 }
 
 /**
- * ReLU's gradient, dx = dy · step(x) with step(x) = 1 for x > 0, NaN for NaN, else 0 (as
- * tfjs's Step), in one pass over n floats (n a multiple of 4).
+ * The gradient of ReLU (upper = +∞) and ReLU6 (upper = 6): dx = dy · s with s = 1 for
+ * 0 < x ≤ upper, NaN for NaN, else 0 (tfjs's Step, times LessEqual for ReLU6), in one pass
+ * over n floats (n a multiple of 4).
  */
-export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32): void {
+export function reluGradF32(dy: usize, x: usize, dx: usize, n: i32, upper: f32): void {
   const one = f32x4.splat(1);
   const zero = f32x4.splat(0);
+  const top = f32x4.splat(upper);
   const bytes = (<usize>n) << 2;
   for (let i: usize = 0; i < bytes; i += 16) {
     const v = v128.load(x + i);
-    const step = v128.bitselect(one, zero, f32x4.gt(v, zero));
+    const inside = v128.and(f32x4.gt(v, zero), f32x4.le(v, top));
+    const step = v128.bitselect(one, zero, inside);
     // NaN inputs keep NaN (v + 0 is NaN exactly where v is).
     const nan = f32x4.ne(v, v);
     const s = v128.bitselect(f32x4.add(v, zero), step, nan);
@@ -350,3 +353,4 @@ export { winogradConv3x3F32 } from './winograd-conv';
 export { winogradFilterGradChunksF32, winogradFilterGradFinishF32 } from './winograd-filter-grad';
 export { fewChannelsConv3x3F32 } from './conv-few-channels';
 export { addChunksF32, channelChunksF32, channelGradChunksF32 } from './channel-sums';
+export { depthwiseFilterGradF32 } from './depthwise-filter-grad';

@@ -1,5 +1,8 @@
 import { tf } from '../tf';
-import { randomArray, wasmVsCpu } from '../testing/compare';
+import { ensureBackend } from '../select';
+import { randomArray, runOn, wasmVsCpu } from '../testing/compare';
+import { withoutKernelHelpers } from './kernel-threads';
+import { helpersReady, sameBits } from '../testing/helper-threads';
 
 type Pad = 'same' | 'valid';
 interface Case {
@@ -15,7 +18,12 @@ const CASES: Case[] = [
   { x: [2, 7, 7, 3], f: [3, 3, 3, 1], strides: 1, pad: 'valid' },
   { x: [2, 8, 8, 4], f: [3, 3, 4, 1], strides: 2, pad: 'same' },
   { x: [1, 9, 9, 2], f: [3, 3, 2, 2], strides: 2, pad: 'valid' },
-  { x: [3, 6, 5, 2], f: [5, 3, 2, 3], strides: 1, pad: 'same' }
+  { x: [3, 6, 5, 2], f: [5, 3, 2, 3], strides: 1, pad: 'same' },
+  // Multiplier 1 with channels in fours: the filter gradient in the SIMD kernels, channels
+  // shared between threads (MobileNetV2's layers).
+  { x: [4, 14, 14, 32], f: [3, 3, 32, 1], strides: 1, pad: 'same' },
+  { x: [4, 15, 13, 24], f: [3, 3, 24, 1], strides: 2, pad: 'same' },
+  { x: [2, 9, 11, 12], f: [5, 3, 12, 1], strides: 2, pad: 'valid' }
 ];
 
 const name = (c: Case) => `x ${c.x} filter ${c.f} strides ${c.strides} ${c.pad}`;
@@ -69,5 +77,30 @@ describe('wasm depthwise conv gradients match the cpu backend', () => {
       return out;
     });
     expect(diff).toBeLessThan(1e-5);
+  });
+
+  it('gives the same filter gradient bits on one thread as shared between threads', async () => {
+    await ensureBackend('wasm');
+    await helpersReady();
+    const [n, h, w, c] = [8, 16, 16, 64];
+    const x = randomArray(n * h * w * c, 75);
+    const dy = randomArray(n * h * w * c, 76);
+    const gradient = async () => {
+      const [dW] = await runOn(
+        'wasm',
+        () =>
+          tf
+            .engine()
+            .runKernel(
+              'DepthwiseConv2dNativeBackpropFilter',
+              { x: tf.tensor4d(x, [n, h, w, c]), dy: tf.tensor4d(dy, [n, h, w, c]) },
+              { strides: 1, pad: 'same', dilations: 1, filterShape: [3, 3, c, 1] }
+            ) as tf.Tensor
+      );
+      return dW;
+    };
+    const shared = await gradient();
+    const alone = await withoutKernelHelpers(gradient);
+    expect(sameBits(shared, alone)).toBe(true);
   });
 });

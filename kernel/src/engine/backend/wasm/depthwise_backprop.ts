@@ -2,13 +2,18 @@
  * DepthwiseConv2dNativeBackpropFilter and ...BackpropInput for wasm: stock tfjs-backend-wasm
  * 4.22 has neither, so depthwise-separable nets (MobileNet-style) cannot train on it. Both are
  * direct loops over the wasm heap (depthwise work is small: fh·fw multiply-adds per element,
- * no channel mixing), with the channel loop innermost over contiguous memory. The input
- * gradient of the common stride-1, multiplier-1 case is instead a depthwise conv of dy with the
- * flipped filter on the backend's XNNPACK kernel.
+ * no channel mixing), with the channel loop innermost over contiguous memory. The filter
+ * gradient with multiplier 1 and channels in fours (MobileNetV2's) runs in the SIMD tensor
+ * kernels on all threads, summing in float32 (kernel/assembly/tensor/depthwise-filter-grad.ts;
+ * the JavaScript loop sums in float64 and was a third of MobileNetV2's training step). The
+ * input gradient of the common stride-1, multiplier-1 case is instead a depthwise conv of dy
+ * with the flipped filter on the backend's XNNPACK kernel.
  */
 import { tf } from '../tf';
 import type { BackendWasm, KernelArgs, TensorInfo } from './util';
 import { disposeAll, heapF32, runKernel } from './util';
+import { heapAddress, tensorKernels } from './tensor-kernels';
+import { runSplit } from './kernel-threads';
 
 interface DepthwiseAttrs {
   strides: number | [number, number];
@@ -43,6 +48,16 @@ function backpropFilter(args: KernelArgs): TensorInfo {
   const { top, left } = info.padInfo;
 
   const out = backend.makeOutput(attrs.filterShape, 'float32');
+  const simd = tensorKernels(backend);
+  if (simd != null && mult === 1 && c % 4 === 0) {
+    const [xa, ga, wa] = [x, dy, out].map(t => heapAddress(backend, t));
+    const geometry = [batchSize, inHeight, inWidth, c, outHeight, outWidth, fh, fw, sh, sw];
+    runSplit(backend, c / 4, (g0, g1) => ({
+      kernel: 'depthwiseFilterGradF32',
+      args: [xa, ga, wa, ...geometry, dh, dw, top, left, 4 * g0, 4 * g1]
+    }));
+    return out;
+  }
   const xv = heapF32(backend, x);
   const gv = heapF32(backend, dy);
   const dW = heapF32(backend, out);

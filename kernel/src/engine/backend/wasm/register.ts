@@ -18,7 +18,7 @@ import { makeMeanConfig, makeSumConfig } from './reduce_leading';
 import { makeSliceConfig } from './slice';
 import { makeSquareConfig } from './square';
 import { makeTransposeConfig } from './transpose';
-import { reluGradConfig, reluGradKernelConfig } from './relu_grad';
+import { relu6GradConfig, reluGradConfig, reluGradKernelConfig } from './relu_grad';
 import { winogradConvConfig } from './winograd_conv';
 import { fewChannelsConvConfig } from './few_channels_conv';
 
@@ -74,6 +74,7 @@ export function registerWasmFixes(): void {
   // medflow's kernels (see their files).
   tf.registerGradient(fusedBatchNormGradConfig);
   tf.registerGradient(reluGradConfig);
+  tf.registerGradient(relu6GradConfig);
 }
 
 /** Names of the kernels this module replaces or adds, for tests and diagnostics. */

@@ -44,7 +44,28 @@ export interface TensorKernelExports {
     count: number
   ): void;
   gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
-  reluGradF32(dy: number, x: number, dx: number, n: number): void;
+  reluGradF32(dy: number, x: number, dx: number, n: number, upper: number): void;
+  depthwiseFilterGradF32(
+    x: number,
+    dy: number,
+    dW: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    ho: number,
+    wo: number,
+    fh: number,
+    fw: number,
+    sh: number,
+    sw: number,
+    dh: number,
+    dw: number,
+    top: number,
+    left: number,
+    c0: number,
+    c1: number
+  ): void;
   winogradFilterF32(g: number, u: number, ci: number, co: number, turned: boolean): void;
   fewChannelsConv3x3F32(
     x: number,
