@@ -354,3 +354,4 @@ export { winogradFilterGradChunksF32, winogradFilterGradFinishF32 } from './wino
 export { fewChannelsConv3x3F32 } from './conv-few-channels';
 export { addChunksF32, channelChunksF32, channelGradChunksF32 } from './channel-sums';
 export { depthwiseFilterGradF32 } from './depthwise-filter-grad';
+export { scatterPhaseF32 } from './phase-scatter';

@@ -26,6 +26,15 @@ const CASES: Case[] = [
   // GEMM + im2col (the filter gradient), and always for the input gradient (no col2im).
   { x: [2, 7, 7, 12], f: [3, 3, 12, 5], strides: 1, pad: 'same' },
   { x: [3, 9, 8, 10], f: [3, 3, 10, 4], strides: 2, pad: 'valid' },
+  // Strides over many channels: the input gradient by phases (ResNet's downsampling 3×3 and
+  // 1×1 shortcuts; odd sizes, unequal strides, a filter smaller than the stride, rows the
+  // forward pass never read).
+  { x: [2, 8, 8, 8], f: [3, 3, 8, 16], strides: 2, pad: 'same' },
+  { x: [2, 7, 9, 8], f: [3, 3, 8, 12], strides: 2, pad: 'same' },
+  { x: [2, 8, 8, 8], f: [1, 1, 8, 16], strides: 2, pad: 'valid' },
+  { x: [1, 11, 10, 6], f: [5, 5, 6, 5], strides: [2, 3], pad: 'same' },
+  { x: [2, 11, 10, 6], f: [3, 3, 6, 5], strides: 3, pad: 'valid' },
+  { x: [2, 10, 10, 8], f: [2, 2, 8, 8], strides: 2, pad: 'valid' },
   // A patch matrix over 4M floats: the filter gradient's GEMM runs in groups of images (4+1).
   // Each filter-gradient entry sums 264,500 products; the cpu backend adds them one by one in
   // float32, hence the looser bound.

@@ -45,6 +45,20 @@ export interface TensorKernelExports {
   ): void;
   gemmRowsF32(a: number, b: number, c: number, k: number, n: number, i0: number, i1: number): void;
   reluGradF32(dy: number, x: number, dx: number, n: number, upper: number): void;
+  scatterPhaseF32(
+    src: number,
+    dst: number,
+    n: number,
+    qh: number,
+    qw: number,
+    c: number,
+    dh: number,
+    dw: number,
+    y0: number,
+    x0: number,
+    sy: number,
+    sx: number
+  ): void;
   depthwiseFilterGradF32(
     x: number,
     dy: number,
