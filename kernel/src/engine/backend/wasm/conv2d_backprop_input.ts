@@ -82,6 +82,14 @@ interface Phase {
   padAfter: number;
 }
 
+/** The filter turned by 180° with its channel axes swapped: [fh, fw, Co, Ci]. */
+function turnedFilter(backend: BackendWasm, filter: TensorInfo): TensorInfo {
+  const flipped = runKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
+  const swapped = transpose(backend, flipped, [0, 1, 3, 2]);
+  disposeAll(backend, flipped);
+  return swapped;
+}
+
 /** The phases of one axis, or null where one would need a negative padding (cropping). */
 function axisPhases(size: number, dySize: number, f: number, stride: number, pad: number) {
   const phases: Phase[] = [];
@@ -111,12 +119,11 @@ function byPhases(
   const rows = axisPhases(inHeight, info.outHeight, fh, sh, info.padInfo.top);
   const cols = axisPhases(inWidth, info.outWidth, fw, sw, info.padInfo.left);
   if (rows == null || cols == null) return null;
-  const flipped = runKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-  const swapped = transpose(backend, flipped, [0, 1, 3, 2]); // [fh, fw, Co, Ci]
-  disposeAll(backend, flipped);
+  const swapped = turnedFilter(backend, filter);
   const dx = backend.makeOutput([n, inHeight, inWidth, ci], 'float32');
-  const empty = rows.some(r => r.taps === 0 || r.count === 0) || cols.some(c => c.taps === 0);
-  if (empty) heapF32(backend, dx).fill(0);
+  // dx rows or columns that meet no filter tap (a filter smaller than the stride) stay 0.
+  const untouched = (a: Phase) => a.taps === 0 && a.count > 0;
+  if (rows.some(untouched) || cols.some(untouched)) heapF32(backend, dx).fill(0);
   const tap = co * ci;
   for (const r of rows) {
     for (const c of cols) {
@@ -213,9 +220,7 @@ export function makeConv2DBackpropInputConfig(stock: tf.KernelConfig): tf.Kernel
     const bottom = inHeight + fh - 1 - top - up.shape[1];
     const right = inWidth + fw - 1 - left - up.shape[2];
 
-    const flipped = runKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
-    const swapped = transpose(backend, flipped, [0, 1, 3, 2]); // [fh, fw, Co, Ci]
-    disposeAll(backend, flipped);
+    const swapped = turnedFilter(backend, filter);
     let dx = runKernel(
       backend,
       'Conv2D',
