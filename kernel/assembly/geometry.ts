@@ -3,7 +3,7 @@
  * reversed by a lane shuffle, and quarter turns (cv2.rotate) as block transposes in registers. The same results as flip.ts and rotate.ts in
  * kernel/src/engine/modules.
  */
-import { fillValues, lanesOf } from './lanes';
+import { copyRow, fillValues, lanesOf } from './lanes';
 import { turnBlockU16, turnBlockU8 } from './transpose';
 
 /** The lanes of v in reverse order (values of T). */
@@ -132,16 +132,20 @@ function padOf<T>(
       continue;
     }
     const from = src + <usize>(sy * w) * size;
-    for (let x = 0; x < ow; x++) {
-      if (x == left) {
-        memory.copy(to + <usize>left * size, from, <usize>w * size);
-        x = left + w - 1;
-        continue;
-      }
-      const sx = load<i32>(xs + ((<usize>x) << 2));
-      store<T>(to + <usize>x * size, sx < 0 ? fill : load<T>(from + <usize>sx * size));
-    }
+    // The margins pixel by pixel through the column table, the image's row in one copy.
+    for (let x = 0; x < left; x++) padPixel<T>(to, from, xs, x, fill);
+    const bytes = <usize>w * size;
+    if (bytes >= 16) copyRow(to + <usize>left * size, from, bytes);
+    else memory.copy(to + <usize>left * size, from, bytes);
+    for (let x = left + w; x < ow; x++) padPixel<T>(to, from, xs, x, fill);
   }
+}
+
+/** Output column x of a padded row: source column xs[x] of the row at `from`, or fill. */
+function padPixel<T>(to: usize, from: usize, xs: usize, x: i32, fill: T): void {
+  const size = <usize>sizeof<T>();
+  const sx = load<i32>(xs + ((<usize>x) << 2));
+  store<T>(to + <usize>x * size, sx < 0 ? fill : load<T>(from + <usize>sx * size));
 }
 
 /** padOf for u8 (size 1) or u16 (size 2) values. */
@@ -159,4 +163,24 @@ export function pad(
 ): void {
   if (size == 1) padOf<u8>(src, dst, w, oh, ow, left, ys, xs, <u8>fill);
   else padOf<u16>(src, dst, w, oh, ow, left, ys, xs, <u16>fill);
+}
+
+/**
+ * `rows` rows of `bytes` bytes each, from src (rows `srcStride` bytes apart) to dst (rows
+ * `dstStride` apart): crops.
+ */
+export function copyRows(
+  src: usize,
+  dst: usize,
+  srcStride: i32,
+  dstStride: i32,
+  bytes: i32,
+  rows: i32
+): void {
+  for (let y = 0; y < rows; y++) {
+    const from = src + <usize>(y * srcStride);
+    const to = dst + <usize>(y * dstStride);
+    if (bytes >= 16) copyRow(to, from, <usize>bytes);
+    else memory.copy(to, from, <usize>bytes);
+  }
 }

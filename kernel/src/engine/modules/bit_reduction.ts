@@ -5,7 +5,7 @@
  */
 import type { ModuleDefinition } from './types';
 import { mapValues, withImage } from './image';
-import { andUint16 } from './typed-loops';
+import { maskPixels } from './typed-loops';
 import { isIntegerDType } from '../data/ndarray';
 
 export interface BitReductionParams {
@@ -48,9 +48,12 @@ export const bitReduction: ModuleDefinition<BitReductionParams> = {
       }
       const step = 2 ** (total - bits);
       const src = data.image.array.data;
-      if (src instanceof Uint16Array && dtype === 'uint16') {
-        // floor(v / step) · step clears the low bits: one mask, two pixels per word.
-        const out = andUint16(src, 0x10000 - step);
+      if (
+        (src instanceof Uint8Array && dtype === 'uint8') ||
+        (src instanceof Uint16Array && dtype === 'uint16')
+      ) {
+        // floor(v / step) · step clears the low bits: one mask, no table.
+        const out = maskPixels(src, 2 ** total - step, 'and');
         return withImage(data, { data: out, shape: data.image.array.shape.slice(), dtype });
       }
       return mapValues(data, 'bit_reduction', v => Math.floor(v / step) * step);

@@ -1,6 +1,7 @@
 /** Cropping and padding helpers shared by crop, center_crop, depad, auto_crop and pad. */
 import type { DataDict } from '../data/datadict';
-import { allocate } from '../data/ndarray';
+import { allocateUninitialised, type DType, type NumericArray } from '../data/ndarray';
+import { cropSimd } from '../simd/geometry';
 import { pixels, planarOut, planarShape, withImage } from './image';
 
 /** The sub-image rows [top, top+height) × columns [left, left+width) (checked). */
@@ -27,11 +28,11 @@ export function cropRegion(
   }
   const src = pixels(data, module);
   const { dtype } = data.image.array;
-  const out = allocate(dtype, height * width * c);
-  for (let y = 0; y < height; y++) {
-    const s = ((top + y) * w + left) * c;
-    out.set(src.subarray(s, s + width * c), y * width * c);
-  }
+  const simd =
+    src instanceof Uint8Array || src instanceof Uint16Array
+      ? cropSimd(src, w, c, top, left, height, width)
+      : null;
+  const out = simd ?? copyRegion(src, dtype, w, c, top, left, height, width);
   const [sy, sx] = data.image.header.spacing;
   const [oy, ox] = data.image.header.origin;
   return withImage(
@@ -40,4 +41,24 @@ export function cropRegion(
     // The new first pixel sits top/left pixels further along each axis.
     { origin: [oy + top * (sy ?? 1), ox + left * (sx ?? 1)] }
   );
+}
+
+/** cropRegion's copy in TypeScript: any dtype, or no kernels. */
+function copyRegion(
+  src: NumericArray,
+  dtype: DType,
+  w: number,
+  c: number,
+  top: number,
+  left: number,
+  height: number,
+  width: number
+): NumericArray {
+  // Not zeroed first: the row copies write every element.
+  const out = allocateUninitialised(dtype, height * width * c);
+  for (let y = 0; y < height; y++) {
+    const s = ((top + y) * w + left) * c;
+    out.set(src.subarray(s, s + width * c), y * width * c);
+  }
+  return out;
 }

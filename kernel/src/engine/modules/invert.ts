@@ -4,7 +4,7 @@
  */
 import type { ModuleDefinition } from './types';
 import { mapValues, withImage } from './image';
-import { xorUint16 } from './typed-loops';
+import { maskPixels } from './typed-loops';
 
 export type InvertParams = Record<string, never>;
 
@@ -18,19 +18,13 @@ export const invert: ModuleDefinition<InvertParams> = {
   params: { type: 'object', properties: {}, additionalProperties: false },
   apply(data) {
     const [lo, hi] = data.image.header.pixel_value_range;
-    const src = data.image.array.data;
-    if (
-      src instanceof Uint16Array &&
-      data.image.array.dtype === 'uint16' &&
-      lo === 0 &&
-      hi === 65535
-    ) {
-      // 65535 − v flips every bit: no table of 65536 entries to build.
-      return withImage(data, {
-        ...data.image.array,
-        data: xorUint16(src, 0xffff),
-        shape: data.image.array.shape.slice()
-      });
+    const { data: src, dtype, shape } = data.image.array;
+    // Over the full range of uint8 / uint16, hi − v flips every bit: one mask, no table.
+    const full =
+      (src instanceof Uint8Array && dtype === 'uint8' && hi === 255) ||
+      (src instanceof Uint16Array && dtype === 'uint16' && hi === 65535);
+    if (full && lo === 0) {
+      return withImage(data, { data: maskPixels(src, hi, 'xor'), shape: shape.slice(), dtype });
     }
     return mapValues(data, 'invert', v => lo + hi - v, `${lo},${hi}`);
   }

@@ -7,7 +7,8 @@ import { imageHeader, type DataDict } from '../data/datadict';
 import { allocate } from '../data/ndarray';
 import { roundHalfEven, storeAs } from './image';
 import { applyModule } from './registry';
-import { lookupUint16, lookupUint8, storeValues, xorUint16, andUint16 } from './typed-loops';
+import { withoutImageKernels } from '../simd/wasm-kernels';
+import { lookupUint16, lookupUint8, maskPixels, storeValues } from './typed-loops';
 
 /** Deterministic pseudo-random bytes (no Math.random in tests). */
 function bytes(n: number, seed: number): Uint8Array {
@@ -40,14 +41,36 @@ test.each(tables)('lookupUint8 %s: every length and byte offset', (_, fn) => {
   }
 });
 
-test('lookupUint16, xorUint16 and andUint16 on odd lengths and offsets', () => {
+test('lookupUint16 on odd lengths and offsets', () => {
   const raw = bytes(2 * 1001 + 2, 3);
   const src = new Uint16Array(raw.buffer, 2, 1001);
   const lut = Uint16Array.from({ length: 65536 }, (_, v) => (v * 3 + 1) & 0xffff);
   expect(Array.from(lookupUint16(src, lut))).toEqual(Array.from(src, v => lut[v]));
-  expect(Array.from(xorUint16(src, 0xffff))).toEqual(Array.from(src, v => 65535 - v));
-  expect(Array.from(andUint16(src, 0xfc00))).toEqual(Array.from(src, v => v & 0xfc00));
 });
+
+test.each([true, false])(
+  'maskPixels xor and and, uint8 and uint16, odd lengths and offsets (kernels: %s)',
+  kernels => {
+    const run = <T>(fn: () => T): T => (kernels ? fn() : withoutImageKernels(fn));
+    const raw = bytes(2 * 1001 + 2, 3);
+    for (const length of [0, 1, 7, 33, 1001]) {
+      const u16 = new Uint16Array(raw.buffer, 2, length);
+      const u8 = raw.subarray(3, 3 + length);
+      expect(Array.from(run(() => maskPixels(u16, 0xffff, 'xor')))).toEqual(
+        Array.from(u16, v => 65535 - v)
+      );
+      expect(Array.from(run(() => maskPixels(u16, 0xfc00, 'and')))).toEqual(
+        Array.from(u16, v => v & 0xfc00)
+      );
+      expect(Array.from(run(() => maskPixels(u8, 0xff, 'xor')))).toEqual(
+        Array.from(u8, v => 255 - v)
+      );
+      expect(Array.from(run(() => maskPixels(u8, 0xf0, 'and')))).toEqual(
+        Array.from(u8, v => v & 0xf0)
+      );
+    }
+  }
+);
 
 test('storeValues rounds half to even and saturates like storeAs (NaN stores 0)', () => {
   const values = Float64Array.from([

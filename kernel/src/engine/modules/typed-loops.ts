@@ -72,29 +72,27 @@ export function lookupUint16(src: Uint16Array, lut: Uint16Array): Uint16Array {
   return out;
 }
 
-/** out = src ^ mask (uint16), two pixels per word: invert over the full range. */
-export function xorUint16(src: Uint16Array, mask: number): Uint16Array {
-  const simd = bitwiseSimd(src, mask | (mask << 16), 'xor');
+/**
+ * out = src ^ mask or src & mask, mask one pixel's bits (0xff / 0xffff: invert over the full
+ * range; high bits: bit reduction). The kernels take 16 bytes per instruction; the loop here
+ * takes a 32-bit word (four uint8 or two uint16 pixels) at a time.
+ */
+export function maskPixels<T extends Uint8Array | Uint16Array>(
+  src: T,
+  mask: number,
+  op: 'xor' | 'and'
+): T {
+  const word = (src instanceof Uint8Array ? mask * 0x01010101 : mask | (mask << 16)) | 0;
+  const simd = bitwiseSimd(src, word, op);
   if (simd) return simd;
-  const out = new Uint16Array(src.length);
-  out.set(src);
-  const words = new Uint32Array(out.buffer, 0, out.length >> 1);
-  const m = (mask | (mask << 16)) >>> 0;
-  for (let i = 0; i < words.length; i++) words[i] ^= m;
-  if (out.length & 1) out[out.length - 1] ^= mask;
-  return out;
-}
-
-/** out = src & mask (uint16), two pixels per word: bit reduction. */
-export function andUint16(src: Uint16Array, mask: number): Uint16Array {
-  const simd = bitwiseSimd(src, mask | (mask << 16), 'and');
-  if (simd) return simd;
-  const out = new Uint16Array(src.length);
-  out.set(src);
-  const words = new Uint32Array(out.buffer, 0, out.length >> 1);
-  const m = (mask | (mask << 16)) >>> 0;
-  for (let i = 0; i < words.length; i++) words[i] &= m;
-  if (out.length & 1) out[out.length - 1] &= mask;
+  // A fresh copy starts at byte 0 of its buffer, so the word view is aligned.
+  const out = src.slice() as T;
+  const words = new Int32Array(out.buffer, 0, out.byteLength >> 2);
+  if (op === 'xor') for (let i = 0; i < words.length; i++) words[i] ^= word;
+  else for (let i = 0; i < words.length; i++) words[i] &= word;
+  for (let i = (words.length << 2) / out.BYTES_PER_ELEMENT; i < out.length; i++) {
+    out[i] = op === 'xor' ? out[i] ^ mask : out[i] & mask;
+  }
   return out;
 }
 

@@ -1,4 +1,6 @@
-/** Flips and quarter turns of one-channel uint8 / uint16 images (kernel/assembly/geometry.ts). */
+/**
+ * Flips, quarter turns, padding and crops of uint8 / uint16 images (kernel/assembly/geometry.ts).
+ */
 import { imageKernels, type PixelArray } from './wasm-kernels';
 
 /** src (h×w) mirrored left-right (fx) and/or top-bottom (fy), or null where not applicable. */
@@ -40,6 +42,31 @@ export function padSimd<T extends PixelArray>(
   const to = k.alloc(oh * ow * src.BYTES_PER_ELEMENT);
   k.exports.pad(src.BYTES_PER_ELEMENT, from, to, w, oh, ow, left, k.put(ys), k.put(xs), fill);
   return k.take(src, to, oh * ow);
+}
+
+/**
+ * The rows [top, top+height) × columns [left, left+width) of src (…×w×c values, any number of
+ * channels), or null without the kernels. Only the rows the crop reads are copied in.
+ */
+export function cropSimd<T extends PixelArray>(
+  src: T,
+  w: number,
+  c: number,
+  top: number,
+  left: number,
+  height: number,
+  width: number
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  const size = src.BYTES_PER_ELEMENT;
+  const first = (top * w + left) * c;
+  const row = width * c;
+  k.reset();
+  const from = k.put(src.subarray(first, first + (height - 1) * w * c + row));
+  const to = k.alloc(height * row * size);
+  k.exports.copyRows(from, to, w * c * size, row * size, row * size, height);
+  return k.take(src, to, height * row);
 }
 
 /** src (h×w) turned 90° counter-clockwise (ccw) or clockwise, w×h, or null. */

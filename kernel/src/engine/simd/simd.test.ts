@@ -317,3 +317,43 @@ describe('extremes of 8- and 16-bit images (min-max normalization)', () => {
     }
   });
 });
+
+describe('crop: SIMD = TypeScript', () => {
+  // Rows shorter than a vector, of one vector, just past one, and whole images; three channels.
+  const REGIONS: [number, number, number, number][] = [
+    [0, 0, 1, 1],
+    [3, 5, 10, 7],
+    [3, 5, 10, 16],
+    [1, 2, 30, 17],
+    [0, 0, 33, 70],
+    [32, 0, 1, 70]
+  ];
+  it.each(['uint8', 'uint16'] as DType[])('%s', dtype => {
+    const item = image(pixels(33 * 70, dtype, 5), 33, 70, dtype);
+    for (const [top, left, height, width] of REGIONS) {
+      const run = () =>
+        applyModule('crop', item, { top, left, height, width })?.image.array.data as NumericArray;
+      const fast = run();
+      expect(fast.constructor).toBe(item.image.array.data.constructor);
+      expect(Array.from(fast)).toEqual(Array.from(withoutImageKernels(run)));
+    }
+  });
+  it('three channels', () => {
+    const rgb = pixels(9 * 20 * 3, 'uint8', 9);
+    const item: DataDict = {
+      image: {
+        array: { data: rgb, shape: [9, 20, 3], dtype: 'uint8' },
+        header: imageHeader([9, 20, 3], 'uint8', 'Photo', [0, 255])
+      },
+      label: {},
+      meta: { split: 'train', index: 0 }
+    };
+    const run = () =>
+      applyModule('crop', item, { top: 1, left: 2, height: 5, width: 7 })?.image.array
+        .data as NumericArray;
+    const fast = run();
+    expect(Array.from(fast)).toEqual(Array.from(withoutImageKernels(run)));
+    // Row 1, column 2 of the source is the first pixel.
+    expect(Array.from(fast.subarray(0, 3))).toEqual(Array.from(rgb.subarray(66, 69)));
+  });
+});

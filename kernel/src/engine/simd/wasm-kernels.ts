@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
+import { allocateUninitialised } from '../data/ndarray';
 import { Wasm, type WasmMemory } from '../util/webassembly';
 
 /**
@@ -236,6 +237,14 @@ export interface ImageKernelExports {
     fill: number
   ): void;
   quarterTurn(size: number, src: number, dst: number, h: number, w: number, ccw: number): void;
+  copyRows(
+    src: number,
+    dst: number,
+    srcStride: number,
+    dstStride: number,
+    bytes: number,
+    rows: number
+  ): void;
   warp(
     size: number,
     src: number,
@@ -343,7 +352,7 @@ export class ImageKernels {
 
   /** An owned copy of n float32 values at ptr. */
   takeFloat32(ptr: number, n: number): Float32Array {
-    const out = new Float32Array(n);
+    const out = allocateUninitialised('float32', n) as Float32Array;
     out.set(new Float32Array(this.exports.memory.buffer, ptr, n));
     return out;
   }
@@ -351,13 +360,14 @@ export class ImageKernels {
   /** An owned copy of n values like `like` at ptr. */
   take<T extends PixelArray>(like: T, ptr: number, n: number): T {
     // Two monomorphic branches: a `new` through like.constructor costs microseconds here.
+    // Not zeroed first: the copy writes every element.
     const buffer = this.exports.memory.buffer;
     if (like instanceof Uint8Array) {
-      const out = new Uint8Array(n);
+      const out = allocateUninitialised('uint8', n) as Uint8Array;
       out.set(new Uint8Array(buffer, ptr, n));
       return out as T;
     }
-    const out = new Uint16Array(n);
+    const out = allocateUninitialised('uint16', n) as Uint16Array;
     out.set(new Uint16Array(buffer, ptr, n));
     return out as T;
   }
