@@ -9,6 +9,7 @@ export * from './median';
 export * from './separable';
 export * from './correlate';
 export * from './point';
+export * from './float-map';
 export * from './unsharp';
 export * from './canny';
 export * from './geometry';

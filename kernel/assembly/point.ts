@@ -243,3 +243,71 @@ export function extremes(size: i32, src: usize, n: i32, out: usize): void {
   if (size == 1) extremesOf<u8>(src, n, out);
   else extremesOf<u16>(src, n, out);
 }
+
+/**
+ * dst = src · a + b in float32 (the product rounded to float32, then the sum), rounded half
+ * to even and saturated to the type: u8 (size 1) or u16 (size 2) values. The caller checks
+ * that this equals its exact rule for every value of the type (modules/linear_function.ts).
+ */
+export function linearF32(size: i32, src: usize, dst: usize, n: i32, a: f32, b: f32): void {
+  if (size == 1) linearU8(src, dst, n, a, b);
+  else linearU16(src, dst, n, a, b);
+}
+
+/**
+ * a·x + b clamped to [0, max] and rounded half to even, as i32 lanes. The rounding is the
+ * float32 add of 2^23, whose result has a step of 1 (its bits are then 2^23's plus the
+ * integer); V8 expands f32x4.nearest with i32x4.trunc_sat into a dozen instructions, and the
+ * pseudo-min/max (pmin, pmax) are one each.
+ */
+function affine(x: v128, a: v128, b: v128, max: v128): v128 {
+  const y = f32x4.add(f32x4.mul(f32x4.convert_i32x4_s(x), a), b);
+  const clamped = f32x4.pmin(f32x4.pmax(y, f32x4.splat(0)), max);
+  return i32x4.sub(f32x4.add(clamped, f32x4.splat(8388608)), i32x4.splat(0x4b000000));
+}
+
+/** The scalar rule of linearF32 for the last values, saturated to [0, max]. */
+function affineScalar(v: i32, a: f32, b: f32, max: f32): i32 {
+  const y = nearest<f32>(<f32>v * a + b);
+  return y <= 0 ? 0 : y >= max ? <i32>max : <i32>y;
+}
+
+function linearU8(src: usize, dst: usize, n: i32, a: f32, b: f32): void {
+  const va = f32x4.splat(a);
+  const vb = f32x4.splat(b);
+  const max = f32x4.splat(255);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const v = v128.load(src + <usize>i);
+    const lo = i16x8.extend_low_i8x16_u(v);
+    const hi = i16x8.extend_high_i8x16_u(v);
+    const r0 = affine(i32x4.extend_low_i16x8_u(lo), va, vb, max);
+    const r1 = affine(i32x4.extend_high_i16x8_u(lo), va, vb, max);
+    const r2 = affine(i32x4.extend_low_i16x8_u(hi), va, vb, max);
+    const r3 = affine(i32x4.extend_high_i16x8_u(hi), va, vb, max);
+    const s0 = i16x8.narrow_i32x4_s(r0, r1);
+    const s1 = i16x8.narrow_i32x4_s(r2, r3);
+    v128.store(dst + <usize>i, i8x16.narrow_i16x8_u(s0, s1));
+  }
+  for (; i < n; i++) {
+    store<u8>(dst + <usize>i, <u8>affineScalar(<i32>load<u8>(src + <usize>i), a, b, 255));
+  }
+}
+
+function linearU16(src: usize, dst: usize, n: i32, a: f32, b: f32): void {
+  const va = f32x4.splat(a);
+  const vb = f32x4.splat(b);
+  const max = f32x4.splat(65535);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const at = (<usize>i) << 1;
+    const v = v128.load(src + at);
+    const r0 = affine(i32x4.extend_low_i16x8_u(v), va, vb, max);
+    const r1 = affine(i32x4.extend_high_i16x8_u(v), va, vb, max);
+    v128.store(dst + at, i16x8.narrow_i32x4_u(r0, r1));
+  }
+  for (; i < n; i++) {
+    const at = (<usize>i) << 1;
+    store<u16>(dst + at, <u16>affineScalar(<i32>load<u16>(src + at), a, b, 65535));
+  }
+}

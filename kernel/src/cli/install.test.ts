@@ -47,6 +47,8 @@ test('install --prefix: jupyter_client finds the kernel and jupyterlab_server th
   expect(spec.language).toBe('typescript');
   expect(spec.interrupt_mode).toBe('message');
   expect(spec.argv.slice(1)).toEqual([BIN, 'kernel', '-f', '{connection_file}']);
+  // glibc reads its malloc settings at start: the kernel gets them from the spec.
+  expect(spec.env).toEqual({ MALLOC_TOP_PAD_: String(64 * 1024 * 1024) });
 
   const listed = JSON.parse(
     execFileSync(

@@ -15,6 +15,19 @@ export interface InstallResult {
   labextensionDir: string | null;
 }
 
+/**
+ * glibc malloc settings of the kernel process, read by glibc at process start (so they go in
+ * the kernelspec). Image modules return a new array per image, and arrays of 128 KB and more
+ * come and go by the hundred per second. By default glibc gives freed memory at the top of
+ * its heap back to the system, and the next arrays fault their pages in afresh: a 512×512
+ * uint16 result then took 2–3× as long to fill, varying from run to run. Keeping 64 MB of
+ * slack at the top of the heap ends that, for at most 64 MB of memory held. bench/ops.mjs runs
+ * medflow and its Python peers with the same settings.
+ */
+export const KERNEL_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_TOP_PAD_: String(64 * 1024 * 1024)
+};
+
 /** The kernelspec that starts this package's kernel with the Node.js running this command. */
 export function kernelSpec(): Record<string, unknown> {
   return {
@@ -30,7 +43,7 @@ export function kernelSpec(): Record<string, unknown> {
     // Interrupts arrive as interrupt_request on the control channel, which also works on
     // platforms without signals and lets the kernel abort the running cell precisely.
     interrupt_mode: 'message',
-    env: {},
+    env: { ...KERNEL_MALLOC_ENV },
     metadata: { debugger: false }
   };
 }

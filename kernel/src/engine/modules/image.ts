@@ -4,10 +4,10 @@ import { allocate, dtypeRange, isIntegerDType } from '../data/ndarray';
 import type { DType, NDArray, NumericArray } from '../data/ndarray';
 import type { ParamSchema } from './types';
 import {
+  affineFloat32,
   cachedTable,
   lookupUint16,
   lookupUint8,
-  mapToFloat32,
   tableUint16,
   tableUint8
 } from './typed-loops';
@@ -162,7 +162,9 @@ export function mapRange(
   { min, max }: OutputRange
 ): DataDict {
   const scale = hi > lo ? (max - min) / (hi - lo) : 0;
-  const out = mapToFloat32(src, v => (v - lo) * scale + min, `mapRange:${lo},${hi},${min},${max}`);
+  // In float32 arithmetic, as numpy and OpenCV compute on float32 arrays; clamped, so that the
+  // declared range holds where the rounded product lands a step past max.
+  const out = affineFloat32(src, lo, scale, min, Math.min(min, max), Math.max(min, max));
   return withImage(
     data,
     { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },

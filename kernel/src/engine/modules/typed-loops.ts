@@ -13,6 +13,7 @@ import {
   lookupFloat32Simd,
   lookupSimd
 } from '../simd/point';
+import { affineFloat32Simd } from '../simd/float-map';
 
 /**
  * out = lut[src] for uint8 images, four pixels per 32-bit word. Copies first, so that the
@@ -204,6 +205,34 @@ function floatLookupUint16(src: Uint16Array, lut: Float32Array): Float32Array {
   if (simd) return simd;
   const out = new Float32Array(src.length);
   for (let i = 0; i < src.length; i++) out[i] = lut[src[i]];
+  return out;
+}
+
+/**
+ * (v − a) · s + b per pixel in float32 arithmetic (each step rounded to float32, as numpy and
+ * OpenCV compute on float32 arrays), clamped to [lo, hi].
+ */
+export function affineFloat32(
+  src: NumericArray,
+  a: number,
+  s: number,
+  b: number,
+  lo: number,
+  hi: number
+): Float32Array {
+  const [fa, fs, fb, flo, fhi] = [a, s, b, lo, hi].map(Math.fround);
+  if (src instanceof Uint8Array || src instanceof Uint16Array) {
+    const simd = affineFloat32Simd(src, fa, fs, fb, flo, fhi);
+    if (simd) return simd;
+  }
+  const f = (v: number) => {
+    const y = Math.fround(Math.fround(Math.fround(v - fa) * fs) + fb);
+    return y < flo ? flo : fhi < y ? fhi : y;
+  };
+  // 8/16-bit images without the kernels: once per value, then a lookup.
+  if (src instanceof Uint8Array || src instanceof Uint16Array) return mapToFloat32(src, f);
+  const out = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) out[i] = f(src[i]);
   return out;
 }
 

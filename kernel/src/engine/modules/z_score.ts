@@ -7,10 +7,38 @@ import type { DataDict } from '../data/datadict';
 import type { NumericArray } from '../data/ndarray';
 import { pixels, withImage } from './image';
 import { integerHistogram, mapToFloat32 } from './typed-loops';
+import { standardizeU16Simd } from '../simd/float-map';
 
 /**
- * 8/16-bit images: mean and standard deviation from the value histogram (exact integer
- * sums), and the output through a table of the occupied values.
+ * The mean and 1 / (std + ε) of n values from their exact sums Σv and Σv² (integers):
+ * n²·variance = n·Σv² − (Σv)² exactly, rounded once when it becomes a number.
+ */
+function standardization(n: number, sum: bigint, squares: bigint, epsilon: number) {
+  const mean = Number(sum) / n;
+  const variance = Number(BigInt(n) * squares - sum * sum) / (n * n);
+  return { a: mean, s: 1 / (Math.sqrt(variance) + epsilon) };
+}
+
+/** The z-scores as float32 and their range, whose ends are those of the extremes'. */
+function standardized(
+  data: DataDict,
+  out: Float32Array,
+  [min, max]: [number, number],
+  { a, s }: { a: number; s: number }
+): DataDict {
+  const range: [number, number] = out.length
+    ? [Math.fround((min - a) * s), Math.fround((max - a) * s)]
+    : [0, 0];
+  return withImage(
+    data,
+    { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },
+    { pixel_value_range: range }
+  );
+}
+
+/**
+ * 8/16-bit images: the sums from the value histogram (Σv² in integers: counts · v² passes
+ * 2^53), the output through a table of the values (float64 arithmetic, one rounding).
  */
 function zScoreFromHistogram(
   data: DataDict,
@@ -18,26 +46,20 @@ function zScoreFromHistogram(
   counts: Uint32Array,
   epsilon: number
 ): DataDict {
-  let sum = 0;
-  for (let v = 0; v < counts.length; v++) sum += counts[v] * v;
-  const mean = sum / src.length;
-  let sq = 0;
-  for (let v = 0; v < counts.length; v++) if (counts[v]) sq += counts[v] * (v - mean) ** 2;
-  const scale = 1 / (Math.sqrt(sq / src.length) + epsilon);
-  const out = mapToFloat32(src, v => (v - mean) * scale);
-  let lo = Infinity;
-  let hi = -Infinity;
+  let sum = 0n;
+  let squares = 0n;
+  let min = Infinity;
+  let max = -Infinity;
   for (let v = 0; v < counts.length; v++) {
     if (!counts[v]) continue;
-    const z = Math.fround((v - mean) * scale);
-    if (z < lo) lo = z;
-    if (z > hi) hi = z;
+    sum += BigInt(counts[v] * v);
+    squares += BigInt(counts[v]) * BigInt(v * v);
+    min = Math.min(min, v);
+    max = Math.max(max, v);
   }
-  return withImage(
-    data,
-    { data: out, shape: data.image.array.shape.slice(), dtype: 'float32' },
-    { pixel_value_range: src.length ? [lo, hi] : [0, 0] }
-  );
+  const scaling = standardization(src.length, sum, squares, epsilon);
+  const out = mapToFloat32(src, v => (v - scaling.a) * scaling.s);
+  return standardized(data, out, [min, max], scaling);
 }
 
 export interface ZScoreParams {
@@ -66,6 +88,15 @@ export const zScore: ModuleDefinition<ZScoreParams> = {
   },
   apply(data, { epsilon }) {
     const src = pixels(data, 'z_score');
+    if (src instanceof Uint16Array && src.length > 0) {
+      // The sums and the map in the kernels, the same values as the histogram path.
+      let scaling = { a: 0, s: 0 };
+      const simd = standardizeU16Simd(src, ({ sum, squares }) => {
+        scaling = standardization(src.length, sum, squares, epsilon);
+        return scaling;
+      });
+      if (simd) return standardized(data, simd.out, [simd.moments.min, simd.moments.max], scaling);
+    }
     const counts = integerHistogram(src);
     if (counts) return zScoreFromHistogram(data, src, counts, epsilon);
     let sum = 0;

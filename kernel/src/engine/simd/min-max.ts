@@ -47,7 +47,8 @@ export function minMaxChainSimd<T extends PixelArray>(
   if (runs.length === 1 && only.dys.every((dy, i) => i === 0 || dy === only.dys[i - 1] + 1)) {
     // A rectangle (one run of columns over consecutive rows): column extremes, then the
     // row window, row by row, with no intermediate image.
-    const line = k.alloc((w + 2 * kw + 16) * size);
+    // Two lines: the kernel computes output rows in pairs.
+    const line = k.alloc(2 * ((w + 2 * kw + 16) * size + 16));
     const [e0, e1] = [only.dys[0], only.dys[only.dys.length - 1]];
     for (const op of ops) {
       rect(

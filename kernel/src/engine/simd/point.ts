@@ -18,6 +18,20 @@ export function lookupSimd<T extends PixelArray>(src: T, table: T): T | null {
 }
 
 /**
+ * src · a + b in float32 (product, then sum, each rounded to float32), rounded half to even
+ * and saturated to src's type, or null without the kernels.
+ */
+export function linearSimd<T extends PixelArray>(src: T, a: number, b: number): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  // In place: one buffer in the kernels' memory instead of two.
+  const at = k.put(src);
+  k.exports.linearF32(src.BYTES_PER_ELEMENT, at, at, src.length, a, b);
+  return k.take(src, at, src.length);
+}
+
+/**
  * table[src] for 16-bit values and a 65536-entry uint8 table (int16 values index it at
  * value + 32768), or null without the kernels.
  */
@@ -89,10 +103,10 @@ export function bitwiseSimd<T extends PixelArray>(
   const k = imageKernels();
   if (!k) return null;
   k.reset();
-  const from = k.put(src);
-  const to = k.alloc(src.byteLength);
-  k.exports.bitwise(from, to, src.byteLength, mask | 0, op === 'and' ? 1 : 0);
-  return k.take(src, to, src.length);
+  // In place: one buffer in the kernels' memory instead of two.
+  const at = k.put(src);
+  k.exports.bitwise(at, at, src.byteLength, mask | 0, op === 'and' ? 1 : 0);
+  return k.take(src, at, src.length);
 }
 
 /**

@@ -117,8 +117,15 @@ const CASES: [string, Record<string, unknown>][] = [
   ['gamma_correction', { gamma: 0.7 }],
   ['clipping', { min: 50, max: 200 }],
   ['linear_function', { slope: 1.5, intercept: -20 }],
+  ['linear_function', { slope: -2, intercept: 300 }],
+  ['linear_function', { slope: 0.3, intercept: 7.25 }],
+  // Two float32 roundings (v·a, then + b) differ from one here (at v = 205): the table path.
+  ['linear_function', { slope: 0.1, intercept: -20 }],
   ['rescale', {}],
   ['min_max_normalization', {}],
+  ['min_max_normalization', { min: -1, max: 3 }],
+  ['rescale', { min: 0.25, max: 0.75 }],
+  ['z_score', {}],
   ['histogram_equalization', {}],
   ['histogram_equalization', { method: 'adaptive', kernel_size: 3, limit: 2 }],
   ['histogram_equalization', { method: 'adaptive', kernel_size: 8, limit: 0 }],
@@ -355,5 +362,25 @@ describe('crop: SIMD = TypeScript', () => {
     expect(Array.from(fast)).toEqual(Array.from(withoutImageKernels(run)));
     // Row 1, column 2 of the source is the first pixel.
     expect(Array.from(fast.subarray(0, 3))).toEqual(Array.from(rgb.subarray(66, 69)));
+  });
+});
+
+describe('linear_function: one float32 rounding of v·a + b, as OpenCV', () => {
+  it.each(['uint8', 'uint16'] as DType[])('%s, where the kernels would round twice', dtype => {
+    // 205 · 0.1 − 20 is just below 0.5 in one rounding and 0.5 (→ 0) in two; 206 is well inside.
+    const values = Array.from({ length: 64 }, (_, i) => 180 + i);
+    const data = dtype === 'uint8' ? Uint8Array.from(values) : Uint16Array.from(values);
+    const out = applyModule('linear_function', image(data, 8, 8, dtype), {
+      slope: 0.1,
+      intercept: -20
+    })?.image.array.data as NumericArray;
+    const a = Math.fround(0.1);
+    const b = Math.fround(-20);
+    const rule = (v: number) => {
+      const y = Math.fround(v * a + b);
+      const r = Math.round(y);
+      return Math.max(0, r - y === 0.5 && r % 2 !== 0 ? r - 1 : r);
+    };
+    expect(Array.from(out)).toEqual(values.map(rule));
   });
 });

@@ -165,6 +165,20 @@ export interface ImageKernelExports {
     tg22: number,
     shift: number
   ): void;
+  linearF32(size: number, src: number, dst: number, n: number, a: number, b: number): void;
+  affineF32(
+    size: number,
+    src: number,
+    dst: number,
+    n: number,
+    a: number,
+    s: number,
+    b: number,
+    lo: number,
+    hi: number
+  ): void;
+  scaledF32U16(src: number, dst: number, n: number, a: number, s: number): void;
+  statsU16(src: number, n: number, out: number): void;
   lookupU8(src: number, dst: number, table: number, n: number): void;
   lookupU16(src: number, dst: number, table: number, n: number): void;
   lookupU8F32(src: number, dst: number, table: number, n: number): void;

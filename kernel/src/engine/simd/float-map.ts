@@ -1,0 +1,53 @@
+/**
+ * Linear maps of uint8 / uint16 images to float32, and uint16 image statistics, in the kernels
+ * of kernel/assembly/float-map.ts. Each returns null where the kernels are not loaded.
+ */
+import { imageKernels, type PixelArray } from './wasm-kernels';
+
+/** (src − a) · s + b in float32 arithmetic, clamped to [lo, hi]. */
+export function affineFloat32Simd(
+  src: PixelArray,
+  a: number,
+  s: number,
+  b: number,
+  lo: number,
+  hi: number
+): Float32Array | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const to = k.alloc(src.length * 4);
+  k.exports.affineF32(src.BYTES_PER_ELEMENT, from, to, src.length, a, s, b, lo, hi);
+  return k.takeFloat32(to, src.length);
+}
+
+/** Exact Σv and Σv², and the extremes, of a uint16 image. */
+export interface Moments {
+  sum: bigint;
+  squares: bigint;
+  min: number;
+  max: number;
+}
+
+/**
+ * float32((src − a) · s) in float64 arithmetic, with a and s chosen by `pick` from the image's
+ * moments: the image goes into the kernels' memory once for both passes.
+ */
+export function standardizeU16Simd(
+  src: Uint16Array,
+  pick: (moments: Moments) => { a: number; s: number }
+): { out: Float32Array; moments: Moments } | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const stats = k.alloc(32);
+  k.exports.statsU16(from, src.length, stats);
+  const [sum, squares, min, max] = new BigUint64Array(k.exports.memory.buffer, stats, 4);
+  const moments = { sum, squares, min: Number(min), max: Number(max) };
+  const { a, s } = pick(moments);
+  const to = k.alloc(src.length * 4);
+  k.exports.scaledF32U16(from, to, src.length, a, s);
+  return { out: k.takeFloat32(to, src.length), moments };
+}
