@@ -65,7 +65,9 @@ function rectOf<T, Op>(
   const right = d1 > 0 ? d1 : 0;
   const stride = <usize>w * size;
   const line2 = line + ((<usize>(left + w + right + lanes) * size + 15) & ~15);
-  for (let k = 0; k < 2; k++) {
+  // The second line exists only where rows go in pairs (callers of row windows pass one).
+  const pairs = e1 > e0;
+  for (let k = 0; k < (pairs ? 2 : 1); k++) {
     const l = k == 0 ? line : line2;
     fillValues<T>(l, neutral, left);
     fillValues<T>(l + <usize>(left + w) * size, neutral, right + lanes);
@@ -77,7 +79,7 @@ function rectOf<T, Op>(
   while (y < h) {
     const ya = y + e0 > 0 ? y + e0 : 0;
     const yb = y + e1 < h - 1 ? y + e1 : h - 1;
-    if (e1 > e0 && y + 1 < h) {
+    if (pairs && y + 1 < h) {
       // Rows ya2 … yb serve both outputs; row ya (when < ya2) only y, row yb2 (> yb) only y + 1.
       const ya2 = y + 1 + e0 > 0 ? y + 1 + e0 : 0;
       const yb2 = y + 1 + e1 < h - 1 ? y + 1 + e1 : h - 1;

@@ -86,8 +86,9 @@ export function maskPixels<T extends Uint8Array | Uint16Array>(
   const word = (src instanceof Uint8Array ? mask * 0x01010101 : mask | (mask << 16)) | 0;
   const simd = bitwiseSimd(src, word, op);
   if (simd) return simd;
-  // A fresh copy starts at byte 0 of its buffer, so the word view is aligned.
-  const out = src.slice() as T;
+  // A fresh copy starts at byte 0 of its buffer, so the word view is aligned. (Not slice():
+  // on a Node Buffer that is a view of the source.)
+  const out = (src instanceof Uint8Array ? new Uint8Array(src) : new Uint16Array(src)) as T;
   const words = new Int32Array(out.buffer, 0, out.byteLength >> 2);
   if (op === 'xor') for (let i = 0; i < words.length; i++) words[i] ^= word;
   else for (let i = 0; i < words.length; i++) words[i] &= word;

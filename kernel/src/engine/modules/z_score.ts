@@ -90,12 +90,13 @@ export const zScore: ModuleDefinition<ZScoreParams> = {
     const src = pixels(data, 'z_score');
     if (src instanceof Uint16Array && src.length > 0) {
       // The sums and the map in the kernels, the same values as the histogram path.
-      let scaling = { a: 0, s: 0 };
-      const simd = standardizeU16Simd(src, ({ sum, squares }) => {
-        scaling = standardization(src.length, sum, squares, epsilon);
-        return scaling;
-      });
-      if (simd) return standardized(data, simd.out, [simd.moments.min, simd.moments.max], scaling);
+      const simd = standardizeU16Simd(src, ({ sum, squares }) =>
+        standardization(src.length, sum, squares, epsilon)
+      );
+      if (simd) {
+        const { out, moments, scaling } = simd;
+        return standardized(data, out, [moments.min, moments.max], scaling);
+      }
     }
     const counts = integerHistogram(src);
     if (counts) return zScoreFromHistogram(data, src, counts, epsilon);

@@ -34,10 +34,10 @@ export interface Moments {
  * float32((src − a) · s) in float64 arithmetic, with a and s chosen by `pick` from the image's
  * moments: the image goes into the kernels' memory once for both passes.
  */
-export function standardizeU16Simd(
+export function standardizeU16Simd<S extends { a: number; s: number }>(
   src: Uint16Array,
-  pick: (moments: Moments) => { a: number; s: number }
-): { out: Float32Array; moments: Moments } | null {
+  pick: (moments: Moments) => S
+): { out: Float32Array; moments: Moments; scaling: S } | null {
   const k = imageKernels();
   if (!k) return null;
   k.reset();
@@ -46,8 +46,8 @@ export function standardizeU16Simd(
   k.exports.statsU16(from, src.length, stats);
   const [sum, squares, min, max] = new BigUint64Array(k.exports.memory.buffer, stats, 4);
   const moments = { sum, squares, min: Number(min), max: Number(max) };
-  const { a, s } = pick(moments);
+  const scaling = pick(moments);
   const to = k.alloc(src.length * 4);
-  k.exports.scaledF32U16(from, to, src.length, a, s);
-  return { out: k.takeFloat32(to, src.length), moments };
+  k.exports.scaledF32U16(from, to, src.length, scaling.a, scaling.s);
+  return { out: k.takeFloat32(to, src.length), moments, scaling };
 }
