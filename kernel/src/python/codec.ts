@@ -4,27 +4,13 @@
  * the worker turns into numpy arrays without parsing numbers. The bytes of outgoing arrays are
  * not copied; incoming ones are copied once into aligned typed arrays.
  */
-import type { DType, NDArray, TypedArray } from '../engine/data/ndarray';
+import { TYPED_ARRAYS, type DType, type NDArray } from '../engine/data/ndarray';
 
 interface Marker {
   __ndarray__: number;
   dtype: DType;
   shape: number[];
 }
-
-const CONSTRUCTORS: Record<DType, new (buffer: ArrayBuffer) => TypedArray> = {
-  bool: Uint8Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-  float32: Float32Array,
-  float64: Float64Array
-};
 
 export function isNDArray(value: unknown): value is NDArray {
   if (typeof value !== 'object' || value === null) return false;
@@ -40,7 +26,7 @@ export function isNDArray(value: unknown): value is NDArray {
 /** Replaces NDArrays with markers; their bytes are appended to `buffers`. */
 export function encodeValue(value: unknown, buffers: Uint8Array[]): unknown {
   if (isNDArray(value)) {
-    if (!(value.dtype in CONSTRUCTORS)) throw new Error(`unsupported dtype ${value.dtype}`);
+    if (!(value.dtype in TYPED_ARRAYS)) throw new Error(`unsupported dtype ${value.dtype}`);
     const d = value.data;
     buffers.push(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
     const marker: Marker = {
@@ -79,7 +65,7 @@ export function decodeValue(value: unknown, buffers: Uint8Array[]): unknown {
 
 function toNDArray(marker: Marker, buffers: Uint8Array[]): NDArray {
   const bytes = buffers[marker.__ndarray__];
-  const Ctor = CONSTRUCTORS[marker.dtype];
+  const Ctor = TYPED_ARRAYS[marker.dtype];
   if (!bytes || !Ctor) throw new Error(`bad array from the Python worker (${marker.dtype})`);
   // A fresh ArrayBuffer: the frame's bytes may sit at an offset a Float64Array cannot view.
   const copy = new ArrayBuffer(bytes.byteLength);

@@ -32,6 +32,21 @@ export type TypedArray =
   | Float32Array
   | Float64Array;
 
+/** The typed-array class of each dtype. */
+export const TYPED_ARRAYS = {
+  bool: Uint8Array,
+  uint8: Uint8Array,
+  int8: Int8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  uint32: Uint32Array,
+  int32: Int32Array,
+  int64: BigInt64Array,
+  uint64: BigUint64Array,
+  float32: Float32Array,
+  float64: Float64Array
+} as const satisfies Record<DType, unknown>;
+
 /** Typed arrays holding plain numbers (every dtype except int64/uint64). */
 export type NumericArray = Exclude<TypedArray, BigInt64Array | BigUint64Array>;
 
@@ -101,23 +116,31 @@ export function allocate(dtype: DType, length: number): NumericArray {
  * one escape with an element unwritten.
  */
 export function allocateUninitialised(dtype: DType, length: number): NumericArray {
-  if (dtype === 'int64' || dtype === 'uint64') return allocate(dtype, length); // throws
-  const Ctor = TYPED_ARRAYS[dtype];
-  return new Ctor(Buffer.allocUnsafeSlow(length * Ctor.BYTES_PER_ELEMENT).buffer, 0, length);
+  const bytes = (n: number) => Buffer.allocUnsafeSlow(length * n).buffer;
+  // One `new` per case: a constructor looked up from a table makes the call site
+  // megamorphic, and V8 then takes microseconds per construction.
+  switch (dtype) {
+    case 'bool':
+    case 'uint8':
+      return new Uint8Array(bytes(1), 0, length);
+    case 'int8':
+      return new Int8Array(bytes(1), 0, length);
+    case 'uint16':
+      return new Uint16Array(bytes(2), 0, length);
+    case 'int16':
+      return new Int16Array(bytes(2), 0, length);
+    case 'uint32':
+      return new Uint32Array(bytes(4), 0, length);
+    case 'int32':
+      return new Int32Array(bytes(4), 0, length);
+    case 'float32':
+      return new Float32Array(bytes(4), 0, length);
+    case 'float64':
+      return new Float64Array(bytes(8), 0, length);
+    default:
+      return allocate(dtype, length); // throws for 64-bit integers, as allocate does
+  }
 }
-
-/** The typed-array class of each numeric dtype. */
-const TYPED_ARRAYS = {
-  bool: Uint8Array,
-  uint8: Uint8Array,
-  int8: Int8Array,
-  uint16: Uint16Array,
-  int16: Int16Array,
-  uint32: Uint32Array,
-  int32: Int32Array,
-  float32: Float32Array,
-  float64: Float64Array
-} as const;
 
 export function isIntegerDType(dtype: DType): boolean {
   return dtype !== 'float32' && dtype !== 'float64';
