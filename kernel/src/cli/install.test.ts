@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { KERNEL_MALLOC_ENV, kernelSpec } from './install';
 import { packageRoot } from './paths';
 
 const BIN = path.join(packageRoot(), 'bin', 'medflow.js');
@@ -84,4 +85,12 @@ test('an unknown command prints the usage and exits 2', () => {
   expect(r.status).toBe(2);
   expect(r.stderr).toContain("unknown command 'frobnicate'");
   expect(r.stderr).toContain('kernel -f <connection file>');
+});
+
+test("the wheel's static kernelspec starts the kernel with the same environment", () => {
+  const wheelSpec = JSON.parse(
+    fs.readFileSync(path.join(packageRoot(), 'python', 'kernelspec', 'kernel.json'), 'utf8')
+  );
+  expect(wheelSpec.env).toEqual(kernelSpec().env);
+  expect(wheelSpec.env).toEqual(KERNEL_MALLOC_ENV);
 });
