@@ -67,7 +67,8 @@ function rectOf<T, Op>(
   const line2 = line + ((<usize>(left + w + right + lanes) * size + 15) & ~15);
   // The second line exists only where rows go in pairs (callers of row windows pass one).
   const pairs = e1 > e0;
-  for (let k = 0; k < (pairs ? 2 : 1); k++) {
+  const lines = pairs ? 2 : 1;
+  for (let k = 0; k < lines; k++) {
     const l = k == 0 ? line : line2;
     fillValues<T>(l, neutral, left);
     fillValues<T>(l + <usize>(left + w) * size, neutral, right + lanes);
