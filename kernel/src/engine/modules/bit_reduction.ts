@@ -4,7 +4,7 @@
  * their value range.
  */
 import type { ModuleDefinition } from './types';
-import { mapValues, withImage } from './image';
+import { integerPixels, mapValues, withImage } from './image';
 import { maskPixels } from './typed-loops';
 import { isIntegerDType } from '../data/ndarray';
 
@@ -47,11 +47,8 @@ export const bitReduction: ModuleDefinition<BitReductionParams> = {
         );
       }
       const step = 2 ** (total - bits);
-      const src = data.image.array.data;
-      if (
-        (src instanceof Uint8Array && dtype === 'uint8') ||
-        (src instanceof Uint16Array && dtype === 'uint16')
-      ) {
+      const src = integerPixels(data);
+      if (src) {
         // floor(v / step) · step clears the low bits: one mask, no table.
         const out = maskPixels(src, 2 ** total - step, 'and');
         return withImage(data, { data: out, shape: data.image.array.shape.slice(), dtype });

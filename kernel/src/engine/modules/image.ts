@@ -36,6 +36,17 @@ export function pixels(data: DataDict, module: string): NumericArray {
   return a;
 }
 
+/**
+ * The values of a uint8 or uint16 image as their typed array (what the point kernels take),
+ * or null for any other dtype (bool images are Uint8Arrays too, with another range).
+ */
+export function integerPixels(data: DataDict): Uint8Array | Uint16Array | null {
+  const { data: a, dtype } = data.image.array;
+  if (a instanceof Uint8Array && dtype === 'uint8') return a;
+  if (a instanceof Uint16Array && dtype === 'uint16') return a;
+  return null;
+}
+
 /** Rounds half to even, as OpenCV's cvRound (lrint) does when it saturates to integers. */
 export function roundHalfEven(v: number): number {
   const r = Math.round(v);

@@ -3,8 +3,9 @@
  * 255 − v, as cv2.bitwise_not and skimage.util.invert). Turns MONOCHROME1-like images around.
  */
 import type { ModuleDefinition } from './types';
-import { mapValues, withImage } from './image';
+import { integerPixels, mapValues, withImage } from './image';
 import { maskPixels } from './typed-loops';
+import { dtypeRange } from '../data/ndarray';
 
 export type InvertParams = Record<string, never>;
 
@@ -18,12 +19,10 @@ export const invert: ModuleDefinition<InvertParams> = {
   params: { type: 'object', properties: {}, additionalProperties: false },
   apply(data) {
     const [lo, hi] = data.image.header.pixel_value_range;
-    const { data: src, dtype, shape } = data.image.array;
+    const { dtype, shape } = data.image.array;
     // Over the full range of uint8 / uint16, hi − v flips every bit: one mask, no table.
-    const full =
-      (src instanceof Uint8Array && dtype === 'uint8' && hi === 255) ||
-      (src instanceof Uint16Array && dtype === 'uint16' && hi === 65535);
-    if (full && lo === 0) {
+    const src = integerPixels(data);
+    if (src && lo === 0 && hi === dtypeRange(dtype)[1]) {
       return withImage(data, { data: maskPixels(src, hi, 'xor'), shape: shape.slice(), dtype });
     }
     return mapValues(data, 'invert', v => lo + hi - v, `${lo},${hi}`);

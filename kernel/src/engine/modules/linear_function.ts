@@ -3,7 +3,7 @@
  * (as cv2's convertTo / addWeighted, in float32 like OpenCV; float images stay float).
  */
 import type { ModuleDefinition } from './types';
-import { mapValues, storeAs, withImage } from './image';
+import { integerPixels, mapValues, storeAs, withImage } from './image';
 import { linearSimd } from '../simd/point';
 import { isIntegerDType, type DType } from '../data/ndarray';
 
@@ -58,17 +58,13 @@ export const linearFunction: ModuleDefinition<LinearParams> = {
     additionalProperties: false
   },
   apply(data, { slope, intercept }) {
-    const { data: src, dtype, shape } = data.image.array;
+    const { dtype, shape } = data.image.array;
     if (isIntegerDType(dtype)) {
       // OpenCV evaluates integer images as one fused multiply-add of float32 coefficients,
       // rounded once to float32; do the same so that halves round alike.
       const a = Math.fround(slope);
       const b = Math.fround(intercept);
-      const pixels =
-        (src instanceof Uint8Array && dtype === 'uint8') ||
-        (src instanceof Uint16Array && dtype === 'uint16')
-          ? src
-          : null;
+      const pixels = integerPixels(data);
       if (pixels && twoRoundingsAgree(dtype, a, b)) {
         const out = linearSimd(pixels, a, b);
         if (out) return withImage(data, { data: out, shape: shape.slice(), dtype });
