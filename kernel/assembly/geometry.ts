@@ -134,9 +134,7 @@ function padOf<T>(
     const from = src + <usize>(sy * w) * size;
     // The margins pixel by pixel through the column table, the image's row in one copy.
     for (let x = 0; x < left; x++) padPixel<T>(to, from, xs, x, fill);
-    const bytes = <usize>w * size;
-    if (bytes >= 16) copyRow(to + <usize>left * size, from, bytes);
-    else memory.copy(to + <usize>left * size, from, bytes);
+    copyRow(to + <usize>left * size, from, <usize>w * size);
     for (let x = left + w; x < ow; x++) padPixel<T>(to, from, xs, x, fill);
   }
 }
@@ -178,9 +176,6 @@ export function copyRows(
   rows: i32
 ): void {
   for (let y = 0; y < rows; y++) {
-    const from = src + <usize>(y * srcStride);
-    const to = dst + <usize>(y * dstStride);
-    if (bytes >= 16) copyRow(to, from, <usize>bytes);
-    else memory.copy(to, from, <usize>bytes);
+    copyRow(dst + <usize>(y * dstStride), src + <usize>(y * srcStride), <usize>bytes);
   }
 }

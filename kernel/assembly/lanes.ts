@@ -45,11 +45,15 @@ export function smax<T>(a: T, b: T): T {
 }
 
 /**
- * Copies `bytes` bytes (at least 16) from `from` to `to`, regions apart, a vector at a time; the
- * last vector overlaps the one before. For rows: memory.copy is a call out of the module that
- * costs more than a row of a few hundred bytes.
+ * Copies `bytes` bytes from `from` to `to`, regions apart, a vector at a time; the last vector
+ * overlaps the one before. For rows: memory.copy is a call out of the module that costs more
+ * than a row of a few hundred bytes (it stays for rows shorter than a vector).
  */
 export function copyRow(to: usize, from: usize, bytes: usize): void {
+  if (bytes < 16) {
+    memory.copy(to, from, bytes);
+    return;
+  }
   const last = bytes - 16;
   for (let x: usize = 0; x < last; x += 16) v128.store(to + x, v128.load(from + x));
   v128.store(to + last, v128.load(from + last));
