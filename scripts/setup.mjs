@@ -39,7 +39,15 @@ export const APT_PACKAGES = {
     'redis-server'
   ],
   // Benchmarks compare with OpenCV and PyTorch CPU (npm run bench); not needed by the tests.
-  bench: ['python3-numpy', 'python3-opencv', 'python3-ipykernel', 'python3-torch', 'redis-server']
+  bench: [
+    'python3-numpy',
+    'python3-opencv',
+    'python3-skimage',
+    'python3-scipy',
+    'python3-ipykernel',
+    'python3-torch',
+    'redis-server'
+  ]
 };
 
 function log(msg) {

@@ -111,6 +111,8 @@ export function quarterTurn(size: i32, src: usize, dst: usize, h: i32, w: i32, c
  * dst (oh × ow) = src (h × w) with margins: output row y takes source row ys[y] and output
  * column x source column xs[x], or `fill` where the index is −1 (the engine computes both
  * tables for its border modes); the image itself sits at (top, left) and is copied row by row.
+ * `shuffles` (or 0): the margins as byte swizzles of one vector each, which the engine
+ * computes from xs where they fit (geometry.ts, marginShuffles).
  */
 function padOf<T>(
   src: usize,
@@ -121,9 +123,14 @@ function padOf<T>(
   left: i32,
   ys: usize,
   xs: usize,
-  fill: T
+  fill: T,
+  shuffles: usize
 ): void {
   const size = <usize>sizeof<T>();
+  const rowBytes = <usize>ow * size;
+  const right = ow - left - w;
+  const leftBase = shuffles ? <usize>load<i32>(shuffles, 32) : 0;
+  const rightBase = shuffles ? <usize>load<i32>(shuffles, 36) : 0;
   for (let y = 0; y < oh; y++) {
     const sy = load<i32>(ys + ((<usize>y) << 2));
     const to = dst + <usize>(y * ow) * size;
@@ -132,11 +139,23 @@ function padOf<T>(
       continue;
     }
     const from = src + <usize>(sy * w) * size;
-    // The margins pixel by pixel through the column table, the image's row in one copy.
-    for (let x = 0; x < left; x++) padPixel<T>(to, from, xs, x, fill);
+    if (shuffles) {
+      // Each margin is one shuffle of 16 source bytes, stored over the first or last 16
+      // bytes of the row before the image's row is copied over the part that is not margin.
+      if (left > 0) marginVector(to, from + leftBase, shuffles);
+      if (right > 0) marginVector(to + rowBytes - 16, from + rightBase, shuffles + 16);
+    } else {
+      // The margins pixel by pixel through the column table.
+      for (let x = 0; x < left; x++) padPixel<T>(to, from, xs, x, fill);
+      for (let x = left + w; x < ow; x++) padPixel<T>(to, from, xs, x, fill);
+    }
     copyRow(to + <usize>left * size, from, <usize>w * size);
-    for (let x = left + w; x < ow; x++) padPixel<T>(to, from, xs, x, fill);
   }
+}
+
+/** 16 bytes at `to`: the 16 bytes at `from` rearranged by the swizzle (byte indices) at `shuffle`. */
+function marginVector(to: usize, from: usize, shuffle: usize): void {
+  v128.store(to, i8x16.swizzle(v128.load(from), v128.load(shuffle)));
 }
 
 /** Output column x of a padded row: source column xs[x] of the row at `from`, or fill. */
@@ -157,10 +176,11 @@ export function pad(
   left: i32,
   ys: usize,
   xs: usize,
-  fill: i32
+  fill: i32,
+  shuffles: usize
 ): void {
-  if (size == 1) padOf<u8>(src, dst, w, oh, ow, left, ys, xs, <u8>fill);
-  else padOf<u16>(src, dst, w, oh, ow, left, ys, xs, <u16>fill);
+  if (size == 1) padOf<u8>(src, dst, w, oh, ow, left, ys, xs, <u8>fill, shuffles);
+  else padOf<u16>(src, dst, w, oh, ow, left, ys, xs, <u16>fill, shuffles);
 }
 
 /**

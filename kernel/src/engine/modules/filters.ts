@@ -38,10 +38,27 @@ export function borderIndex(p: number, len: number, border: Border): number {
   }
 }
 
-/** Source indices of coordinates -before … len-1+after (the padded axis). */
-function paddedIndices(len: number, before: number, after: number, border: Border): Int32Array {
-  const out = new Int32Array(len + before + after);
-  for (let i = 0; i < out.length; i++) out[i] = borderIndex(i - before, len, border);
+/** paddedIndices' tables by axis and margins: a dataset pads or filters every image alike. */
+const paddedTables = new Map<string, Int32Array>();
+
+/**
+ * Source indices of coordinates -before … len-1+after (the padded axis), -1 where the border
+ * is constant. Shared and cached: callers must not write to it.
+ */
+export function paddedIndices(
+  len: number,
+  before: number,
+  after: number,
+  border: Border
+): Int32Array {
+  const key = `${len},${before},${after},${border}`;
+  let out = paddedTables.get(key);
+  if (!out) {
+    out = new Int32Array(len + before + after);
+    for (let i = 0; i < out.length; i++) out[i] = borderIndex(i - before, len, border);
+    if (paddedTables.size >= 64) paddedTables.clear();
+    paddedTables.set(key, out);
+  }
   return out;
 }
 

@@ -8,7 +8,7 @@ import type { DataDict } from '../data/datadict';
 import { padSimd } from '../simd/geometry';
 import { kernelPixels } from '../simd/wasm-kernels';
 import { pixels, planarOut, planarShape, storeAs, withImage } from './image';
-import { borderIndex, type Border } from './filters';
+import { borderIndex, paddedIndices, type Border } from './filters';
 
 export interface PadParams {
   top: number;
@@ -80,12 +80,10 @@ export const pad: ModuleDefinition<PadParams> = {
     const oh = h + top + bottom;
     const ow = w + left + right;
     const fill = storeAs(dtype, value);
-    const xs = new Int32Array(ow);
-    for (let x = 0; x < ow; x++) xs[x] = borderIndex(x - left, w, border);
+    const xs = paddedIndices(w, left, right, border);
     const gray = kernelPixels(src, c);
     if (gray) {
-      const ys = new Int32Array(oh);
-      for (let y = 0; y < oh; y++) ys[y] = borderIndex(y - top, h, border);
+      const ys = paddedIndices(h, top, bottom, border);
       const simd = padSimd(gray, w, oh, ow, left, ys, xs, fill);
       if (simd) return padded(data, simd, oh, ow, c, top, left);
     }

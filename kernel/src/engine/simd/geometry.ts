@@ -37,11 +37,52 @@ export function padSimd<T extends PixelArray>(
 ): T | null {
   const k = imageKernels();
   if (!k) return null;
+  const size = src.BYTES_PER_ELEMENT;
   k.reset();
   const from = k.put(src);
-  const to = k.alloc(oh * ow * src.BYTES_PER_ELEMENT);
-  k.exports.pad(src.BYTES_PER_ELEMENT, from, to, w, oh, ow, left, k.put(ys), k.put(xs), fill);
+  const to = k.alloc(oh * ow * size);
+  const margins = marginShuffles(xs, w, left, size);
+  const shuffles = margins ? k.put(margins) : 0;
+  k.exports.pad(size, from, to, w, oh, ow, left, k.put(ys), k.put(xs), fill, shuffles);
   return k.take(src, to, oh * ow);
+}
+
+/**
+ * The margins of a padded row (output columns xs, the image's w columns from `left`) as the
+ * kernel's two byte swizzles: 16 bytes for the row's first vector, 16 for its last, then two
+ * i32, the byte offsets in the source row where each reads its 16 bytes. Null where that does
+ * not fit: a margin wider than a vector, a constant border, sources more than a vector apart,
+ * or an image row narrower than a vector (both stores must fall within the margins and the
+ * image's part, which the row copy then writes over).
+ */
+export function marginShuffles(
+  xs: Int32Array,
+  w: number,
+  left: number,
+  size: number
+): Uint8Array | null {
+  const lanes = 16 / size;
+  const ow = xs.length;
+  if (w < lanes || left > lanes || ow - left - w > lanes) return null;
+  const out = new Uint8Array(40);
+  const bases = new Int32Array(out.buffer, 32, 2);
+  // Output columns first … first + lanes − 1 fill the vector; margin columns x0 … x1 − 1.
+  const margin = (slot: number, first: number, x0: number, x1: number): boolean => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let x = x0; x < x1; x++) {
+      lo = Math.min(lo, xs[x]);
+      hi = Math.max(hi, xs[x]);
+    }
+    if (x1 > x0 && (lo < 0 || hi - lo >= lanes)) return false;
+    bases[slot] = x1 > x0 ? lo * size : 0;
+    for (let x = x0; x < x1; x++) {
+      for (let b = 0; b < size; b++)
+        out[slot * 16 + (x - first) * size + b] = (xs[x] - lo) * size + b;
+    }
+    return true;
+  };
+  return margin(0, 0, 0, left) && margin(1, ow - lanes, left + w, ow) ? out : null;
 }
 
 /**
@@ -141,9 +182,12 @@ export function resizeNearestSimd<T extends PixelArray>(
   const k = imageKernels();
   if (!k) return null;
   k.reset();
-  const from = k.put(src);
+  // Shrinking reads only some rows (512 → 128: one in four): copy in just those.
+  const packed = k.putRows(src, w, ys, 1);
+  const from = packed?.ptr ?? k.put(src);
   const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
-  k.exports.resizeNearest(src.BYTES_PER_ELEMENT, from, to, w, H, W, k.put(ys), k.put(xs));
+  const rows = k.put(packed?.rows ?? ys);
+  k.exports.resizeNearest(src.BYTES_PER_ELEMENT, from, to, w, H, W, rows, k.put(xs));
   return k.take(src, to, H * W);
 }
 
@@ -177,35 +221,31 @@ export function resizeTwoTapSimd<T extends PixelArray>(
 ): T | null {
   const k = imageKernels();
   if (!k) return null;
-  k.reset();
-  const from = k.put(src);
-  const to = k.alloc(H * W * src.BYTES_PER_ELEMENT);
+  const size = src.BYTES_PER_ELEMENT;
   const [fy, fx] = [tapForm(ty), tapForm(tx)];
-  if (fy === 'halving' && fx === 'halving' && W * src.BYTES_PER_ELEMENT >= 8) {
+  k.reset();
+  if (fy === 'halving' && fx === 'halving' && W * size >= 8) {
     // Each output is the mean of a 2×2 block: integer lanes instead of float64 gathers.
-    k.exports.halve(src.BYTES_PER_ELEMENT, from, to, w, H, W);
+    const from = k.put(src);
+    const to = k.alloc(H * W * size);
+    k.exports.halve(size, from, to, w, H, W);
     return k.take(src, to, H * W);
   }
   if (fy !== 'general' && fx !== 'general') {
     // Means of 2×2 blocks at the taps (even shrink factors): integer lanes, pairs gathered.
-    k.exports.pairMeans(src.BYTES_PER_ELEMENT, from, to, w, H, W, k.put(ty.i0), k.put(tx.i0));
+    // A factor of 4 or more reads half the rows or fewer: copy in just those pairs.
+    const packed = k.putRows(src, w, ty.i0, 2);
+    const from = packed?.ptr ?? k.put(src);
+    const to = k.alloc(H * W * size);
+    const rows = k.put(packed?.rows ?? ty.i0);
+    k.exports.pairMeans(size, from, to, w, H, W, rows, k.put(tx.i0));
     return k.take(src, to, H * W);
   }
-  k.exports.resizeTwoTap(
-    src.BYTES_PER_ELEMENT,
-
-    from,
-    to,
-    w,
-    H,
-    W,
-    k.put(ty.i0),
-    k.put(ty.i1),
-    k.put(ty.f),
-    k.put(tx.i0),
-    k.put(tx.i1),
-    k.put(tx.f)
-  );
+  const from = k.put(src);
+  const to = k.alloc(H * W * size);
+  const [y0s, y1s, fys] = [k.put(ty.i0), k.put(ty.i1), k.put(ty.f)];
+  const [x0s, x1s, fxs] = [k.put(tx.i0), k.put(tx.i1), k.put(tx.f)];
+  k.exports.resizeTwoTap(size, from, to, w, H, W, y0s, y1s, fys, x0s, x1s, fxs);
   return k.take(src, to, H * W);
 }
 

@@ -91,6 +91,12 @@ const CASES: [string, Record<string, unknown>][] = [
   ['pad', { top: 4, bottom: 4, left: 3, right: 3, mode: 'edge' }],
   ['pad', { top: 1, bottom: 1, left: 1, right: 1, mode: 'wrap' }],
   ['pad', { top: 5, bottom: 2, left: 7, right: 0, mode: 'constant', value: 300 }],
+  // Margins of one vector or less, which the kernel writes as one byte shuffle each (uint8
+  // 16 columns, uint16 8; 16 reflected columns on uint16 take the pixel loop).
+  ['pad', { top: 8, bottom: 8, left: 8, right: 8, mode: 'reflect_101' }],
+  ['pad', { top: 0, bottom: 3, left: 16, right: 16, mode: 'reflect' }],
+  ['pad', { top: 2, bottom: 2, left: 6, right: 9, mode: 'reflect_101' }],
+  ['pad', { top: 1, bottom: 0, left: 2, right: 0, mode: 'edge' }],
   ['flip', { axis: 'horizontal' }],
   ['flip', { axis: 'vertical' }],
   ['flip', { axis: 'both' }],
@@ -105,6 +111,8 @@ const CASES: [string, Record<string, unknown>][] = [
   ['resize', { height: 13, width: 21, interpolation: 'nearest' }],
   ['resize', { height: 9, width: 5, interpolation: 'nearest' }],
   ['resize', { height: 70, width: 300, interpolation: 'nearest' }],
+  // 260 rows to 20: the kernel copies in only the 20 rows it reads.
+  ['resize', { height: 20, width: 30, interpolation: 'nearest' }],
   ['resize', { height: 50, width: 37, interpolation: 'bilinear' }],
   ['resize', { height: 130, width: 128, interpolation: 'bilinear' }],
   ['resize', { height: 32, width: 35, interpolation: 'bilinear' }],
@@ -209,14 +217,16 @@ describe('uint16 Gaussians at the top of the range: SIMD = TypeScript', () => {
 });
 
 describe('bilinear shrinking by even factors (means of 2×2 blocks): SIMD = TypeScript', () => {
-  // Factors 2 (whole blocks), 4 and 6 (pairs at 4x + 1, 6x + 2), one axis of each kind, and
-  // outputs narrower than one step of the kernels.
+  // Factors 2 (whole blocks), 4, 6 and 16 (pairs at 4x + 1, 6x + 2, 16x + 7), one axis of
+  // each kind, and outputs narrower than one step of the kernels.
   it.each([
     [40, 48, 10, 12],
     [36, 48, 6, 24],
     [64, 70, 16, 35],
     [12, 12, 2, 2],
-    [260, 257, 65, 257]
+    [260, 257, 65, 257],
+    // Factor 16: only the 20 pairs of rows read are copied in.
+    [320, 512, 20, 64]
   ])('%i×%i → %i×%i', (h, w, height, width) => {
     for (const dtype of ['uint8', 'uint16'] as DType[]) {
       const item = image(pixels(h * w, dtype, 3), h, w, dtype);

@@ -248,7 +248,8 @@ export interface ImageKernelExports {
     left: number,
     ys: number,
     xs: number,
-    fill: number
+    fill: number,
+    shuffles: number
   ): void;
   quarterTurn(size: number, src: number, dst: number, h: number, w: number, ccw: number): void;
   copyRows(
@@ -325,6 +326,9 @@ export function kernelPixels(values: unknown, channels: number): PixelArray | nu
 /** Border modes of the kernels (kernel/assembly/borders.ts), by the engine's names. */
 export const KERNEL_BORDERS = { reflect_101: 0, replicate: 1 } as const;
 
+/** What one `set` call of a row copy costs, in bytes copied in the same time (measured, rounded up). */
+const ROW_COPY_CALL_BYTES = 2560;
+
 /**
  * Bump allocation in the module's memory for the duration of one kernel call: `reset()` at
  * the start, `alloc` for each buffer, memory grows as needed (and stays, for the next image).
@@ -356,6 +360,44 @@ export class ImageKernels {
       new Uint8Array(src.buffer, src.byteOffset, src.byteLength)
     );
     return ptr;
+  }
+
+  /**
+   * Copies in only the rows a kernel reads: source rows rows[y] … rows[y] + span − 1 of src
+   * (rows of `w` values) for each output row y, each block once, packed one after another.
+   * Returns the buffer's address and the row table renumbered for it. Null where the table is
+   * not ascending, or where it would not pay: each row copy is a call that costs about as much
+   * as copying 1.5–2.5 KB, so the bytes skipped must outweigh that per block (nearest 512²
+   * uint16 to 128², one row in four: yes; 256² uint8 to 128², or pairs of rows: no).
+   */
+  putRows(
+    src: PixelArray,
+    w: number,
+    rows: Int32Array,
+    span: number
+  ): { ptr: number; rows: Int32Array } | null {
+    const renumbered = new Int32Array(rows.length);
+    let blocks = 0;
+    for (let y = 0; y < rows.length; y++) {
+      if (y > 0 && rows[y] < rows[y - 1]) return null;
+      if (y === 0 || rows[y] !== rows[y - 1]) blocks++;
+      renumbered[y] = (blocks - 1) * span;
+    }
+    const block = w * span;
+    const skipped = (src.length - blocks * block) * src.BYTES_PER_ELEMENT;
+    if (skipped < blocks * ROW_COPY_CALL_BYTES) return null;
+    const ptr = this.alloc(blocks * block * src.BYTES_PER_ELEMENT);
+    const buffer = this.exports.memory.buffer;
+    const to =
+      src instanceof Uint8Array
+        ? new Uint8Array(buffer, ptr, blocks * block)
+        : new Uint16Array(buffer, ptr, blocks * block);
+    for (let y = 0, b = 0; y < rows.length; y++) {
+      if (y > 0 && rows[y] === rows[y - 1]) continue;
+      const from = rows[y] * w;
+      to.set(src.subarray(from, from + block), b++ * block);
+    }
+    return { ptr, rows: renumbered };
   }
 
   /** A view of n values like `like` at ptr (valid until memory grows). */
