@@ -199,3 +199,58 @@ export function copyRows(
     copyRow(dst + <usize>(y * dstStride), src + <usize>(y * srcStride), <usize>bytes);
   }
 }
+
+/**
+ * The bounding box of the values above t in an h × n image of u8 (size 1) or u16 (size 2)
+ * values (n: values per row, all channels): out[0 … 3] = first row, last row, first value
+ * index, last value index within a row, or last row −1 where no value is above t (auto crop).
+ * Each row is scanned from the left to its first such value and from the right to its last,
+ * so background costs one pass and foreground little.
+ */
+export function foregroundBounds(size: i32, src: usize, h: i32, n: i32, t: i32, out: usize): void {
+  if (size == 1) foregroundBoundsOf<u8>(src, h, n, t, out);
+  else foregroundBoundsOf<u16>(src, h, n, t, out);
+}
+
+function foregroundBoundsOf<T>(src: usize, h: i32, n: i32, t: i32, out: usize): void {
+  const size = <usize>sizeof<T>();
+  const lanes = 16 / sizeof<T>();
+  const limit = sizeof<T>() == 1 ? i8x16.splat(<i8>t) : i16x8.splat(<i16>t);
+  let y0 = h;
+  let y1 = -1;
+  let x0 = n;
+  let x1 = -1;
+  for (let y = 0; y < h; y++) {
+    const row = src + <usize>(y * n) * size;
+    // From the left: the first vector with a value above t, then the value within it.
+    let i = 0;
+    while (i + lanes <= n && !v128.any_true(above<T>(v128.load(row + <usize>i * size), limit))) {
+      i += lanes;
+    }
+    while (i < n && <i32>load<T>(row + <usize>i * size) <= t) i++;
+    if (i == n) continue;
+    if (y0 == h) y0 = y;
+    y1 = y;
+    if (i < x0) x0 = i;
+    // From the right, down to the first one found.
+    let j = n;
+    while (
+      j - lanes > i &&
+      !v128.any_true(above<T>(v128.load(row + <usize>(j - lanes) * size), limit))
+    ) {
+      j -= lanes;
+    }
+    j--;
+    while (<i32>load<T>(row + <usize>j * size) <= t) j--;
+    if (j > x1) x1 = j;
+  }
+  store<i32>(out, y0);
+  store<i32>(out, y1, 4);
+  store<i32>(out, x0, 8);
+  store<i32>(out, x1, 12);
+}
+
+/** Lanes of v above the limit's (unsigned u8 or u16 lanes). */
+function above<T>(v: v128, limit: v128): v128 {
+  return sizeof<T>() == 1 ? i8x16.gt_u(v, limit) : i16x8.gt_u(v, limit);
+}

@@ -294,3 +294,24 @@ export function areaDownSimd<T extends PixelArray>(
   );
   return k.take(src, to, H * W);
 }
+
+/**
+ * The bounding box of the values above t (an integer within the type's range) in an h × n
+ * image (n values per row, all channels): [first row, last row, first value index, last value
+ * index], or null without the kernels. Last row −1: no value is above t.
+ */
+export function foregroundBoundsSimd(
+  src: PixelArray,
+  h: number,
+  n: number,
+  t: number
+): [number, number, number, number] | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const from = k.put(src);
+  const out = k.alloc(16);
+  k.exports.foregroundBounds(src.BYTES_PER_ELEMENT, from, h, n, t, out);
+  const [y0, y1, x0, x1] = new Int32Array(k.exports.memory.buffer, out, 4);
+  return [y0, y1, x0, x1];
+}

@@ -375,6 +375,61 @@ describe('crop: SIMD = TypeScript', () => {
   });
 });
 
+describe('auto_crop: SIMD = TypeScript', () => {
+  /**
+   * Values at or below 100 with a few above it at seeded places (none for count 0), h×w×c:
+   * foreground at the edges, inside a vector, in its last lane and past the last whole one.
+   */
+  function scattered(h: number, w: number, c: number, count: number, dtype: DType): DataDict {
+    const data = pixels(h * w * c, dtype, h * 31 + w + c).map(v => v % 101);
+    let s = h * 7 + w * 13 + count;
+    for (let k = 0; k < count; k++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      data[(s >>> 8) % data.length] = 101 + (k % 50);
+    }
+    const shape = c === 1 ? [h, w] : [h, w, c];
+    return {
+      image: {
+        array: { data, shape, dtype },
+        header: imageHeader(shape, dtype, 'CT', [0, dtype === 'uint8' ? 255 : 65535])
+      },
+      label: {},
+      meta: { split: 'train', index: 0 }
+    };
+  }
+  const SETS: [number, number, number, number][] = [
+    [1, 1, 1, 1],
+    [5, 17, 1, 2],
+    [40, 33, 1, 3],
+    [64, 70, 1, 1],
+    [64, 70, 1, 0],
+    [20, 9, 3, 2],
+    [33, 31, 1, 40]
+  ];
+  it.each(['uint8', 'uint16'] as DType[])('%s', dtype => {
+    for (const [h, w, c, count] of SETS) {
+      const item = scattered(h, w, c, count, dtype);
+      for (const params of [{ threshold: 100 }, { threshold: 100.5, margin: 2 }]) {
+        const run = () => applyModule('auto_crop', item, params)!.image.array;
+        const fast = run();
+        const slow = withoutImageKernels(run);
+        expect({ h, w, c, count, shape: fast.shape }).toEqual({
+          h,
+          w,
+          c,
+          count,
+          shape: slow.shape
+        });
+        expect(Array.from(fast.data as NumericArray)).toEqual(
+          Array.from(slow.data as NumericArray)
+        );
+        // Nothing above the threshold: the image passes through.
+        if (count === 0) expect(fast).toBe(item.image.array);
+      }
+    }
+  });
+});
+
 describe('linear_function: one float32 rounding of v·a + b, as OpenCV', () => {
   it.each(['uint8', 'uint16'] as DType[])('%s, where the kernels would round twice', dtype => {
     // 205 · 0.1 − 20 is just below 0.5 in one rounding and 0.5 (→ 0) in two; 206 is well inside.

@@ -251,6 +251,7 @@ export interface ImageKernelExports {
     fill: number,
     shuffles: number
   ): void;
+  foregroundBounds(size: number, src: number, h: number, n: number, t: number, out: number): void;
   quarterTurn(size: number, src: number, dst: number, h: number, w: number, ccw: number): void;
   copyRows(
     src: number,
