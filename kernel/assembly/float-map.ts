@@ -2,7 +2,9 @@
  * Linear maps of u8 / u16 images to float32, and the exact sums behind a mean and a variance:
  * rescale, min-max normalization and z-score (kernel/src/engine/modules). Tables of 65536
  * float32 values (256 KB) made every uint16 pixel a load from L2; these compute instead.
+ * Also the store of float64 results added to an image (Gaussian noise).
  */
+import { load4 } from './lanes';
 
 /**
  * dst = (src − a) · s + b in float32 arithmetic (each step rounded to float32, as numpy on a
@@ -139,4 +141,47 @@ export function statsU16(src: usize, n: i32, out: usize): void {
   store<u64>(out, squares, 8);
   store<u64>(out, least, 16);
   store<u64>(out, most, 24);
+}
+
+/**
+ * dst = src + offsets (float64), rounded half to even and saturated to the type, as the engine
+ * stores float results (storeAs): u8 (size 1) or u16 (size 2) values, n of them. Gaussian
+ * noise adds its draws this way. The rounding is the add of 2^52 to a value clamped to
+ * [0, max], whose low 32 bits are then the integer; V8 expands f64x2 → i32x4 truncation
+ * into several instructions.
+ */
+export function addRoundedF64(size: i32, src: usize, offsets: usize, dst: usize, n: i32): void {
+  if (size == 1) addRoundedOf<u8>(src, offsets, dst, n);
+  else addRoundedOf<u16>(src, offsets, dst, n);
+}
+
+function addRoundedOf<T>(src: usize, offsets: usize, dst: usize, n: i32): void {
+  const top: f64 = sizeof<T>() == 1 ? 255 : 65535;
+  const max = f64x2.splat(top);
+  const zero = f64x2.splat(0);
+  const magic = f64x2.splat(4503599627370496.0); // 2^52
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v = load4<T>(src + ((<usize>i) << alignof<T>()));
+    const at = offsets + ((<usize>i) << 3);
+    const lo = f64x2.add(f64x2.convert_low_i32x4_s(v), v128.load(at));
+    const hi = f64x2.add(
+      f64x2.convert_low_i32x4_s(v128.shuffle<i32>(v, v, 2, 3, 2, 3)),
+      v128.load(at, 16)
+    );
+    const a = f64x2.add(f64x2.pmin(f64x2.pmax(lo, zero), max), magic);
+    const b = f64x2.add(f64x2.pmin(f64x2.pmax(hi, zero), max), magic);
+    const ints = v128.shuffle<i32>(a, b, 0, 2, 4, 6);
+    const words = i16x8.narrow_i32x4_u(ints, ints);
+    if (sizeof<T>() == 1) v128.store32_lane(dst + <usize>i, i8x16.narrow_i16x8_u(words, words), 0);
+    else v128.store64_lane(dst + ((<usize>i) << 1), words, 0);
+  }
+  for (; i < n; i++) {
+    const v =
+      <f64>load<T>(src + ((<usize>i) << alignof<T>())) + load<f64>(offsets + ((<usize>i) << 3));
+    store<T>(
+      dst + ((<usize>i) << alignof<T>()),
+      <T>(v <= 0 ? 0 : v >= top ? top : nearest<f64>(v))
+    );
+  }
 }

@@ -5,7 +5,8 @@
  */
 import type { ModuleDefinition } from './types';
 import { allocate } from '../data/ndarray';
-import { pixels, storeAs, withImage } from './image';
+import { integerPixels, pixels, storeAs, withImage } from './image';
+import { addRoundedSimd } from '../simd/float-map';
 import { itemRandom, poisson, SEED_PARAM } from './random';
 import { fillNormals } from '../util/normal';
 import { storeValues, valuesFor } from './typed-loops';
@@ -81,17 +82,19 @@ export const noise: ModuleDefinition<NoiseParams> = {
     const { dtype, shape } = data.image.array;
     const [lo, hi] = data.image.header.pixel_value_range;
     const span = hi - lo || 1;
-    const out = allocate(dtype, src.length);
     if (p.type === 'gaussian') {
-      const values = fillNormals(
-        rng,
-        src.length,
-        p.sigma * span,
-        valuesFor(dtype, 'noise', src.length)
-      );
+      const sd = p.sigma * span;
+      // uint8 / uint16: the draws go straight into the kernels' memory, added there.
+      const ints = integerPixels(data);
+      const simd =
+        ints && addRoundedSimd(ints, offsets => fillNormals(rng, src.length, sd, offsets));
+      if (simd) return withImage(data, { data: simd, shape: shape.slice(), dtype });
+      const values = fillNormals(rng, src.length, sd, valuesFor(dtype, 'noise', src.length));
       for (let i = 0; i < src.length; i++) values[i] += src[i];
       return withImage(data, { data: storeValues(dtype, values), shape: shape.slice(), dtype });
-    } else if (p.type === 'poisson') {
+    }
+    const out = allocate(dtype, src.length);
+    if (p.type === 'poisson') {
       // Counts per unit of the range: as many levels as distinct integer values (>= 256).
       const levels = Math.max(256, 2 ** Math.ceil(Math.log2(span + 1)));
       for (let i = 0; i < src.length; i++) {

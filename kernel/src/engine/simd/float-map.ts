@@ -51,3 +51,24 @@ export function standardizeU16Simd<S extends { a: number; s: number }>(
   k.exports.scaledF32U16(from, to, src.length, scaling.a, scaling.s);
   return { out: k.takeFloat32(to, src.length), moments, scaling };
 }
+
+/**
+ * src + offsets, rounded half to even and saturated to the type (as storeValues), or null
+ * without the kernels. `fill` writes the n float64 offsets straight into the kernels' memory
+ * (Gaussian noise draws them there), so they are not copied in; it must not call a kernel.
+ */
+export function addRoundedSimd<T extends PixelArray>(
+  src: T,
+  fill: (offsets: Float64Array) => void
+): T | null {
+  const k = imageKernels();
+  if (!k) return null;
+  k.reset();
+  const offsets = k.alloc(src.length * 8);
+  const from = k.put(src);
+  const to = k.alloc(src.byteLength);
+  // After the last alloc, so that memory does not grow (which would detach the view) meanwhile.
+  fill(new Float64Array(k.exports.memory.buffer, offsets, src.length));
+  k.exports.addRoundedF64(src.BYTES_PER_ELEMENT, from, offsets, to, src.length);
+  return k.take(src, to, src.length);
+}

@@ -120,6 +120,9 @@ const CASES: [string, Record<string, unknown>][] = [
   ['resize', { height: 120, width: 130, interpolation: 'area' }],
   ['resize', { height: 7, width: 6, interpolation: 'area' }],
   ['resize', { height: 1, width: 1, interpolation: 'area' }],
+  // Gaussian noise: the draws added and rounded in the kernels; saturating at both ends.
+  ['noise', { seed: 3 }],
+  ['noise', { sigma: 0.6, seed: 4 }],
   ['invert', {}],
   ['bit_reduction', { bits: 3 }],
   ['gamma_correction', { gamma: 0.7 }],

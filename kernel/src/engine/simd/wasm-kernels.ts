@@ -177,6 +177,7 @@ export interface ImageKernelExports {
     lo: number,
     hi: number
   ): void;
+  addRoundedF64(size: number, src: number, offsets: number, dst: number, n: number): void;
   scaledF32U16(src: number, dst: number, n: number, a: number, s: number): void;
   statsU16(src: number, n: number, out: number): void;
   lookupU8(src: number, dst: number, table: number, n: number): void;
