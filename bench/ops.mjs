@@ -5,7 +5,8 @@
 //   npm run bench:ops          (builds kernel/src → dist/kernel first)
 //
 // Images: a PneumoniaMNIST mosaic resized to 256×256 (uint8), and to 512×512 spread over
-// 16 bits with a fine pattern (uint16). Ratio = peer images/s ÷ medflow images/s (> 1: medflow
+// 16 bits with a fine pattern (uint16). medflow's side of each case runs in a process of its
+// own (--one, below); the peers run in one long-lived Python process. Ratio = peer images/s ÷ medflow images/s (> 1: medflow
 // is slower by that factor). Goal (issue 4): OpenCV ratio ≤ 2 and scikit-image ratio ≤ 1.
 import { createRequire } from 'node:module';
 import { spawn, spawnSync } from 'node:child_process';
@@ -266,6 +267,50 @@ if (process.argv.includes('--preprocess')) {
   process.exit(0);
 }
 
+/**
+ * medflow's side of one case on one image: images/s of the module and of its copies alone, or
+ * null where the module refuses the image's dtype (e.g. canny is 8-bit only).
+ */
+function measureOurs(module, params, input, inputs) {
+  const filled = validateParams(module, params);
+  const def = getModule(module);
+  const data = inputs[input];
+  let sample;
+  try {
+    sample = def.apply(data, filled, { index: 0, split: 'train' });
+  } catch {
+    return null;
+  }
+  collectGarbage();
+  // A new item index per call, so random modules draw (and e.g. flip) as in a dataset.
+  const ours = imagesPerSecond(i => def.apply(data, filled, { index: i, split: 'train' }));
+  return { ours, floor: copyFloor(data, sample) };
+}
+
+// --one CASE INPUT: a child process that measures medflow's side of ALL_CASES[CASE] on one
+// input and prints it as JSON. Each case runs in a process of its own: in one long process,
+// the cases after the float-output filters (Sobel, Laplacian) ran 2–2.5× slower, copies
+// alone included, while V8's worker threads kept a third to half a core busy collecting
+// garbage, a state the full collection before each measurement did not end.
+const one = process.argv.indexOf('--one');
+if (one >= 0) {
+  const [module, params] = ALL_CASES[Number(process.argv[one + 1])];
+  console.log(JSON.stringify(measureOurs(module, params, process.argv[one + 2], await images())));
+  process.exit(0);
+}
+
+/** measureOurs in a fresh process (see --one). */
+function measureOursAlone(module, params, input) {
+  const index = ALL_CASES.findIndex(([m, p]) => m === module && p === params);
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1], '--one', String(index), input],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }
+  );
+  if (child.status !== 0) throw new Error(`bench/ops.mjs --one ${index} ${input} failed`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
+
 const inputs = await images();
 const dir = mkdtempSync(path.join(tmpdir(), 'medflow-bench-'));
 const files = {};
@@ -284,18 +329,10 @@ for (const [module, params] of CASES) {
   for (const kind of ['u8', 'u16']) {
     const input = module === 'grayscale' ? (kind === 'u8' ? 'rgb' : null) : kind;
     if (!input) continue;
-    const def = getModule(module);
-    const data = inputs[input];
-    try {
-      def.apply(data, filled, { index: 0, split: 'train' });
-    } catch {
-      row.ours[kind] = null; // the module refuses this dtype (e.g. canny is 8-bit only)
-      continue;
-    }
-    collectGarbage();
-    // A new item index per call, so random modules draw (and e.g. flip) as in a dataset.
-    row.ours[kind] = imagesPerSecond(i => def.apply(data, filled, { index: i, split: 'train' }));
-    row.floor[kind] = copyFloor(data, def.apply(data, filled, { index: 0, split: 'train' }));
+    const measured = measureOursAlone(module, params, input);
+    row.ours[kind] = measured?.ours ?? null;
+    if (!measured) continue;
+    row.floor[kind] = measured.floor;
     // The peers right after, so that both sides see the same load on the shared machine.
     const peer = await peers.time({ module, params: { ...filled }, input: files[input] });
     row.cv[kind] = peer.cv;
