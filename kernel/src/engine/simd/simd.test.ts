@@ -10,12 +10,14 @@ import { applyModule } from '../modules/registry';
 import { imageKernels, imageKernelsError, withoutImageKernels } from './wasm-kernels';
 import { extremesSimd } from './point';
 
-function image(data: NumericArray, h: number, w: number, dtype: DType): DataDict {
+/** An h×w image (h×w×c where c > 1) of the type's full range. */
+function image(data: NumericArray, h: number, w: number, dtype: DType, c = 1): DataDict {
   const hi = dtype === 'uint8' ? 255 : 65535;
+  const shape = c === 1 ? [h, w] : [h, w, c];
   return {
     image: {
-      array: { data, shape: [h, w], dtype },
-      header: imageHeader([h, w], dtype, 'CT', [0, hi])
+      array: { data, shape, dtype },
+      header: imageHeader(shape, dtype, 'CT', [0, hi])
     },
     label: {},
     meta: { split: 'train', index: 0 }
@@ -390,15 +392,7 @@ describe('auto_crop: SIMD = TypeScript', () => {
       s = (s * 1103515245 + 12345) >>> 0;
       data[(s >>> 8) % data.length] = 101 + (k % 50);
     }
-    const shape = c === 1 ? [h, w] : [h, w, c];
-    return {
-      image: {
-        array: { data, shape, dtype },
-        header: imageHeader(shape, dtype, 'CT', [0, dtype === 'uint8' ? 255 : 65535])
-      },
-      label: {},
-      meta: { split: 'train', index: 0 }
-    };
+    return image(data, h, w, dtype, c);
   }
   const SETS: [number, number, number, number][] = [
     [1, 1, 1, 1],
