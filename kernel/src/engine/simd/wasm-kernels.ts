@@ -378,16 +378,19 @@ export class ImageKernels {
     rows: Int32Array,
     span: number
   ): { ptr: number; rows: Int32Array } | null {
-    const renumbered = new Int32Array(rows.length);
     let blocks = 0;
     for (let y = 0; y < rows.length; y++) {
       if (y > 0 && rows[y] < rows[y - 1]) return null;
       if (y === 0 || rows[y] !== rows[y - 1]) blocks++;
-      renumbered[y] = (blocks - 1) * span;
     }
     const block = w * span;
     const skipped = (src.length - blocks * block) * src.BYTES_PER_ELEMENT;
     if (skipped < blocks * ROW_COPY_CALL_BYTES) return null;
+    const renumbered = new Int32Array(rows.length);
+    for (let y = 0, b = -1; y < rows.length; y++) {
+      if (y === 0 || rows[y] !== rows[y - 1]) b++;
+      renumbered[y] = b * span;
+    }
     const ptr = this.alloc(blocks * block * src.BYTES_PER_ELEMENT);
     const buffer = this.exports.memory.buffer;
     const to =
