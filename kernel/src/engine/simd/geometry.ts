@@ -41,10 +41,30 @@ export function padSimd<T extends PixelArray>(
   k.reset();
   const from = k.put(src);
   const to = k.alloc(oh * ow * size);
-  const margins = marginShuffles(xs, w, left, size);
+  const margins = cachedMarginShuffles(xs, w, left, size);
   const shuffles = margins ? k.put(margins) : 0;
   k.exports.pad(size, from, to, w, oh, ow, left, k.put(ys), k.put(xs), fill, shuffles);
   return k.take(src, to, oh * ow);
+}
+
+/**
+ * marginShuffles by column table: pad's tables are cached per shape (paddedIndices), so a
+ * dataset padded alike computes its swizzles once.
+ */
+const shufflesByTable = new WeakMap<Int32Array, Map<string, Uint8Array | null>>();
+
+function cachedMarginShuffles(
+  xs: Int32Array,
+  w: number,
+  left: number,
+  size: number
+): Uint8Array | null {
+  let byLayout = shufflesByTable.get(xs);
+  if (!byLayout) shufflesByTable.set(xs, (byLayout = new Map()));
+  const key = `${w},${left},${size}`;
+  let found = byLayout.get(key);
+  if (found === undefined) byLayout.set(key, (found = marginShuffles(xs, w, left, size)));
+  return found;
 }
 
 /**
@@ -233,7 +253,7 @@ export function resizeTwoTapSimd<T extends PixelArray>(
   }
   if (fy !== 'general' && fx !== 'general') {
     // Means of 2×2 blocks at the taps (even shrink factors): integer lanes, pairs gathered.
-    // A factor of 4 or more reads half the rows or fewer: copy in just those pairs.
+    // Large factors read few of the rows: putRows copies in just those pairs where that pays.
     const packed = k.putRows(src, w, ty.i0, 2);
     const from = packed?.ptr ?? k.put(src);
     const to = k.alloc(H * W * size);
